@@ -1,0 +1,596 @@
+"""Table-set templates: loading and validating the YAML files under templates/.
+
+A template file describes one table set (e.g. 部门预算-辽宁): its tables, each table's titles and
+aliases, header tree, columns, row structure and the identities that must hold. The format is
+documented in templates/README.md. Everything here is plain data; the reader, the rules engine
+and the renderers interpret it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import TemplateError
+from .text import norm
+
+ROLES = {"amount", "label", "code", "code_class", "code_kuan", "code_xiang", "line", "seq", "unit", "text"}
+ROW_KINDS = {"fixed", "classified", "units", "items", "single"}
+CLASSIFICATIONS = {"function", "econ"}
+LEVELS = {"error", "warning"}
+EACH_MODES = {"rows", "units", "类"}
+KINDS = {"部门预算", "部门决算"}
+_KIND_SYNONYMS = {"budget": "部门预算", "预算": "部门预算", "final": "部门决算", "决算": "部门决算"}
+
+
+# --------------------------------------------------------------------------- data classes
+@dataclass(frozen=True)
+class ColumnSpec:
+    id: str
+    role: str
+    header: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    sum_of: tuple[str, ...] = ()
+    col_no: int | None = None
+    optional: bool = False
+    label: str = ""
+    panel: str = ""
+
+    @property
+    def is_amount(self) -> bool:
+        return self.role == "amount"
+
+    def leaf_names(self) -> set[str]:
+        return {norm(self.header[-1])} | {norm(a) for a in self.aliases}
+
+
+@dataclass(frozen=True)
+class RowSum:
+    """What a fixed row is the sum of: listed row ids, all class rows of the panel, or the
+    classification rows whose 类 is in a template parameter (e.g. personnel_classes)."""
+    ids: tuple[str, ...] = ()
+    all_classes: bool = False
+    classes_param: str = ""
+    classes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FixedRow:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    line: int | None = None
+    sum_of: RowSum | None = None
+    panel: str = ""
+    is_class: bool = False  # a 功能分类 类 row of a 收支总表 (its id is the 类 code)
+
+    def names(self) -> set[str]:
+        return {norm(self.label)} | {norm(a) for a in self.aliases}
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    id: str
+    columns: tuple[ColumnSpec, ...]
+    rows: tuple[FixedRow, ...] = ()
+
+    def role(self, role: str) -> ColumnSpec | None:
+        return next((c for c in self.columns if c.role == role), None)
+
+
+@dataclass(frozen=True)
+class RowsSpec:
+    kind: str
+    classification: str | None = None
+    units: bool = False
+    fixed: tuple[FixedRow, ...] = ()  # extra fixed rows of a classified table (决算06 人员经费合计)
+
+    @property
+    def levels(self) -> dict[int, str]:
+        if self.classification == "function":
+            return {3: "类", 5: "款", 7: "项"}
+        if self.classification == "econ":
+            return {3: "类", 5: "款"}
+        return {}
+
+
+@dataclass(frozen=True)
+class RowIdentity:
+    id: str
+    text: str
+    expr: str
+    left: tuple[tuple[int, str], ...]
+    right: tuple[tuple[int, str], ...]
+    op: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    table: str
+    column: str  # may be "{col}" until expanded
+    row: str     # fixed-row id, "合计", a code, or "*"
+
+
+@dataclass(frozen=True)
+class Term:
+    sign: int
+    ref: Ref | None = None
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    id: str
+    text: str
+    expr: str
+    left: tuple[Term, ...]
+    op: str
+    right: tuple[Term, ...]
+    level: str = "error"
+    each: str | None = None
+    for_columns: tuple[str, ...] = ()
+    where_classes: str | None = None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for term in self.left + self.right:
+            if term.ref:
+                seen.setdefault(term.ref.table)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    code: str
+    title: str
+    aliases: tuple[str, ...]
+    code_aliases: tuple[str, ...]
+    unit: str
+    rows: RowsSpec
+    panels: tuple[PanelSpec, ...]
+    row_identities: tuple[RowIdentity, ...] = ()
+    index: int = 0
+
+    @property
+    def columns(self) -> tuple[ColumnSpec, ...]:
+        """Amount columns of the table, one per id, in layout order."""
+        seen: dict[str, ColumnSpec] = {}
+        for panel in self.panels:
+            for col in panel.columns:
+                if col.is_amount and col.id not in seen:
+                    seen[col.id] = col
+        return tuple(seen.values())
+
+    @property
+    def column_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.columns)
+
+    @property
+    def fixed_rows(self) -> tuple[FixedRow, ...]:
+        return tuple(r for p in self.panels for r in p.rows) + self.rows.fixed
+
+    def fixed_row(self, row_id: str) -> FixedRow | None:
+        return next((r for r in self.fixed_rows if r.id == row_id), None)
+
+    def title_names(self) -> list[str]:
+        return [norm(t) for t in (self.title, *self.aliases)]
+
+    def code_names(self) -> list[str]:
+        return [norm(t) for t in (self.code, *self.code_aliases)]
+
+
+@dataclass
+class TemplateSet:
+    id: str
+    kind: str
+    name: str
+    unit: str
+    source: str
+    total_labels: tuple[str, ...]
+    params: dict[str, tuple[str, ...]]
+    empty_note: str
+    tables: dict[str, TableSpec]
+    identities: tuple[Identity, ...]
+    path: Path | None = None
+    total_names: frozenset[str] = field(default_factory=frozenset)
+
+    def table(self, code: str) -> TableSpec:
+        return self.tables[code]
+
+
+# --------------------------------------------------------------------------- locating files
+def templates_dir() -> Path:
+    """templates/ in a source checkout or editable install; budget_xl/_templates in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_templates", here.parent / "templates"):
+        if (candidate / "README.md").is_file():
+            return candidate
+    raise TemplateError("找不到模板目录 templates/，安装可能不完整：请重新安装 budget-xl。")
+
+
+def codes_dir() -> Path:
+    return templates_dir() / "codes"
+
+
+@lru_cache(maxsize=None)
+def load_all() -> tuple[TemplateSet, ...]:
+    return tuple(load_template(p) for p in sorted(templates_dir().glob("*.yaml")))
+
+
+def get_template(name: str) -> TemplateSet:
+    """A bundled template set by id ('部门决算-全国'), by kind ('部门决算'), or a .yaml path."""
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return load_template(path)
+    sets = load_all()
+    for ts in sets:
+        if name in (ts.id, ts.name):
+            return ts
+    kind = _KIND_SYNONYMS.get(norm(name).lower(), name)
+    by_kind = [ts for ts in sets if ts.kind == kind]
+    if len(by_kind) == 1:
+        return by_kind[0]
+    known = "、".join(ts.id for ts in sets)
+    raise TemplateError(f"没有名为“{name}”的模板。可用的模板：{known}（也可给出 .yaml 模板文件路径）。")
+
+
+# --------------------------------------------------------------------------- loading
+def load_template(path: str | Path) -> TemplateSet:
+    import yaml  # deferred: only template loading needs it
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TemplateError(f"模板文件不存在：{path}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        raise TemplateError(f"模板文件 {path.name} {where}不是有效的 YAML：{getattr(exc, 'problem', exc)}") from None
+    return _Builder(path.name).build(data, path)
+
+
+class _Builder:
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.where = ""
+
+    def fail(self, message: str) -> None:
+        where = f"（{self.where}）" if self.where else ""
+        raise TemplateError(f"模板 {self.filename}{where}：{message}")
+
+    # -- helpers
+    def need(self, mapping: dict, key: str, typ=str):
+        if not isinstance(mapping, dict):
+            self.fail(f"应为键值表，实际是 {type(mapping).__name__}")
+        if key not in mapping:
+            self.fail(f"缺少必填项 “{key}”")
+        value = mapping[key]
+        if typ is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, typ):
+            self.fail(f"“{key}” 应为 {_TYPE_NAMES.get(typ, typ.__name__)}")
+        return value
+
+    def strings(self, value, key: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, (str, int)):
+            return (str(value),)
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            self.fail(f"“{key}” 应为文字列表")
+        return tuple(str(v) for v in value)
+
+    def check_keys(self, mapping: dict, allowed: set[str]) -> None:
+        unknown = set(mapping) - allowed
+        if unknown:
+            self.fail(f"未知的项 {', '.join(sorted(map(str, unknown)))}（允许：{', '.join(sorted(allowed))}）")
+
+    # -- top level
+    def build(self, data, path: Path) -> TemplateSet:
+        if not isinstance(data, dict):
+            self.fail("文件顶层应为键值表")
+        self.check_keys(data, {"id", "kind", "name", "unit", "source", "total_labels", "params", "empty_note",
+                               "row_lists", "tables", "identities"})
+        set_id = self.need(data, "id")
+        kind = self.need(data, "kind")
+        if kind not in KINDS:
+            self.fail(f"kind 应为 {' 或 '.join(sorted(KINDS))}，实际是 “{kind}”")
+        unit = self.need(data, "unit")
+        if unit not in ("元", "万元"):
+            self.fail(f"unit 应为 元 或 万元，实际是 “{unit}”")
+        params_raw = data.get("params") or {}
+        if not isinstance(params_raw, dict):
+            self.fail("params 应为键值表")
+        params = {k: self.strings(v, f"params.{k}") for k, v in params_raw.items()}
+        self.params = params
+        self.row_lists = self.build_row_lists(data.get("row_lists") or {})
+        tables_raw = self.need(data, "tables", list)
+        tables: dict[str, TableSpec] = {}
+        for i, raw in enumerate(tables_raw):
+            self.where = f"tables 第 {i + 1} 项"
+            spec = self.build_table(raw, i, unit)
+            if spec.code in tables:
+                self.fail(f"表代码 {spec.code} 重复")
+            tables[spec.code] = spec
+        self.where = ""
+        total_labels = self.strings(data.get("total_labels") or ["合计"], "total_labels")
+        ts = TemplateSet(
+            id=set_id, kind=kind, name=str(data.get("name") or set_id), unit=unit,
+            source=str(data.get("source") or ""), total_labels=total_labels, params=params,
+            empty_note=str(data.get("empty_note") or "本年度未产生与该表相关的预决算数据"),
+            tables=tables, identities=(), path=path,
+            total_names=frozenset(norm(t) for t in total_labels),
+        )
+        identities = []
+        ids: set[str] = set()
+        for i, raw in enumerate(data.get("identities") or []):
+            self.where = f"identities 第 {i + 1} 项"
+            ident = self.build_identity(raw, ts)
+            if ident.id in ids:
+                self.fail(f"审核公式编号 {ident.id} 重复")
+            ids.add(ident.id)
+            identities.append(ident)
+        ts.identities = tuple(identities)
+        return ts
+
+    def build_row_lists(self, raw) -> dict[str, list[dict]]:
+        if not isinstance(raw, dict):
+            self.fail("row_lists 应为键值表")
+        for name, rows in raw.items():
+            if not isinstance(rows, list):
+                self.fail(f"row_lists.{name} 应为列表")
+        return raw
+
+    # -- tables
+    def build_table(self, raw, index: int, set_unit: str) -> TableSpec:
+        code = self.need(raw, "code")
+        self.where = f"表 {code}"
+        self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
+                              "row_identities"})
+        title = self.need(raw, "title")
+        rows = self.build_rows(raw.get("rows") or {})
+        if "panels" in raw and "columns" in raw:
+            self.fail("columns 与 panels 只能写一个")
+        if "panels" in raw:
+            panels_raw = self.need(raw, "panels", list)
+        elif "columns" in raw:
+            panels_raw = [{"id": "main", "columns": raw["columns"]}]
+        else:
+            self.fail("缺少 columns 或 panels")
+        panels = tuple(self.build_panel(p, rows) for p in panels_raw)
+        spec = TableSpec(
+            code=code, title=title, aliases=self.strings(raw.get("aliases"), "aliases"),
+            code_aliases=self.strings(raw.get("code_aliases"), "code_aliases"),
+            unit=str(raw.get("unit") or set_unit), rows=rows, panels=panels, index=index,
+        )
+        self.validate_table(spec)
+        row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
+        return TableSpec(**{**spec.__dict__, "row_identities": row_ids})
+
+    def build_rows(self, raw) -> RowsSpec:
+        self.check_keys(raw, {"kind", "classification", "units", "fixed"})
+        kind = self.need(raw, "kind")
+        if kind not in ROW_KINDS:
+            self.fail(f"rows.kind 应为 {', '.join(sorted(ROW_KINDS))} 之一，实际是 “{kind}”")
+        classification = raw.get("classification")
+        if kind == "classified" and classification not in CLASSIFICATIONS:
+            self.fail("classified 表必须写 classification: function 或 econ")
+        fixed = tuple(r for item in raw.get("fixed") or [] for r in self.build_fixed_rows(item, ""))
+        return RowsSpec(kind=kind, classification=classification, units=bool(raw.get("units")), fixed=fixed)
+
+    def build_panel(self, raw, rows: RowsSpec) -> PanelSpec:
+        pid = self.need(raw, "id")
+        self.check_keys(raw, {"id", "columns", "rows"})
+        cols = tuple(self.build_column(c, pid) for c in self.need(raw, "columns", list))
+        fixed = tuple(r for item in raw.get("rows") or [] for r in self.build_fixed_rows(item, pid))
+        if fixed and rows.kind != "fixed":
+            self.fail(f"面板 {pid} 列出了固定行，但 rows.kind 不是 fixed")
+        return PanelSpec(id=pid, columns=cols, rows=fixed)
+
+    def build_column(self, raw, panel: str) -> ColumnSpec:
+        cid = self.need(raw, "id")
+        self.check_keys(raw, {"id", "role", "header", "aliases", "sum_of", "col_no", "optional", "label"})
+        role = raw.get("role", "amount")
+        if role not in ROLES:
+            self.fail(f"列 {cid} 的 role “{role}” 未知（允许：{', '.join(sorted(ROLES))}）")
+        header = self.strings(self.need(raw, "header", list), f"列 {cid} 的 header")
+        if not header:
+            self.fail(f"列 {cid} 的 header 不能为空")
+        col_no = raw.get("col_no")
+        if col_no is not None and not isinstance(col_no, int):
+            self.fail(f"列 {cid} 的 col_no 应为整数")
+        sum_of = self.strings(raw.get("sum_of"), f"列 {cid} 的 sum_of")
+        if sum_of and role != "amount":
+            self.fail(f"列 {cid} 不是金额列，不能有 sum_of")
+        return ColumnSpec(id=cid, role=role, header=header, aliases=self.strings(raw.get("aliases"), "aliases"),
+                          sum_of=sum_of, col_no=col_no, optional=bool(raw.get("optional")),
+                          label=str(raw.get("label") or header[-1]), panel=panel)
+
+    def build_fixed_rows(self, raw, panel: str) -> list[FixedRow]:
+        if not isinstance(raw, dict):
+            self.fail("固定行应为键值表")
+        if "list" in raw:
+            name = raw["list"]
+            if name not in self.row_lists:
+                self.fail(f"引用了不存在的行列表 row_lists.{name}")
+            first = raw.get("first_line")
+            return [FixedRow(id=str(r["id"]), label=str(r["label"]), aliases=self.strings(r.get("aliases"), "aliases"),
+                             line=(first + i) if isinstance(first, int) else None, panel=panel, is_class=True)
+                    for i, r in enumerate(self.row_lists[name])]
+        self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of"})
+        rid = self.need(raw, "id")
+        return [FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
+                         line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel)]
+
+    def build_row_sum(self, raw, rid: str) -> RowSum | None:
+        if raw is None:
+            return None
+        if raw == "classes":
+            return RowSum(all_classes=True)
+        if isinstance(raw, dict) and set(raw) == {"classes"}:
+            param = raw["classes"]
+            if param not in self.params:
+                self.fail(f"行 {rid} 的 sum_of 引用了未定义的参数 params.{param}")
+            return RowSum(classes_param=param, classes=self.params[param])
+        return RowSum(ids=self.strings(raw, f"行 {rid} 的 sum_of"))
+
+    def validate_table(self, spec: TableSpec) -> None:
+        amount_ids = set(spec.column_ids)
+        seen_roles = set()
+        for panel in spec.panels:
+            ids = [c.id for c in panel.columns]
+            if len(ids) != len(set(ids)):
+                self.fail(f"面板 {panel.id} 中列 id 重复")
+            for col in panel.columns:
+                for part in col.sum_of:
+                    if part not in amount_ids:
+                        self.fail(f"列 {col.id} 的 sum_of 引用了不存在的金额列 “{part}”")
+                seen_roles.add(col.role)
+            if spec.rows.kind != "single" and not (panel.role("label") or panel.role("code")):
+                self.fail(f"面板 {panel.id} 没有科目/项目名称列（role: label）")
+        if not amount_ids:
+            self.fail("没有金额列")
+        _check_acyclic(spec, self.fail)
+        row_ids = [r.id for r in spec.fixed_rows]
+        dup = {r for r in row_ids if row_ids.count(r) > 1}
+        if dup:
+            self.fail(f"固定行 id 重复：{', '.join(sorted(dup))}")
+        for row in spec.fixed_rows:
+            if row.sum_of:
+                for part in row.sum_of.ids:
+                    target = spec.fixed_row(part)
+                    if not target:
+                        self.fail(f"行 {row.id} 的 sum_of 引用了不存在的行 “{part}”")
+                    if spec.rows.kind == "fixed" and target.panel != row.panel:
+                        self.fail(f"行 {row.id} 的 sum_of 引用了其他面板的行 “{part}”")
+        if spec.rows.kind == "fixed" and not spec.fixed_rows:
+            self.fail("fixed 表必须在面板中列出固定行")
+
+    def build_row_identity(self, raw, spec: TableSpec) -> RowIdentity:
+        rid = self.need(raw, "id")
+        expr = self.need(raw, "expr")
+        m = re.fullmatch(r"\s*(.+?)\s*(<=|>=|=)\s*(.+?)\s*", expr)
+        if not m:
+            self.fail(f"行公式 {rid} 缺少比较符（=、<= 或 >=）：{expr}")
+        sides = []
+        for side in (m.group(1), m.group(3)):
+            terms = []
+            for sign, name in re.findall(r"([+-]?)\s*([A-Za-z_]\w*)", side):
+                if name not in spec.column_ids:
+                    self.fail(f"行公式 {rid} 引用了不存在的金额列 “{name}”")
+                terms.append((-1 if sign == "-" else 1, name))
+            if not terms:
+                self.fail(f"行公式 {rid} 有一边为空：{expr}")
+            sides.append(tuple(terms))
+        return RowIdentity(id=rid, text=str(raw.get("text") or expr), expr=expr, left=sides[0], right=sides[1],
+                           op=m.group(2))
+
+    # -- identities
+    def build_identity(self, raw, ts: TemplateSet) -> Identity:
+        iid = self.need(raw, "id")
+        self.where = f"审核公式 {iid}"
+        self.check_keys(raw, {"id", "text", "expr", "level", "each", "for_columns", "where"})
+        expr = self.need(raw, "expr")
+        level = raw.get("level", "error")
+        if level not in LEVELS:
+            self.fail(f"level 应为 error 或 warning，实际是 “{level}”")
+        each = raw.get("each")
+        if each is not None and each not in EACH_MODES:
+            self.fail(f"each 应为 {', '.join(sorted(EACH_MODES))} 之一，实际是 “{each}”")
+        for_columns = self.strings(raw.get("for_columns"), "for_columns")
+        where = raw.get("where")
+        where_classes = None
+        if where is not None:
+            if not (isinstance(where, dict) and set(where) == {"classes"} and where["classes"] in ts.params):
+                self.fail("where 只支持 {classes: <params 中的参数名>}")
+            where_classes = where["classes"]
+        left, op, right = self.parse_expr(expr)
+        ident = Identity(id=iid, text=str(raw.get("text") or expr), expr=expr, left=left, op=op, right=right,
+                         level=level, each=each, for_columns=for_columns, where_classes=where_classes)
+        self.validate_identity(ident, ts)
+        return ident
+
+    _TOKEN = re.compile(r"\s*(?:(?P<op><=|>=|=)|(?P<sign>[+-])|(?P<ref>[^\s.+\-=<>\[\]]+\.[\w{}]+\[[^\]]+\])"
+                        r"|(?P<num>\d+(?:\.\d+)?))")
+
+    def parse_expr(self, expr: str):
+        """'A.x[r] + B.y[s] = C.z[t]' -> (left terms, op, right terms)."""
+        sides: list[list[Term]] = [[]]
+        op, sign, expect_term, pos = None, 1, True, 0
+        while expr[pos:].strip():
+            m = self._TOKEN.match(expr, pos)
+            if not m:
+                self.fail(f"公式无法解析（第 {pos + 1} 个字符起）：{expr}")
+            pos = m.end()
+            if m.group("op"):
+                if op is not None or expect_term:
+                    self.fail(f"公式中比较符位置不对：{expr}")
+                op, expect_term = m.group("op"), True
+                sides.append([])
+            elif m.group("sign"):
+                sign = -sign if m.group("sign") == "-" else sign
+                expect_term = True
+            else:
+                if not expect_term:
+                    self.fail(f"公式中两项之间缺少 + 或 -：{expr}")
+                if m.group("ref"):
+                    table, rest = m.group("ref").split(".", 1)
+                    column, row = rest[:-1].split("[", 1)
+                    sides[-1].append(Term(sign=sign, ref=Ref(table=table, column=column, row=row.strip())))
+                else:
+                    sides[-1].append(Term(sign=sign, number=m.group("num")))
+                sign, expect_term = 1, False
+        if op is None or expect_term or not sides[0]:
+            self.fail(f"公式应为 “左边 = 右边”（或 <=、>=）：{expr}")
+        return tuple(sides[0]), op, tuple(sides[1])
+
+    def validate_identity(self, ident: Identity, ts: TemplateSet) -> None:
+        columns = ident.for_columns or (None,)
+        for term in ident.left + ident.right:
+            if not term.ref:
+                continue
+            ref = term.ref
+            spec = ts.tables.get(ref.table)
+            if spec is None:
+                self.fail(f"引用了模板中没有的表 “{ref.table}”")
+            for col in columns:
+                cid = ref.column.replace("{col}", col) if col else ref.column
+                if "{col}" in cid:
+                    self.fail("公式用了 {col} 但没有 for_columns")
+                if cid not in spec.column_ids:
+                    self.fail(f"表 {ref.table} 没有金额列 “{cid}”")
+            if ref.row == "*":
+                if not ident.each:
+                    self.fail("[*] 只能用在 each 公式中")
+            elif ref.row == "合计":
+                if spec.rows.kind == "fixed":
+                    self.fail(f"表 {ref.table} 没有合计行，请引用固定行 id")
+            elif ref.row.isdigit():
+                if spec.rows.kind not in ("classified", "fixed"):
+                    self.fail(f"表 {ref.table} 没有科目行，不能引用 [{ref.row}]")
+            elif spec.fixed_row(ref.row) is None:
+                self.fail(f"表 {ref.table} 没有行 “{ref.row}”")
+
+
+_TYPE_NAMES = {str: "文字", list: "列表", dict: "键值表", int: "整数"}
+
+
+def _check_acyclic(spec: TableSpec, fail) -> None:
+    graph = {c.id: c.sum_of for c in spec.columns}
+    state: dict[str, int] = {}
+
+    def visit(node: str) -> None:
+        if state.get(node) == 1:
+            fail(f"列的 sum_of 出现循环（涉及 {node}）")
+        if state.get(node) == 2:
+            return
+        state[node] = 1
+        for child in graph.get(node, ()):
+            visit(child)
+        state[node] = 2
+
+    for node in graph:
+        visit(node)

@@ -1,0 +1,51 @@
+"""Text normalisation shared by the template loader and the reader.
+
+Published workbooks write the same label in many ways: full-width digits and brackets,
+letter-spacing ("合 计"), curly or straight quotes around 三公, a trailing colon. Matching is
+always done on the normalised form; the original text is what we show to users.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+_DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "‐": "-", "−": "-", "─": "-"})
+
+# Ordinal prefixes of fixed rows: "一、", "（一）", "(三)", "1.", "1、", "①".
+_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．](?!\d)|[①-⑳])"
+)
+# A leading year such as "2024年度" in a header or title ("2024 年度 本年收入").
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
+
+
+def norm(value: object) -> str:
+    """Normalised form of a label for matching (NFKC, no spaces, no quotes, ASCII dashes)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = _SPACES.sub("", text).translate(_QUOTES).translate(_DASHES)
+    return text.rstrip(":")
+
+
+def strip_ordinal(text: str) -> str:
+    """'一、一般公共服务支出' -> '一般公共服务支出' (text already normalised)."""
+    return _ORDINAL.sub("", text, count=1)
+
+
+def strip_year(text: str) -> str:
+    return _YEAR_PREFIX.sub("", text, count=1)
+
+
+def display(value: object) -> str:
+    """Cell text as a user wrote it, trimmed, with inner line breaks turned into spaces."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+def cjk_width(text: str) -> int:
+    """Display width in 'narrow character' units: full-width (CJK) characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
