@@ -53,8 +53,7 @@ def header_cells(spec: TableSpec) -> tuple[int, list[HeaderCell]]:
             end = start
             # Extend the merge while the next column shares the same path down to this level.
             while (end + 1 < len(cols) and len(cols[end + 1].header) > level
-                   and cols[end + 1].header[: level + 1] == path[: level + 1]
-                   and cols[end + 1].panel == cols[start].panel):
+                   and cols[end + 1].header[: level + 1] == path[: level + 1]):
                 end += 1
             last_row = depth - 1 if level == len(path) - 1 else level
             cells.append(HeaderCell(level, start, last_row, end, path[level]))
