@@ -1,0 +1,137 @@
+"""budget_xl.read(): any disclosure workbook → a Disclosure of keyed, exact tables.
+
+Steps: load every sheet (calamine), find table anchors (titles and codes of the template's
+tables), find each table's header band and map its columns, parse the rows of each piece (page
+continuations included), then find the department, year and units the workbook states.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import CellRef, Disclosure, Note, Table
+from ..templates import TableSpec, TemplateSet, get_template, load_all
+from .locate import (ColumnMap, TitleIndex, column_paths, find_anchors, find_header,
+                     header_vocabulary, map_columns)
+from .meta import find_department, find_unit, find_year
+from .rows import TableBuilder
+from .workbook import Sheet, load_sheets
+
+__all__ = ["read"]
+
+
+@dataclass
+class Piece:
+    sheet: Sheet
+    spec: TableSpec
+    cmap: ColumnMap
+    start: int   # first data row
+    stop: int    # end of the region (exclusive)
+    title_row: int
+    title_cell: tuple[int, int] | None
+
+
+def read(path: str | Path, template: str | TemplateSet | None = None, *,
+         year: int | None = None, department: str | None = None) -> Disclosure:
+    """Read every official table of a workbook.
+
+    `template` forces a table set (its id, kind, or a TemplateSet); by default the set whose
+    tables are found is chosen. `year` and `department` fill in what the workbook does not state.
+    """
+    path = Path(path)
+    sheets = load_sheets(path)
+    if isinstance(template, TemplateSet):
+        candidates = [template]
+    elif template:
+        candidates = [get_template(template)]
+    else:
+        candidates = list(load_all())
+    index = TitleIndex(candidates)
+    found = [(ts, _locate(sheets, ts, index)) for ts in candidates]
+    found = [(ts, pieces) for ts, pieces in found if pieces]
+    if not found:
+        names = "、".join(s.name for s in sheets) or "（无工作表）"
+        expected = "；".join(f"{ts.kind}：{'、'.join(list(ts.tables)[:3])}…" for ts in candidates)
+        raise InputError(f"{path.name} 中没有找到任何公开表（工作表：{names}）。应含有如 {expected} 等表的标题和表头；"
+                         f"若表格式与内置模板不同，请用 --template 指定模板文件。")
+    found.sort(key=lambda item: len({p.spec.code for p in item[1]}), reverse=True)
+    if len(found) > 1 and len({p.spec.code for p in found[0][1]}) == len({p.spec.code for p in found[1][1]}):
+        names = "、".join(ts.id for ts, _ in found)
+        raise InputError(f"{path.name} 同时符合多个模板（{names}），无法判断：请用 --template 指定其中一个。")
+    ts, pieces = found[0]
+    return _build(path, sheets, ts, pieces, year, department)
+
+
+def _locate(sheets: list[Sheet], ts: TemplateSet, index: TitleIndex) -> list[Piece]:
+    pieces: list[Piece] = []
+    vocab_cache: dict[str, set[str]] = {}
+
+    def vocab(spec: TableSpec) -> set[str]:
+        if spec.code not in vocab_cache:
+            vocab_cache[spec.code] = header_vocabulary(spec)
+        return vocab_cache[spec.code]
+
+    def piece_at(sheet: Sheet, spec: TableSpec, start: int, stop: int, title_row: int, title_cell) -> Piece | None:
+        band = find_header(sheet, spec, start, stop, vocab(spec))
+        if band is None:
+            return None
+        cmap = map_columns(spec, column_paths(sheet, *band))
+        cmap.header_rows = band
+        label_found = any(m for m in cmap.panels)
+        if not label_found:
+            return None
+        return Piece(sheet, spec, cmap, band[1] + 1, stop, title_row, title_cell)
+
+    visible = [s for s in sheets if not s.hidden]
+    hidden = [s for s in sheets if s.hidden]
+    for group in (visible, hidden):
+        for sheet in group:
+            anchors = find_anchors(sheet, index, ts)
+            first_anchor = anchors[0].row if anchors else sheet.height
+            # A sheet (or its top) without a title may continue the previous table.
+            if pieces and group is visible and first_anchor > 0:
+                prev = pieces[-1]
+                piece = piece_at(sheet, prev.spec, 0, first_anchor, -1, None)
+                if piece is not None:
+                    pieces.append(piece)
+            for i, anchor in enumerate(anchors):
+                if group is hidden and any(p.spec is anchor.spec for p in pieces):
+                    continue  # hidden copies of tables found on visible sheets are ignored
+                stop = anchors[i + 1].row if i + 1 < len(anchors) else sheet.height
+                piece = piece_at(sheet, anchor.spec, anchor.row + 1, stop, anchor.row, anchor.cell)
+                if piece is not None:
+                    pieces.append(piece)
+    return pieces
+
+
+def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece],
+           year: int | None, department: str | None) -> Disclosure:
+    builders: dict[str, TableBuilder] = {}
+    for piece in pieces:
+        spec = piece.spec
+        builder = builders.get(spec.code)
+        if builder is None:
+            unit = find_unit(piece.sheet, piece.title_row, piece.cmap.header_rows[0]) or spec.unit
+            builder = builders[spec.code] = TableBuilder(spec, ts, unit)
+            if piece.title_cell:
+                builder.table.title_cell = CellRef(piece.sheet.name, *piece.title_cell)
+            for col in piece.cmap.missing:
+                if not col.optional:
+                    builder.table.missing_columns.append(col.id)
+                    builder.note("warning", f"没有找到“{'/'.join(col.header)}”列")
+        builder.add_piece(piece.sheet, piece.cmap, piece.start, piece.stop, header_vocabulary(spec))
+    tables: dict[str, Table] = {code: builders[code].table for code in ts.tables if code in builders}
+    used = {p.sheet.name for p in pieces}
+    disclosure = Disclosure(
+        path=path, template=ts, tables=tables,
+        skipped_sheets=[s.name for s in sheets if s.name not in used],
+    )
+    disclosure.year = year or find_year(sheets, pieces)
+    disclosure.department = department or find_department(sheets, tables)
+    for table in tables.values():
+        disclosure.notes.extend(table.notes)
+        if table.unit != ts.tables[table.code].unit:
+            disclosure.notes.append(Note("info", f"{table.code} 的金额单位是{table.unit}（模板为{ts.tables[table.code].unit}）",
+                                         table=table.code))
+    return disclosure

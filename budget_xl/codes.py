@@ -1,0 +1,70 @@
+"""政府收支分类科目 code catalogue: code → name, for looking up names and checking codes.
+
+The bundled lists (templates/codes/, copied from ../shared/data by scripts/sync_codes.py; see
+PROVENANCE.md there) are partial: a code missing from them proves nothing. Users can load the
+official list of their year later (`budget-xl codes import`).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .templates import codes_dir
+from .text import norm
+
+# File stem per classification; a year-specific file is used when present, else all_years.
+_STEMS = {"function": "function_codes", "econ": "econ_dept_codes", "econ_gov": "econ_gov_codes"}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    classification: str
+    year: int | None
+    names: dict[str, str]            # code -> canonical name
+    by_name: dict[str, list[str]]    # normalised name -> codes
+
+    def name(self, code: str) -> str | None:
+        return self.names.get(code)
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.names
+
+    def codes_named(self, name: str, parent: str | None = None) -> list[str]:
+        """Codes whose name is `name` (normalised), optionally only the children of `parent`."""
+        codes = self.by_name.get(norm(name), [])
+        if parent is not None:
+            codes = [c for c in codes if c.startswith(parent) and len(c) == len(parent) + 2]
+        return codes
+
+
+@lru_cache(maxsize=None)
+def catalogue(classification: str, year: int | None = None) -> Catalogue:
+    folder = codes_dir()
+    stem = _STEMS[classification]
+    path = folder / f"{stem}_{year}.csv" if year else None
+    if path is None or not path.exists():
+        path = folder / f"{stem}_all_years.csv"
+    names: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            code, name = rec["code"].strip(), rec["name"].strip()
+            names[code] = name
+            by_name.setdefault(norm(name), []).append(code)
+    return Catalogue(classification, year, names, by_name)
+
+
+def is_class_code(code: str, classification: str | None) -> bool:
+    """Whether a digit string is shaped like a code of the classification (by length and 类)."""
+    n = len(code)
+    head = code[:3]
+    if classification == "function":
+        return n in (3, 5, 7) and "201" <= head <= "239"
+    if classification == "econ":
+        return n in (3, 5) and ("301" <= head <= "399" or "501" <= head <= "599")
+    return False
+
+
+def level_of(code: str, classification: str | None) -> str:
+    return {3: "类", 5: "款", 7: "项"}.get(len(code), "项") if classification else ""

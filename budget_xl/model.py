@@ -1,0 +1,160 @@
+"""What the reader returns: a Disclosure holding keyed tables of exact amounts.
+
+Every amount remembers the cell it came from, so any later message can say "fix 附表4!F12".
+pandas is imported only when a DataFrame is asked for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from .templates import TableSpec, TemplateSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# Row kinds. Keys: "合计"; "145" (department); "145001" (unit); "145001/2080505" or "2080505"
+# (classification row, with or without its unit); a fixed-row id ("in_total", "201"); items
+# "145001/项目名称".
+TOTAL, DEPT, UNIT, CLASS, FIXED, ITEM = "total", "dept", "unit", "class", "fixed", "item"
+TOTAL_KEY = "合计"
+
+
+def column_letter(col: int) -> str:
+    """0-based column index -> 'A', 'B', …, 'AA'."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True)
+class CellRef:
+    sheet: str
+    row: int  # 0-based
+    col: int  # 0-based
+
+    @property
+    def a1(self) -> str:
+        return f"{column_letter(self.col)}{self.row + 1}"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.a1}"
+
+
+@dataclass(slots=True)
+class Row:
+    key: str
+    kind: str
+    level: str                      # 合计 / 部门 / 单位 / 类 / 款 / 项 / 行 / 项目
+    label: str
+    code: str | None = None         # classification code, unit code or fixed-row id
+    unit: str | None = None         # the unit (or department) the row belongs to
+    amounts: dict[str, Decimal | None] = field(default_factory=dict)
+    cells: dict[str, CellRef] = field(default_factory=dict)
+    attrs: dict[str, str] = field(default_factory=dict)
+    panel: str = ""
+
+    def amount(self, column: str) -> Decimal:
+        """The amount of a column, 0 for a blank."""
+        return self.amounts.get(column) or Decimal(0)
+
+
+@dataclass(slots=True)
+class Note:
+    """Something the reader noticed that is not fatal (a text in an amount cell, a duplicate row,
+    a column not found). `show` lists them; `check` reports them as findings."""
+    level: str          # error / warning / info
+    message: str
+    cell: CellRef | None = None
+    table: str | None = None
+
+
+@dataclass
+class Table:
+    spec: TableSpec
+    unit: str
+    rows: list[Row] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    empty_note: bool = False   # the sheet carries "本年度未产生与该表相关的预决算数据"
+    title_cell: CellRef | None = None
+    _index: dict[str, Row] | None = None
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.spec.column_ids
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, key: str) -> Row | None:
+        if self._index is None or len(self._index) != len(self.rows):
+            self._index = {r.key: r for r in self.rows}
+        return self._index.get(key)
+
+    def __getitem__(self, key: str) -> Row:
+        row = self.row(key)
+        if row is None:
+            raise KeyError(f"{self.code} 没有行 {key}")
+        return row
+
+    @property
+    def is_empty(self) -> bool:
+        return all(v in (None, 0) for r in self.rows for v in r.amounts.values())
+
+    def to_frame(self) -> "pd.DataFrame":
+        """One row per table row: key, label, level, unit and one column per amount column.
+        Amounts stay exact (Decimal objects, None for blanks)."""
+        import pandas as pd
+
+        records = []
+        for r in self.rows:
+            rec = {"key": r.key, "label": r.label, "level": r.level, "unit": r.unit, "code": r.code}
+            for c in self.columns:
+                rec[c] = r.amounts.get(c)
+            records.append(rec)
+        return pd.DataFrame.from_records(records, columns=["key", "label", "level", "unit", "code", *self.columns])
+
+
+@dataclass
+class Disclosure:
+    path: Path
+    template: TemplateSet
+    tables: dict[str, Table]
+    department: str | None = None      # "145-大连市西岗区住房和城乡建设局" or a name
+    year: int | None = None
+    notes: list[Note] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.template.kind
+
+    @property
+    def unit(self) -> str:
+        units = {t.unit for t in self.tables.values()}
+        return units.pop() if len(units) == 1 else (self.template.unit if not units else "混合")
+
+    @property
+    def missing(self) -> list[str]:
+        return [code for code in self.template.tables if code not in self.tables]
+
+    def __getitem__(self, code: str) -> Table:
+        return self.tables[code]

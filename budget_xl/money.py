@@ -1,0 +1,103 @@
+"""Exact money: parsing amounts from cells, converting 元 ↔ 万元 with half-up rounding.
+
+Amounts are Decimal end to end, never float sums. A float that comes out of a workbook is
+first turned into the decimal the cell shows (15 significant digits, as Excel does), so
+0.1 + 0.2 typed by a formula reads as 0.3, not 0.30000000000000004.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+TEN_THOUSAND = Decimal(10000)
+
+# Cell texts that mean "nothing here" in published tables.
+_BLANKS = {"", "-", "--", "---", "—", "——", "———", "－", "/", "／", "…", "——————", "无"}
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+class NotANumber(ValueError):
+    """A cell in an amount column holds text that is not an amount."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def from_float(value: float) -> Decimal:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise NotANumber(str(value))
+    if value == int(value) and abs(value) < 1e15:
+        return Decimal(int(value))
+    return Decimal(format(value, ".15g")).normalize() if abs(value) < 1e15 else Decimal(repr(value))
+
+
+def _cents(amount: Decimal) -> Decimal:
+    """Show at least two decimals (392242.8 -> 392242.80); never drop digits beyond them."""
+    return amount.quantize(CENT) if amount.as_tuple().exponent > -2 else amount
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """The amount a cell holds, None for a blank or a placeholder ("———", "--").
+
+    Accepts numbers, and text with full-width digits, thousands separators, a trailing 元/万元,
+    "(1,234.00)" or "-1,234.00" negatives. Raises NotANumber for any other text.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NotANumber(str(value))
+    if isinstance(value, int):
+        return _cents(Decimal(value))
+    if isinstance(value, float):
+        return _cents(from_float(value))
+    if isinstance(value, Decimal):
+        return _cents(value)
+    if not isinstance(value, str):
+        raise NotANumber(str(value))
+    raw = value
+    text = unicodedata.normalize("NFKC", value)
+    text = re.sub(r"\s+", "", text).replace(",", "").replace("，", "")
+    if text in _BLANKS or set(text) <= {"-", "—", "－", "_"}:
+        return None
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    for suffix in ("万元", "元"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    if not _NUMBER.fullmatch(text):
+        raise NotANumber(raw)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex already rules this out
+        raise NotANumber(raw) from None
+    return _cents(-amount if negative else amount)
+
+
+def round_half_up(amount: Decimal, places: Decimal = CENT) -> Decimal:
+    return amount.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def yuan_to_wan(amount: Decimal) -> Decimal:
+    """元 → 万元, rounded half up to two decimals (not Python's banker's rounding)."""
+    return round_half_up(amount / TEN_THOUSAND)
+
+
+def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    if from_unit == to_unit:
+        return amount
+    if from_unit == "元" and to_unit == "万元":
+        return yuan_to_wan(amount)
+    if from_unit == "万元" and to_unit == "元":
+        return amount * TEN_THOUSAND
+    raise ValueError(f"unknown units {from_unit} -> {to_unit}")
+
+
+def fmt(amount: Decimal | None) -> str:
+    """'1,234.50'; '' for None. Exact: no float on the way."""
+    if amount is None:
+        return ""
+    return f"{amount:,.2f}"

@@ -1,0 +1,239 @@
+"""Finding tables in sheets: title/code anchors, the header band, and which grid column is
+which template column. Recognition is by text (titles, codes, header labels), never by sheet
+name or position.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..templates import ColumnSpec, TableSpec, TemplateSet
+from ..text import norm, strip_year
+from ..layout import layout_columns
+from .workbook import Sheet
+
+_CODE_MARK = re.compile(r"^(?:附表|财决公开|公开|决算|财决)?\d{1,2}表?$|^附表[一二三四五六七八九十]+$")
+_TRAILING_NO = re.compile(r"(?<=[^\d])\d{1,2}$")
+_COL_NUMBERS = re.compile(r"^\d{1,2}$")
+MAX_TITLE_PREFIX = 40     # "大连市西岗区人民政府办公室2024年度" before a title
+HEADER_SEARCH_ROWS = 12   # how far below a title the header may start
+
+
+@dataclass
+class Anchor:
+    row: int
+    spec: TableSpec
+    cell: tuple[int, int]
+    by_title: bool
+
+
+@dataclass
+class ColumnMap:
+    """Grid column of each template column, per panel, for one table piece."""
+    panels: list[dict[str, int]] = field(default_factory=list)  # per panel: column id -> grid col
+    missing: list[ColumnSpec] = field(default_factory=list)
+    header_rows: tuple[int, int] = (0, -1)  # first, last grid row of the header band (inclusive)
+    header_texts: frozenset[str] = frozenset()
+
+
+class TitleIndex:
+    """Normalised titles and code marks of every table of the given template sets."""
+
+    def __init__(self, sets: list[TemplateSet]):
+        self.titles: dict[str, list[TableSpec]] = {}
+        self.codes: dict[str, list[TableSpec]] = {}
+        for ts in sets:
+            for spec in ts.tables.values():
+                for t in spec.title_names():
+                    self.titles.setdefault(t, []).append(spec)
+                for c in spec.code_names():
+                    self.codes.setdefault(c, []).append(spec)
+                    self.codes.setdefault(c.removesuffix("表"), []).append(spec)
+        # Longest first, so "一般公共预算基本支出表" wins over a shorter title it ends with.
+        self.title_list = sorted(self.titles, key=len, reverse=True)
+
+    def match(self, text: str) -> tuple[list[TableSpec], bool] | None:
+        """(tables, is_title) for a cell text that is a table title or a code mark."""
+        n = norm(text)
+        if not n or len(n) > MAX_TITLE_PREFIX + 30:
+            return None
+        if n in self.codes:
+            return self.codes[n], False
+        core = n.removesuffix("(公开表)").removesuffix("公开表") if n.endswith("公开表") and n not in self.titles else n
+        for title in self.title_list:
+            if core == title or (core.endswith(title) and len(core) - len(title) <= MAX_TITLE_PREFIX
+                                  and not core[: -len(title)].endswith(("的", "和", "及"))):
+                return self.titles[title], True
+        return None
+
+
+def find_anchors(sheet: Sheet, index: TitleIndex, template: TemplateSet) -> list[Anchor]:
+    """Title or code cells of the template's tables, one anchor per table start, top to bottom."""
+    raw: list[tuple[int, int, TableSpec, bool]] = []
+    for r, line in enumerate(sheet.grid):
+        for c, value in enumerate(line):
+            if not isinstance(value, str) or "表" not in value:
+                continue
+            hit = index.match(value)
+            if not hit:
+                continue
+            specs, is_title = hit
+            for spec in specs:
+                if template.tables.get(spec.code) is spec:
+                    raw.append((r, c, spec, is_title))
+    anchors: list[Anchor] = []
+    for r, c, spec, is_title in raw:
+        # A code mark and a title a few rows apart announce the same table.
+        near = next((a for a in anchors if a.spec is spec and abs(a.row - r) <= 3), None)
+        if near:
+            if is_title and not near.by_title:
+                near.by_title, near.cell = True, (r, c)
+            near.row = min(near.row, r)
+            continue
+        anchors.append(Anchor(r, spec, (r, c), is_title))
+    anchors.sort(key=lambda a: a.row)
+    return anchors
+
+
+# --------------------------------------------------------------------------- header band
+def _header_name(text: str) -> str:
+    n = strip_year(norm(text))
+    stripped = _TRAILING_NO.sub("", n)  # "金额1" -> "金额" (栏次 printed in the header cell)
+    return stripped or n
+
+
+def header_vocabulary(spec: TableSpec) -> set[str]:
+    words = set()
+    for col in layout_columns(spec):
+        words.update(norm(h) for h in col.header)
+        words.update(norm(a) for a in col.aliases)
+    words.discard("")
+    return words
+
+
+def is_col_number_row(line: list) -> bool:
+    """The 栏次 row: '栏次' and/or 1, 2, 3 … (and empty cells)."""
+    seen_number = False
+    for value in line:
+        if value in ("", None):
+            continue
+        if isinstance(value, float) and value.is_integer() and 0 < value < 100:
+            seen_number = True
+            continue
+        text = norm(value)
+        if text in ("栏次", "类", "款", "项", "行次") or _COL_NUMBERS.fullmatch(text):
+            seen_number = seen_number or text.isdigit()
+            continue
+        return False
+    return seen_number
+
+
+def header_hits(line: list, vocab: set[str]) -> int:
+    hits = 0
+    for value in line:
+        if isinstance(value, str) and value and _header_name(value) in vocab:
+            hits += 1
+    return hits
+
+
+def find_header(sheet: Sheet, spec: TableSpec, start: int, stop: int, vocab: set[str]) -> tuple[int, int] | None:
+    """First and last row of the header band between start and stop, or None."""
+    limit = min(stop, start + HEADER_SEARCH_ROWS)
+    r = start
+    while r < limit:
+        line = sheet.grid[r]
+        if header_hits(line, vocab) >= min(2, len(vocab)):
+            first = last = r
+            r += 1
+            while r < stop and (header_hits(sheet.grid[r], vocab) >= 1 or is_col_number_row(sheet.grid[r])):
+                if any(_is_number(v) for v in sheet.grid[r]) and not is_col_number_row(sheet.grid[r]):
+                    break
+                last = r
+                r += 1
+            return first, last
+        r += 1
+    return None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def column_paths(sheet: Sheet, first: int, last: int) -> dict[int, list[str]]:
+    """Header texts above each grid column, merged cells spread over the columns they cover."""
+    width = max((len(sheet.grid[r]) for r in range(first, last + 1)), default=0)
+    texts: dict[tuple[int, int], str] = {}
+    for r in range(first, last + 1):
+        for c, value in enumerate(sheet.grid[r]):
+            if isinstance(value, str) and value.strip():
+                texts[(r, c)] = value
+            elif _is_number(value):
+                texts[(r, c)] = str(int(value)) if float(value).is_integer() else str(value)
+    merged_any = False
+    for r1, c1, r2, c2 in sheet.merges:
+        if r2 < first or r1 > last:
+            continue
+        value = texts.get((r1, c1))
+        if value is None:
+            continue
+        merged_any = True
+        for r in range(max(r1, first), min(r2, last) + 1):
+            for c in range(c1, c2 + 1):
+                texts.setdefault((r, c), value)
+    if not merged_any and last > first:
+        # No merge information (e.g. a CSV-like export): a group label written once spreads to
+        # the right over the empty cells of its row, as far as the row below has labels.
+        for r in range(first, last):
+            current = None
+            for c in range(width):
+                if (r, c) in texts:
+                    current = texts[(r, c)]
+                elif current is not None and (r + 1, c) in texts:
+                    texts[(r, c)] = current
+                else:
+                    current = None
+    paths: dict[int, list[str]] = {}
+    for c in range(width):
+        path = []
+        for r in range(first, last + 1):
+            t = texts.get((r, c))
+            if t is not None:
+                name = _header_name(t)
+                if name and name != "栏次" and not name.isdigit() and (not path or path[-1] != name):
+                    path.append(name)
+        if path:
+            paths[c] = path
+    return paths
+
+
+def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
+    """Assign grid columns to template columns, left to right, by header labels.
+
+    A column matches when its header path holds the template column's label (or an alias); among
+    matches, one whose path also holds the template's parent labels (财政拨款 over 一般公共预算)
+    wins. Columns are taken in layout order, so repeated labels ("合计" under several groups,
+    the three panels of 决算06) land in the right place.
+    """
+    result = ColumnMap()
+    last = -1
+    ordered = sorted(paths)
+    for panel in spec.panels:
+        mapping: dict[str, int] = {}
+        for col in panel.columns:
+            leaves = col.leaf_names()
+            parents = [norm(p) for p in col.header[:-1]]
+            candidates = [c for c in ordered if c > last and leaves & set(paths[c])]
+            # Prefer a column whose lowest label is this one (not a group label above it) …
+            candidates = [c for c in candidates if paths[c][-1] in leaves] or candidates
+            # … and whose group labels are this column's parents.
+            if parents:
+                candidates = [c for c in candidates if all(p in paths[c] for p in parents)] or candidates
+            if not candidates:
+                result.missing.append(col)
+                continue
+            chosen = candidates[0]
+            mapping[col.id] = chosen
+            last = chosen
+        result.panels.append(mapping)
+    return result
+

@@ -1,0 +1,329 @@
+"""Turning the grid rows of a located table into keyed rows with exact amounts.
+
+One TableBuilder per table: pieces of the table (page continuations on the same or on other
+sheets) are fed to it in order, and the row state (current department, unit) carries over from
+one piece to the next, because a continuation page often starts in the middle of a unit.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from ..codes import catalogue, is_class_code, level_of
+from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Note, Row, Table
+from ..money import NotANumber, parse_amount
+from ..templates import FixedRow, PanelSpec, TableSpec, TemplateSet
+from ..text import display, norm, strip_ordinal
+from .locate import ColumnMap, header_hits, is_col_number_row
+from .workbook import Sheet
+
+# "2080505-机关事业单位…", "145002 大连市…", "301 工资福利支出", "20805行政事业单位养老支出"
+_CODE_LABEL = re.compile(r"^(\d{3,})(?:\s*[-_:.、|/\s]\s*|(?=[^\d.,]))(.*)$", re.S)
+_STOP = re.compile(r"^(?:注[:：\d]|注$|说明[:：]|备注[:：]|填表人|单位负责人|制表)")
+_EMPTY_NOTE = ("本年度未产生", "无相关数据", "本部门无", "本单位无")
+_INDENT = re.compile(r"^[\s\u3000]*")
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """('2080505', '机关事业单位…') from a label cell; (None, text) when it has no code."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    if not text[0].isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+    if not text[:1].isdigit():
+        return None, text
+    m = _CODE_LABEL.match(text)
+    if not m:
+        return (text, "") if text.isdigit() else (None, text)
+    return m.group(1), m.group(2).strip()
+
+
+def code_text(value) -> str:
+    """A code written in its own cell: '201', 201.0, '０３' -> digit string ('' if none)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        return text if text.isdigit() else ""
+    return ""
+
+
+class TableBuilder:
+    def __init__(self, spec: TableSpec, template: TemplateSet, unit: str):
+        self.spec = spec
+        self.template = template
+        self.table = Table(spec=spec, unit=unit)
+        self.dept: str | None = None
+        self.unit: str | None = None
+        self.klass: str | None = None     # current 类 (for name-only rows)
+        self.kuan: str | None = None
+        self.keys: dict[str, Row] = {}
+        self.fixed_done: set[str] = set()
+        self.fixed_pos: dict[str, int] = {}
+        self.total_names = template.total_names
+        cls = spec.rows.classification
+        self.catalogue = catalogue(cls) if cls else None
+
+    # ------------------------------------------------------------------ notes
+    def note(self, level: str, message: str, cell: CellRef | None = None) -> None:
+        self.table.notes.append(Note(level, message, cell, self.spec.code))
+
+    # ------------------------------------------------------------------ pieces
+    def add_piece(self, sheet: Sheet, cmap: ColumnMap, first: int, stop: int, vocab: set[str]) -> None:
+        if sheet.name not in self.table.sheets:
+            self.table.sheets.append(sheet.name)
+        grid = sheet.grid
+        r = first
+        while r < stop:
+            line = grid[r]
+            r += 1
+            if not any(v not in ("", None) for v in line):
+                continue
+            first_text = next((v for v in line if isinstance(v, str) and v.strip()), None)
+            if first_text is not None:
+                n = norm(first_text)
+                if any(n.startswith(p) for p in _EMPTY_NOTE) or n == norm(self.template.empty_note):
+                    self.table.empty_note = True
+                    continue
+                if _STOP.match(n):
+                    # Notes under the table; an empty-table sentence may still follow them.
+                    self.table.empty_note |= any(
+                        isinstance(v, str) and any(p in v for p in _EMPTY_NOTE)
+                        for rr in range(r, stop) for v in grid[rr])
+                    break
+            if is_col_number_row(line) or (header_hits(line, vocab) >= 2 and not _has_number(line)):
+                continue  # a header repeated at the top of a printed page
+            for panel, mapping in zip(self.spec.panels, cmap.panels):
+                self.parse_row(sheet, r - 1, line, panel, mapping)
+
+    # ------------------------------------------------------------------ one grid row, one panel
+    def parse_row(self, sheet: Sheet, r: int, line: list, panel: PanelSpec, mapping: dict[str, int]) -> None:
+        def cell(cid: str):
+            c = mapping.get(cid)
+            return line[c] if c is not None and c < len(line) else ""
+
+        amounts: dict[str, Decimal | None] = {}
+        cells: dict[str, CellRef] = {}
+        for col in panel.columns:
+            if not col.is_amount or col.id not in mapping:
+                continue
+            c = mapping[col.id]
+            ref = CellRef(sheet.name, r, c)
+            cells[col.id] = ref
+            try:
+                amounts[col.id] = parse_amount(line[c] if c < len(line) else None)
+            except NotANumber as exc:
+                amounts[col.id] = None
+                self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", ref)
+        kind = self.spec.rows.kind
+        label_col = panel.role("label")
+        label_raw = cell(label_col.id) if label_col else ""
+        label = display(label_raw) if isinstance(label_raw, str) else (code_text(label_raw) or "")
+        has_amount = any(v is not None for v in amounts.values())
+        if kind == "single":
+            if has_amount and TOTAL_KEY not in self.keys:
+                self.add(Row(TOTAL_KEY, TOTAL, "合计", label or "合计"), amounts, cells, sheet, r, mapping)
+            return
+        if kind == "fixed" or (self.spec.rows.fixed and self.match_fixed(panel, label, cell) is not None):
+            self.parse_fixed(panel, label, cell, amounts, cells, sheet, r, mapping, has_amount)
+            return
+        texts = [display(cell(c.id)) for c in panel.columns if c.role in ("seq", "unit", "label")
+                 and isinstance(cell(c.id), str)]
+        if any(strip_ordinal(norm(t)) in self.total_names for t in texts if t):
+            self.add(Row(TOTAL_KEY, TOTAL, "合计", next(t for t in texts if t)), amounts, cells, sheet, r, mapping)
+            self.dept = self.unit = self.klass = self.kuan = None
+            return
+        if kind == "items":
+            self.parse_item(panel, label, cell, amounts, cells, sheet, r, mapping, has_amount)
+            return
+        code, name = self.row_code(panel, label, cell)
+        if not code and not name:
+            if has_amount:
+                self.note("warning", "这一行有金额但没有科目或单位名称，已忽略", next(iter(cells.values()), None))
+            return
+        if kind == "units":
+            self.add_unit_row(code, name, label, amounts, cells, sheet, r, mapping)
+            return
+        # classified
+        cls = self.spec.rows.classification
+        if code and is_class_code(code, cls) and not self.is_dept_ahead(sheet, r, code, mapping, panel):
+            self.add_class_row(code, name, label, amounts, cells, sheet, r, mapping)
+        elif code and self.spec.rows.units:
+            self.add_unit_row(code, name, label, amounts, cells, sheet, r, mapping)
+        elif code:
+            self.note("warning", f"科目编码“{code}”不是{('支出功能' if cls == 'function' else '经济')}分类科目的编码，已按原样读入",
+                      next(iter(cells.values()), None))
+            self.add_class_row(code, name, label, amounts, cells, sheet, r, mapping)
+        else:
+            self.add_named_row(name, label_raw, amounts, cells, sheet, r, mapping)
+
+    def row_code(self, panel: PanelSpec, label: str, cell) -> tuple[str | None, str]:
+        code_col = panel.role("code")
+        parts = [panel.role(role) for role in ("code_class", "code_kuan", "code_xiang")]
+        if code_col or any(parts):
+            if code_col:
+                code = code_text(cell(code_col.id))
+            else:
+                digits = [code_text(cell(p.id)) if p else "" for p in parts]
+                if len(digits[0]) >= 5 or not digits[0]:
+                    code = next((d for d in digits if d), "")  # full code written in one of the cells
+                else:
+                    code = digits[0] + "".join(d.zfill(2) for d in digits[1:] if d)
+            if code:
+                inner_code, inner_name = split_code(label)
+                return code, inner_name if inner_code == code else label
+            return split_code(label)
+        return split_code(label)
+
+    def is_dept_ahead(self, sheet: Sheet, r: int, code: str, mapping: dict[str, int], panel: PanelSpec) -> bool:
+        """A 3-digit code right above unit rows that start with it is a department, not a 类."""
+        if not self.spec.rows.units or len(code) != 3 or self.unit is not None:
+            return False
+        label_col = panel.role("label")
+        c = mapping.get(label_col.id) if label_col else None
+        if c is None:
+            return False
+        for rr in range(r + 1, min(r + 4, sheet.height)):
+            nxt = sheet.grid[rr]
+            text = nxt[c] if c < len(nxt) else ""
+            if isinstance(text, str) and text.strip():
+                nxt_code, _ = split_code(text)
+                return bool(nxt_code and nxt_code.startswith(code) and len(nxt_code) not in (3, 5, 7))
+        return False
+
+    # ------------------------------------------------------------------ row kinds
+    def add_unit_row(self, code, name, label, amounts, cells, sheet, r, mapping) -> None:
+        if code and (self.dept is None and len(code) <= 4 or code == self.dept):
+            self.dept, self.unit = code, None
+            self.klass = self.kuan = None
+            self.add(Row(code, DEPT, "部门", label, code=code, unit=code), amounts, cells, sheet, r, mapping)
+            return
+        key = code or name
+        self.unit = key
+        self.klass = self.kuan = None
+        self.add(Row(key, UNIT, "单位", label, code=code, unit=key, attrs={"name": name}),
+                 amounts, cells, sheet, r, mapping)
+
+    def add_class_row(self, code, name, label, amounts, cells, sheet, r, mapping) -> None:
+        level = level_of(code, self.spec.rows.classification)
+        if len(code) == 3:
+            self.klass, self.kuan = code, None
+        elif len(code) == 5:
+            self.kuan = code
+        key = f"{self.unit}/{code}" if self.unit else code
+        self.add(Row(key, CLASS, level, label, code=code, unit=self.unit, attrs={"name": name}),
+                 amounts, cells, sheet, r, mapping)
+
+    def add_named_row(self, name, label_raw, amounts, cells, sheet, r, mapping) -> None:
+        """A row with a name and no code: find the code under the current parent in the catalogue;
+        otherwise, in a table with units, it is a unit; else keep it keyed by its name."""
+        cat = self.catalogue
+        indent = len(_INDENT.match(label_raw).group(0)) if isinstance(label_raw, str) else 0
+        candidates: list[str] = []
+        if cat:
+            for parent in (self.kuan, self.klass, None):
+                if parent is None and (self.klass or indent):
+                    candidates = cat.codes_named(name)
+                    candidates = [c for c in candidates if len(c) == 3]
+                else:
+                    candidates = cat.codes_named(name, parent) if parent else cat.codes_named(name)
+                if len(candidates) == 1:
+                    break
+        if len(candidates) == 1:
+            self.add_class_row(candidates[0], name, display(label_raw), amounts, cells, sheet, r, mapping)
+            return
+        if self.spec.rows.units and not indent:
+            self.add_unit_row(None, name, display(label_raw), amounts, cells, sheet, r, mapping)
+            return
+        key = f"{self.unit}/{name}" if self.unit else name
+        level = {0: "类", 1: "款"}.get(indent // 2, "项") if indent else "类"
+        self.note("info", f"“{name}”没有科目编码，编码表中也查不到唯一对应，按名称读入", next(iter(cells.values()), None))
+        self.add(Row(key, CLASS, level, display(label_raw), unit=self.unit, attrs={"name": name}),
+                 amounts, cells, sheet, r, mapping)
+
+    def parse_item(self, panel, label, cell, amounts, cells, sheet, r, mapping, has_amount) -> None:
+        unit_col = panel.role("unit")
+        unit_text = display(cell(unit_col.id)) if unit_col else ""
+        if unit_col is None:
+            code, name = split_code(label)
+            if code and not is_class_code(code, "function") and len(code) >= 3:
+                self.add_unit_row(code, name, label, amounts, cells, sheet, r, mapping)
+                return
+        if not label and not has_amount:
+            return
+        unit_code, _ = split_code(unit_text) if unit_text else (None, "")
+        unit = unit_code or unit_text or self.unit
+        base = f"{unit}/{label}" if unit else label
+        key, n = base, 1
+        while key in self.keys:
+            n += 1
+            key = f"{base}#{n}"
+        attrs = {c.id: display(cell(c.id)) for c in panel.columns if c.role in ("seq", "unit", "text")}
+        self.add(Row(key, ITEM, "项目", label, unit=unit, attrs=attrs), amounts, cells, sheet, r, mapping)
+
+    def match_fixed(self, panel: PanelSpec, label: str, cell) -> FixedRow | None:
+        rows = panel.rows or self.spec.rows.fixed
+        line_col = panel.role("line")
+        if line_col is not None:
+            line = code_text(cell(line_col.id))
+            if line:
+                hit = next((f for f in rows if f.line == int(line)), None)
+                if hit and (not label or strip_ordinal(norm(label)) in hit.names()):
+                    return hit
+        if not label:
+            return None
+        name = strip_ordinal(norm(label))
+        candidates = [f for f in rows if name in f.names()]
+        if not candidates:
+            return None
+        # Same label twice (决算04: 一般公共预算财政拨款 as income and as 年初结转 sub-row): take
+        # the first not yet read, after the last row read in this panel.
+        pos = self.fixed_pos.get(panel.id, -1)
+        order = {f.id: i for i, f in enumerate(rows)}
+        fresh = [f for f in candidates if f.id not in self.fixed_done]
+        after = [f for f in fresh if order[f.id] > pos]
+        return (after or fresh or candidates)[0]
+
+    def parse_fixed(self, panel, label, cell, amounts, cells, sheet, r, mapping, has_amount) -> None:
+        if not label and not has_amount:
+            return
+        fixed = self.match_fixed(panel, label, cell)
+        if fixed is None:
+            if self.spec.rows.kind == "fixed":
+                self.note("warning", f"“{label or '（无名称）'}”不是本表的固定行，已忽略",
+                          next(iter(cells.values()), None) or CellRef(sheet.name, r, 0))
+            return
+        rows = panel.rows or self.spec.rows.fixed
+        self.fixed_pos[panel.id] = next(i for i, f in enumerate(rows) if f.id == fixed.id)
+        self.fixed_done.add(fixed.id)
+        level = "类" if fixed.is_class else "行"
+        self.add(Row(fixed.id, FIXED, level, label or fixed.label, code=fixed.id, panel=panel.id),
+                 amounts, cells, sheet, r, mapping)
+
+    # ------------------------------------------------------------------ storing
+    def add(self, row: Row, amounts, cells, sheet: Sheet, r: int, mapping: dict[str, int]) -> None:
+        label_c = next((mapping[k] for k in ("label", "in_item", "cat_item", "fn_item", "ex_item") if k in mapping), None)
+        if label_c is not None:
+            cells = {**cells, "label": CellRef(sheet.name, r, label_c)}
+        row.amounts, row.cells = amounts, cells
+        old = self.keys.get(row.key)
+        if old is not None:
+            if old.amounts == row.amounts or not any(v is not None for v in row.amounts.values()):
+                return  # a unit row repeated at the top of a continuation page
+            if not any(v is not None for v in old.amounts.values()):
+                self.table.rows[self.table.rows.index(old)] = row
+                self.keys[row.key] = row
+                return
+            self.note("warning", f"“{row.label}”在本表中出现了两次（第一次在 {old.cells.get('label') or ''}），后一行未计入",
+                      row.cells.get("label"))
+            return
+        self.keys[row.key] = row
+        self.table.rows.append(row)
+
+
+def _has_number(line: list) -> bool:
+    return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in line)
