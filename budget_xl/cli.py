@@ -1,0 +1,103 @@
+"""The `budget-xl` command line. A thin layer: parse options, call the library, print.
+
+Every error meant for a user is a BudgetXlError whose message is printed as is (exit 2); any
+other exception is reported in one sentence too, never as a traceback.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import BudgetXlError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="budget-xl", message="budget-xl %(version)s")
+def cli() -> None:
+    """budget-xl：部门预算、部门决算公开表的读取、校验、生成与对比工具。
+
+    \b
+    常用命令：
+      budget-xl show 附表.xlsx              查看读到了哪些表、每张表的内容
+      budget-xl show 附表.xlsx --table 附表4 --format json
+      budget-xl templates                   列出内置的表套模板和表
+
+    金额一律按精确小数处理（不做浮点求和）；元→万元按四舍五入（非银行家舍入）。
+    """
+
+
+@cli.command("show", context_settings=CONTEXT)
+@click.argument("workbook", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--table", "tables", multiple=True, metavar="表代码",
+              help="只显示这些表，如 --table 附表4 或 --table 财决公开05（可重复）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="输出格式：text 便于阅读；json、csv 便于程序处理（格式见 README）。")
+@click.option("--template", metavar="模板", help="指定表套模板（如 部门预算-辽宁、部门决算，或 .yaml 文件）；默认自动识别。")
+@click.option("--year", type=int, metavar="年度", help="工作簿中没有写明年度时使用。")
+@click.option("--dept", metavar="代码-名称", help="工作簿中没有写明部门时使用，如 \"145-大连市西岗区住房和城乡建设局\"。")
+def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | None, year: int | None,
+             dept: str | None) -> None:
+    """显示从工作簿中读到的内容：模板、找到与缺少的表、每张表的各行金额。
+
+    只读取、不校验：只要工作簿能读，即使数字有错也正常输出（退出码 0）。
+
+    \b
+    示例：
+      budget-xl show sample_workbooks/2024_住建局_部门预算_公开版.xlsx
+      budget-xl show 决算.xlsx --table 财决公开05 --format json > 05.json
+    """
+    from . import read
+    from .report.show import render_show
+
+    disclosure = read(workbook, template, year=year, department=dept)
+    click.echo(render_show(disclosure, tables, fmt), nl=False)
+
+
+@cli.command("templates", context_settings=CONTEXT)
+def templates_cmd() -> None:
+    """列出内置的表套模板及其中每张表（代码、标题、金额单位）。
+
+    \b
+    示例：
+      budget-xl templates
+    """
+    from .templates import load_all, templates_dir
+
+    for ts in load_all():
+        click.echo(f"{ts.id}　{ts.name}（{ts.kind}，金额单位：{ts.unit}，{len(ts.tables)} 张表，"
+                   f"{len(ts.identities)} 条表间/表内审核公式）")
+        for spec in ts.tables.values():
+            aliases = "、".join(spec.aliases[:2])
+            click.echo(f"  {spec.code:<8}{spec.title}" + (f"（又名：{aliases}）" if aliases else ""))
+        click.echo("")
+    click.echo(f"模板文件目录：{templates_dir()}")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except BudgetXlError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug of ours: still one sentence, never a traceback
+        click.echo(f"内部错误：{type(exc).__name__}: {exc}。请把这条信息和所用文件报告给 budget-xl 维护者。", err=True)
+        sys.exit(3)
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

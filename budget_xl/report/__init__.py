@@ -1,0 +1,1 @@
+"""Renderers of what the commands print or write (text, JSON, CSV, workbooks)."""
