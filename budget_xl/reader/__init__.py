@@ -117,7 +117,8 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
             if piece.title_cell:
                 builder.table.title_cell = CellRef(piece.sheet.name, *piece.title_cell)
             for col in piece.cmap.missing:
-                if not col.optional:
+                # Code columns may be absent: the codes are then read from the name cells.
+                if not col.optional and not col.role.startswith("code"):
                     builder.table.missing_columns.append(col.id)
                     builder.note("warning", f"没有找到“{'/'.join(col.header)}”列")
         builder.add_piece(piece.sheet, piece.cmap, piece.start, piece.stop, header_vocabulary(spec))
