@@ -104,7 +104,10 @@ class TableBuilder:
     def parse_row(self, sheet: Sheet, r: int, line: list, panel: PanelSpec, mapping: dict[str, int]) -> None:
         def cell(cid: str):
             c = mapping.get(cid)
-            return line[c] if c is not None and c < len(line) else ""
+            if c is None:
+                return ""
+            value = line[c] if c < len(line) else ""
+            return sheet.merged_text(r, c) if value == "" and sheet.merges else value
 
         amounts: dict[str, Decimal | None] = {}
         cells: dict[str, CellRef] = {}
@@ -116,6 +119,8 @@ class TableBuilder:
             cells[col.id] = ref
             try:
                 amounts[col.id] = parse_amount(line[c] if c < len(line) else None)
+                if amounts[col.id] is None and (r, c) in sheet.uncached:
+                    self.note("error", "公式没有保存计算结果，读不到金额：请在 Excel/WPS 中打开该文件、保存后再读", ref)
             except NotANumber as exc:
                 amounts[col.id] = None
                 self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", ref)

@@ -5,7 +5,9 @@ read-only and never written. Anything that cannot be read becomes one InputError
 """
 from __future__ import annotations
 
+import re
 import zipfile
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +25,25 @@ class Sheet:
     hidden: bool
     grid: list[list]                                   # rows of cell values, "" for empty
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
+    uncached: set[tuple[int, int]] = field(default_factory=set)  # formula cells saved without a value
+    _origins: dict | None = field(default=None, repr=False)
 
     @property
     def height(self) -> int:
         return len(self.grid)
+
+    def merged_text(self, row: int, col: int):
+        """The text shown in a cell: the value of the merged range it lies in, if any. Only for
+        labels; spreading a merged amount over its cells would count it several times."""
+        if self._origins is None:
+            self._origins = {}
+            for r1, c1, r2, c2 in self.merges:
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        if (r, c) != (r1, c1):
+                            self._origins[(r, c)] = (r1, c1)
+        origin = self._origins.get((row, col))
+        return self.value(*origin) if origin else self.value(row, col)
 
     def value(self, row: int, col: int):
         if 0 <= row < len(self.grid):
@@ -83,7 +100,7 @@ def load_sheets(path: str | Path) -> list[Sheet]:
     import python_calamine as pc
 
     path = Path(path)
-    sniff(path)
+    kind = sniff(path)
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
@@ -104,7 +121,65 @@ def load_sheets(path: str | Path) -> list[Sheet]:
         raise InputError(f"{path.name} 已损坏或格式不正确，无法读取（{_short(exc)}）：请在 Excel/WPS 中打开后另存为 .xlsx 再试。") from None
     finally:
         wb.close()
+    if kind == "xlsx":
+        uncached = formulas_without_values(path)
+        for sheet in sheets:
+            sheet.uncached = uncached.get(sheet.name, set())
     return sheets
+
+
+_CELL_REF = re.compile(r'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(r"<v>[^<]")
+
+
+def formulas_without_values(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Cells holding a formula but no cached result (a file written by a program and never
+    opened in Excel). Every reader sees them as empty, so they are reported, not read as 0."""
+    out: dict[str, set[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            targets = _sheet_targets(zf)
+            for name, target in targets.items():
+                xml = zf.read(target).decode("utf-8", "replace")
+                if "<f" not in xml:
+                    continue
+                cells: set[tuple[int, int]] = set()
+                pos = xml.find("<f")
+                while pos != -1:
+                    start = xml.rfind("<c ", 0, pos)
+                    end = xml.find("</c>", pos)
+                    if start != -1 and end != -1:
+                        segment = xml[start:end]
+                        m = _CELL_REF.match(segment)
+                        if m and not _VALUE.search(segment):
+                            cells.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+                    pos = xml.find("<f", end if end != -1 else pos + 2)
+                if cells:
+                    out[name] = cells
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return out
+    return out
+
+
+def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    by_id = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    targets = {}
+    for sheet in book.iterfind("m:sheets/m:sheet", ns):
+        target = by_id.get(sheet.get(f"{{{ns['r']}}}id"), "")
+        target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        targets[sheet.get("name")] = target
+    return targets
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _short(exc: Exception) -> str:
