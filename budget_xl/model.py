@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from .templates import TableSpec, TemplateSet
 
@@ -32,8 +32,8 @@ def column_letter(col: int) -> str:
     return letters
 
 
-@dataclass(frozen=True, slots=True)
-class CellRef:
+class CellRef(NamedTuple):
+    """A cell of the user's workbook; str() gives "附表4!F12". (A NamedTuple: one per amount read.)"""
     sheet: str
     row: int  # 0-based
     col: int  # 0-based
@@ -54,14 +54,31 @@ class Row:
     label: str
     code: str | None = None         # classification code, unit code or fixed-row id
     unit: str | None = None         # the unit (or department) the row belongs to
+    name: str = ""                  # the name without its code ("行政运行"), when the label has one
     amounts: dict[str, Decimal | None] = field(default_factory=dict)
-    cells: dict[str, CellRef] = field(default_factory=dict)
     attrs: dict[str, str] = field(default_factory=dict)
     panel: str = ""
+    # Where the row was read: sheet, 0-based grid row, and column id -> grid column (shared by
+    # all rows of a table piece; CellRefs are made only when asked for).
+    sheet: str | None = None
+    grid_row: int = -1
+    colmap: dict[str, int] | None = None
 
     def amount(self, column: str) -> Decimal:
         """The amount of a column, 0 for a blank."""
         return self.amounts.get(column) or Decimal(0)
+
+    @property
+    def cells(self) -> dict[str, CellRef]:
+        """Source cell of each value read (amount columns, and "label")."""
+        if self.sheet is None or not self.colmap:
+            return {}
+        return {cid: CellRef(self.sheet, self.grid_row, c) for cid, c in self.colmap.items()}
+
+    def cell(self, column: str) -> CellRef | None:
+        if self.sheet is None or not self.colmap or column not in self.colmap:
+            return None
+        return CellRef(self.sheet, self.grid_row, self.colmap[column])
 
 
 @dataclass(slots=True)

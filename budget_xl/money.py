@@ -45,9 +45,16 @@ def parse_amount(value: object) -> Decimal | None:
     Accepts numbers, and text with full-width digits, thousands separators, a trailing 元/万元,
     "(1,234.00)" or "-1,234.00" negatives. Raises NotANumber for any other text.
     """
-    if value is None:
+    cls = value.__class__
+    if cls is float:
+        # Fast path: a value typed with cents reads back exactly from its 2-decimal form.
+        text = f"{value:.2f}"
+        if float(text) == value:
+            return Decimal(text)
+        return _cents(from_float(value))
+    if value is None or value == "":
         return None
-    if isinstance(value, bool):
+    if cls is bool:
         raise NotANumber(str(value))
     if isinstance(value, int):
         return _cents(Decimal(value))

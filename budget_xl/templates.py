@@ -242,7 +242,8 @@ def load_template(path: str | Path) -> TemplateSet:
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError:
         raise TemplateError(f"模板文件不存在：{path}") from None
     except yaml.YAMLError as exc:

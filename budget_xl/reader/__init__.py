@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..model import CellRef, Disclosure, Note, Table
 from ..templates import TableSpec, TemplateSet, get_template, load_all
 from .locate import (ColumnMap, TitleIndex, column_paths, find_anchors, find_header,
-                     header_vocabulary, map_columns)
+                     header_vocabulary, map_columns, title_hits)
 from .meta import find_department, find_unit, find_year
 from .rows import TableBuilder
 from .workbook import Sheet, load_sheets
@@ -48,7 +48,8 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
     else:
         candidates = list(load_all())
     index = TitleIndex(candidates)
-    found = [(ts, _locate(sheets, ts, index)) for ts in candidates]
+    hits = {id(sheet): title_hits(sheet, index) for sheet in sheets}
+    found = [(ts, _locate(sheets, ts, hits)) for ts in candidates]
     found = [(ts, pieces) for ts, pieces in found if pieces]
     if not found:
         names = "、".join(s.name for s in sheets) or "（无工作表）"
@@ -63,7 +64,7 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
     return _build(path, sheets, ts, pieces, year, department)
 
 
-def _locate(sheets: list[Sheet], ts: TemplateSet, index: TitleIndex) -> list[Piece]:
+def _locate(sheets: list[Sheet], ts: TemplateSet, hits: dict[int, list]) -> list[Piece]:
     pieces: list[Piece] = []
     vocab_cache: dict[str, set[str]] = {}
 
@@ -87,7 +88,7 @@ def _locate(sheets: list[Sheet], ts: TemplateSet, index: TitleIndex) -> list[Pie
     hidden = [s for s in sheets if s.hidden]
     for group in (visible, hidden):
         for sheet in group:
-            anchors = find_anchors(sheet, index, ts)
+            anchors = find_anchors(hits[id(sheet)], ts)
             first_anchor = anchors[0].row if anchors else sheet.height
             # A sheet (or its top) without a title may continue the previous table.
             if pieces and group is visible and first_anchor > 0:

@@ -15,6 +15,7 @@ from .workbook import Sheet
 _CODE_MARK = re.compile(r"^(?:附表|财决公开|公开|决算|财决)?\d{1,2}表?$|^附表[一二三四五六七八九十]+$")
 _TRAILING_NO = re.compile(r"(?<=[^\d])\d{1,2}$")
 _COL_NUMBERS = re.compile(r"^\d{1,2}$")
+_COL_ROW_STARTS = set("栏类款项行0123456789０１２３４５６７８９")
 MAX_TITLE_PREFIX = 40     # "大连市西岗区人民政府办公室2024年度" before a title
 HEADER_SEARCH_ROWS = 12   # how far below a title the header may start
 
@@ -67,20 +68,24 @@ class TitleIndex:
         return None
 
 
-def find_anchors(sheet: Sheet, index: TitleIndex, template: TemplateSet) -> list[Anchor]:
-    """Title or code cells of the template's tables, one anchor per table start, top to bottom."""
-    raw: list[tuple[int, int, TableSpec, bool]] = []
+def title_hits(sheet: Sheet, index: TitleIndex) -> list[tuple[int, int, TableSpec, bool]]:
+    """Every cell of the sheet holding a title or code of any indexed table."""
+    hits: list[tuple[int, int, TableSpec, bool]] = []
     for r, line in enumerate(sheet.grid):
+        if "表" not in repr(line):  # C-level test first: most rows hold no title
+            continue
         for c, value in enumerate(line):
             if not isinstance(value, str) or "表" not in value:
                 continue
             hit = index.match(value)
-            if not hit:
-                continue
-            specs, is_title = hit
-            for spec in specs:
-                if template.tables.get(spec.code) is spec:
-                    raw.append((r, c, spec, is_title))
+            if hit:
+                hits.extend((r, c, spec, hit[1]) for spec in hit[0])
+    return hits
+
+
+def find_anchors(hits: list[tuple[int, int, TableSpec, bool]], template: TemplateSet) -> list[Anchor]:
+    """The template's tables among the hits, one anchor per table start, top to bottom."""
+    raw = [h for h in hits if template.tables.get(h[2].code) is h[2]]
     anchors: list[Anchor] = []
     for r, c, spec, is_title in raw:
         # A code mark and a title a few rows apart announce the same table.
@@ -117,6 +122,8 @@ def is_col_number_row(line: list) -> bool:
     for value in line:
         if value in ("", None):
             continue
+        if value.__class__ is str and (len(value) > 6 or value.lstrip()[:1] not in _COL_ROW_STARTS):
+            return False
         if isinstance(value, float) and value.is_integer() and 0 < value < 100:
             seen_number = True
             continue

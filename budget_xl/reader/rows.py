@@ -23,6 +23,7 @@ _CODE_LABEL = re.compile(r"^(\d{3,})(?:\s*[-_:.、|/\s]\s*|(?=[^\d.,]))(.*)$", r
 _STOP = re.compile(r"^(?:注[:：\d]|注$|说明[:：]|备注[:：]|填表人|单位负责人|制表)")
 _EMPTY_NOTE = ("本年度未产生", "无相关数据", "本部门无", "本单位无")
 _INDENT = re.compile(r"^[\s\u3000]*")
+_NOTE_STARTS = set("注说备填单制本无")
 
 
 def split_code(text: str) -> tuple[str | None, str]:
@@ -76,17 +77,26 @@ class TableBuilder:
     def add_piece(self, sheet: Sheet, cmap: ColumnMap, first: int, stop: int, vocab: set[str]) -> None:
         if sheet.name not in self.table.sheets:
             self.table.sheets.append(sheet.name)
+        plans = [_Plan(panel, mapping, sheet.name) for panel, mapping in zip(self.spec.panels, cmap.panels)]
         grid = sheet.grid
+        empty_note = norm(self.template.empty_note)
         r = first
         while r < stop:
             line = grid[r]
             r += 1
-            if not any(v not in ("", None) for v in line):
-                continue
-            first_text = next((v for v in line if isinstance(v, str) and v.strip()), None)
-            if first_text is not None:
+            first_text = None
+            has_number = False
+            for v in line:
+                if v.__class__ is str:
+                    if first_text is None and v and not v.isspace():
+                        first_text = v
+                elif v.__class__ is float or (isinstance(v, (int, float)) and not isinstance(v, bool)):
+                    has_number = True
+            if first_text is None and not has_number:
+                continue  # blank row
+            if first_text is not None and first_text.lstrip()[:1] in _NOTE_STARTS:
                 n = norm(first_text)
-                if any(n.startswith(p) for p in _EMPTY_NOTE) or n == norm(self.template.empty_note):
+                if any(n.startswith(p) for p in _EMPTY_NOTE) or n == empty_note:
                     self.table.empty_note = True
                     continue
                 if _STOP.match(n):
@@ -95,80 +105,85 @@ class TableBuilder:
                         isinstance(v, str) and any(p in v for p in _EMPTY_NOTE)
                         for rr in range(r, stop) for v in grid[rr])
                     break
-            if is_col_number_row(line) or (header_hits(line, vocab) >= 2 and not _has_number(line)):
+            if is_col_number_row(line) or (not has_number and header_hits(line, vocab) >= 2):
                 continue  # a header repeated at the top of a printed page
-            for panel, mapping in zip(self.spec.panels, cmap.panels):
-                self.parse_row(sheet, r - 1, line, panel, mapping)
+            for plan in plans:
+                self.parse_row(sheet, r - 1, line, plan)
 
     # ------------------------------------------------------------------ one grid row, one panel
-    def parse_row(self, sheet: Sheet, r: int, line: list, panel: PanelSpec, mapping: dict[str, int]) -> None:
+    def parse_row(self, sheet: Sheet, r: int, line: list, plan: "_Plan") -> None:
+        panel, mapping = plan.panel, plan.mapping
+        width = len(line)
+
         def cell(cid: str):
             c = mapping.get(cid)
             if c is None:
                 return ""
-            value = line[c] if c < len(line) else ""
+            value = line[c] if c < width else ""
             return sheet.merged_text(r, c) if value == "" and sheet.merges else value
 
         amounts: dict[str, Decimal | None] = {}
-        cells: dict[str, CellRef] = {}
-        for col in panel.columns:
-            if not col.is_amount or col.id not in mapping:
-                continue
-            c = mapping[col.id]
-            ref = CellRef(sheet.name, r, c)
-            cells[col.id] = ref
+        has_amount = False
+        for cid, c in plan.amounts:
+            value = line[c] if c < width else None
             try:
-                amounts[col.id] = parse_amount(line[c] if c < len(line) else None)
-                if amounts[col.id] is None and (r, c) in sheet.uncached:
-                    self.note("error", "公式没有保存计算结果，读不到金额：请在 Excel/WPS 中打开该文件、保存后再读", ref)
+                amount = parse_amount(value)
             except NotANumber as exc:
-                amounts[col.id] = None
-                self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", ref)
+                amount = None
+                self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
+            else:
+                if amount is None and sheet.uncached and (r, c) in sheet.uncached:
+                    self.note("error", "公式没有保存计算结果，读不到金额：请在 Excel/WPS 中打开该文件、保存后再读",
+                              CellRef(sheet.name, r, c))
+            if amount is not None:
+                has_amount = True
+            amounts[cid] = amount
         kind = self.spec.rows.kind
-        label_col = panel.role("label")
-        label_raw = cell(label_col.id) if label_col else ""
-        label = display(label_raw) if isinstance(label_raw, str) else (code_text(label_raw) or "")
-        has_amount = any(v is not None for v in amounts.values())
+        c = plan.label_col
+        label_raw = (line[c] if c < width else "") if c is not None else ""
+        if label_raw == "" and c is not None and sheet.merges:
+            label_raw = sheet.merged_text(r, c)
+        label = display(label_raw) if label_raw.__class__ is str else (code_text(label_raw) or "")
         if kind == "single":
             if has_amount and TOTAL_KEY not in self.keys:
-                self.add(Row(TOTAL_KEY, TOTAL, "合计", label or "合计"), amounts, cells, sheet, r, mapping)
+                self.add(Row(TOTAL_KEY, TOTAL, "合计", label or "合计"), amounts, r, plan)
             return
         if kind == "fixed" or (self.spec.rows.fixed and self.match_fixed(panel, label, cell) is not None):
-            self.parse_fixed(panel, label, cell, amounts, cells, sheet, r, mapping, has_amount)
+            self.parse_fixed(panel, label, cell, amounts, r, plan, has_amount)
             return
-        texts = [display(cell(c.id)) for c in panel.columns if c.role in ("seq", "unit", "label")
-                 and isinstance(cell(c.id), str)]
-        if any(strip_ordinal(norm(t)) in self.total_names for t in texts if t):
-            self.add(Row(TOTAL_KEY, TOTAL, "合计", next(t for t in texts if t)), amounts, cells, sheet, r, mapping)
-            self.dept = self.unit = self.klass = self.kuan = None
-            return
+        for cid in (plan.text_ids if not label[:1].isdigit() else ()):
+            text = cell(cid)
+            if isinstance(text, str) and text and not text.lstrip()[:1].isdigit() \
+                    and strip_ordinal(norm(text)) in self.total_names:
+                self.add(Row(TOTAL_KEY, TOTAL, "合计", display(text)), amounts, r, plan)
+                self.dept = self.unit = self.klass = self.kuan = None
+                return
         if kind == "items":
-            self.parse_item(panel, label, cell, amounts, cells, sheet, r, mapping, has_amount)
+            self.parse_item(panel, label, cell, amounts, r, plan, has_amount)
             return
-        code, name = self.row_code(panel, label, cell)
+        code, name = self.row_code(plan, label, cell)
         if not code and not name:
             if has_amount:
-                self.note("warning", "这一行有金额但没有科目或单位名称，已忽略", next(iter(cells.values()), None))
+                self.note("warning", "这一行有金额但没有科目或单位名称，已忽略", plan.first_cell(r))
             return
         if kind == "units":
-            self.add_unit_row(code, name, label, amounts, cells, sheet, r, mapping)
+            self.add_unit_row(code, name, label, amounts, r, plan)
             return
         # classified
         cls = self.spec.rows.classification
-        if code and is_class_code(code, cls) and not self.is_dept_ahead(sheet, r, code, mapping, panel):
-            self.add_class_row(code, name, label, amounts, cells, sheet, r, mapping)
+        if code and is_class_code(code, cls) and not self.is_dept_ahead(sheet, r, code, plan):
+            self.add_class_row(code, name, label, amounts, r, plan)
         elif code and self.spec.rows.units:
-            self.add_unit_row(code, name, label, amounts, cells, sheet, r, mapping)
+            self.add_unit_row(code, name, label, amounts, r, plan)
         elif code:
             self.note("warning", f"科目编码“{code}”不是{('支出功能' if cls == 'function' else '经济')}分类科目的编码，已按原样读入",
-                      next(iter(cells.values()), None))
-            self.add_class_row(code, name, label, amounts, cells, sheet, r, mapping)
+                      plan.first_cell(r))
+            self.add_class_row(code, name, label, amounts, r, plan)
         else:
-            self.add_named_row(name, label_raw, amounts, cells, sheet, r, mapping)
+            self.add_named_row(name, label_raw, amounts, r, plan)
 
-    def row_code(self, panel: PanelSpec, label: str, cell) -> tuple[str | None, str]:
-        code_col = panel.role("code")
-        parts = [panel.role(role) for role in ("code_class", "code_kuan", "code_xiang")]
+    def row_code(self, plan: "_Plan", label: str, cell) -> tuple[str | None, str]:
+        code_col, parts = plan.code_col, plan.code_parts
         if code_col or any(parts):
             if code_col:
                 code = code_text(cell(code_col.id))
@@ -184,12 +199,11 @@ class TableBuilder:
             return split_code(label)
         return split_code(label)
 
-    def is_dept_ahead(self, sheet: Sheet, r: int, code: str, mapping: dict[str, int], panel: PanelSpec) -> bool:
+    def is_dept_ahead(self, sheet: Sheet, r: int, code: str, plan: "_Plan") -> bool:
         """A 3-digit code right above unit rows that start with it is a department, not a 类."""
         if not self.spec.rows.units or len(code) != 3 or self.unit is not None:
             return False
-        label_col = panel.role("label")
-        c = mapping.get(label_col.id) if label_col else None
+        c = plan.mapping.get(plan.label_id) if plan.label_id else None
         if c is None:
             return False
         for rr in range(r + 1, min(r + 4, sheet.height)):
@@ -201,29 +215,28 @@ class TableBuilder:
         return False
 
     # ------------------------------------------------------------------ row kinds
-    def add_unit_row(self, code, name, label, amounts, cells, sheet, r, mapping) -> None:
+    def add_unit_row(self, code, name, label, amounts, r, plan) -> None:
         if code and (self.dept is None and len(code) <= 4 or code == self.dept):
             self.dept, self.unit = code, None
             self.klass = self.kuan = None
-            self.add(Row(code, DEPT, "部门", label, code=code, unit=code), amounts, cells, sheet, r, mapping)
+            self.add(Row(code, DEPT, "部门", label, code=code, unit=code), amounts, r, plan)
             return
         key = code or name
         self.unit = key
         self.klass = self.kuan = None
-        self.add(Row(key, UNIT, "单位", label, code=code, unit=key, attrs={"name": name}),
-                 amounts, cells, sheet, r, mapping)
+        self.add(Row(key, UNIT, "单位", label, code=code, unit=key, name=name),
+                 amounts, r, plan)
 
-    def add_class_row(self, code, name, label, amounts, cells, sheet, r, mapping) -> None:
+    def add_class_row(self, code, name, label, amounts, r, plan) -> None:
         level = level_of(code, self.spec.rows.classification)
         if len(code) == 3:
             self.klass, self.kuan = code, None
         elif len(code) == 5:
             self.kuan = code
         key = f"{self.unit}/{code}" if self.unit else code
-        self.add(Row(key, CLASS, level, label, code=code, unit=self.unit, attrs={"name": name}),
-                 amounts, cells, sheet, r, mapping)
+        self.add(Row(key, CLASS, level, label, code=code, unit=self.unit, name=name), amounts, r, plan)
 
-    def add_named_row(self, name, label_raw, amounts, cells, sheet, r, mapping) -> None:
+    def add_named_row(self, name, label_raw, amounts, r, plan) -> None:
         """A row with a name and no code: find the code under the current parent in the catalogue;
         otherwise, in a table with units, it is a unit; else keep it keyed by its name."""
         cat = self.catalogue
@@ -239,24 +252,24 @@ class TableBuilder:
                 if len(candidates) == 1:
                     break
         if len(candidates) == 1:
-            self.add_class_row(candidates[0], name, display(label_raw), amounts, cells, sheet, r, mapping)
+            self.add_class_row(candidates[0], name, display(label_raw), amounts, r, plan)
             return
         if self.spec.rows.units and not indent:
-            self.add_unit_row(None, name, display(label_raw), amounts, cells, sheet, r, mapping)
+            self.add_unit_row(None, name, display(label_raw), amounts, r, plan)
             return
         key = f"{self.unit}/{name}" if self.unit else name
         level = {0: "类", 1: "款"}.get(indent // 2, "项") if indent else "类"
-        self.note("info", f"“{name}”没有科目编码，编码表中也查不到唯一对应，按名称读入", next(iter(cells.values()), None))
-        self.add(Row(key, CLASS, level, display(label_raw), unit=self.unit, attrs={"name": name}),
-                 amounts, cells, sheet, r, mapping)
+        self.note("info", f"“{name}”没有科目编码，编码表中也查不到唯一对应，按名称读入", plan.first_cell(r))
+        self.add(Row(key, CLASS, level, display(label_raw), unit=self.unit, name=name),
+                 amounts, r, plan)
 
-    def parse_item(self, panel, label, cell, amounts, cells, sheet, r, mapping, has_amount) -> None:
+    def parse_item(self, panel, label, cell, amounts, r, plan, has_amount) -> None:
         unit_col = panel.role("unit")
         unit_text = display(cell(unit_col.id)) if unit_col else ""
         if unit_col is None:
             code, name = split_code(label)
             if code and not is_class_code(code, "function") and len(code) >= 3:
-                self.add_unit_row(code, name, label, amounts, cells, sheet, r, mapping)
+                self.add_unit_row(code, name, label, amounts, r, plan)
                 return
         if not label and not has_amount:
             return
@@ -268,7 +281,7 @@ class TableBuilder:
             n += 1
             key = f"{base}#{n}"
         attrs = {c.id: display(cell(c.id)) for c in panel.columns if c.role in ("seq", "unit", "text")}
-        self.add(Row(key, ITEM, "项目", label, unit=unit, attrs=attrs), amounts, cells, sheet, r, mapping)
+        self.add(Row(key, ITEM, "项目", label, unit=unit, attrs=attrs), amounts, r, plan)
 
     def match_fixed(self, panel: PanelSpec, label: str, cell) -> FixedRow | None:
         rows = panel.rows or self.spec.rows.fixed
@@ -293,28 +306,26 @@ class TableBuilder:
         after = [f for f in fresh if order[f.id] > pos]
         return (after or fresh or candidates)[0]
 
-    def parse_fixed(self, panel, label, cell, amounts, cells, sheet, r, mapping, has_amount) -> None:
+    def parse_fixed(self, panel, label, cell, amounts, r, plan, has_amount) -> None:
         if not label and not has_amount:
             return
         fixed = self.match_fixed(panel, label, cell)
         if fixed is None:
             if self.spec.rows.kind == "fixed":
                 self.note("warning", f"“{label or '（无名称）'}”不是本表的固定行，已忽略",
-                          next(iter(cells.values()), None) or CellRef(sheet.name, r, 0))
+                          plan.first_cell(r))
             return
         rows = panel.rows or self.spec.rows.fixed
         self.fixed_pos[panel.id] = next(i for i, f in enumerate(rows) if f.id == fixed.id)
         self.fixed_done.add(fixed.id)
         level = "类" if fixed.is_class else "行"
         self.add(Row(fixed.id, FIXED, level, label or fixed.label, code=fixed.id, panel=panel.id),
-                 amounts, cells, sheet, r, mapping)
+                 amounts, r, plan)
 
     # ------------------------------------------------------------------ storing
-    def add(self, row: Row, amounts, cells, sheet: Sheet, r: int, mapping: dict[str, int]) -> None:
-        label_c = next((mapping[k] for k in ("label", "in_item", "cat_item", "fn_item", "ex_item") if k in mapping), None)
-        if label_c is not None:
-            cells = {**cells, "label": CellRef(sheet.name, r, label_c)}
-        row.amounts, row.cells = amounts, cells
+    def add(self, row: Row, amounts, r: int, plan: "_Plan") -> None:
+        row.amounts = amounts
+        row.sheet, row.grid_row, row.colmap = plan.sheet, r, plan.colmap
         old = self.keys.get(row.key)
         if old is not None:
             if old.amounts == row.amounts or not any(v is not None for v in row.amounts.values()):
@@ -330,5 +341,25 @@ class TableBuilder:
         self.table.rows.append(row)
 
 
-def _has_number(line: list) -> bool:
-    return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in line)
+class _Plan:
+    """Where a panel's columns are in the grid, worked out once per table piece."""
+
+    def __init__(self, panel: PanelSpec, mapping: dict[str, int], sheet: str):
+        self.panel = panel
+        self.sheet = sheet
+        self.mapping = mapping
+        self.amounts = [(c.id, mapping[c.id]) for c in panel.columns if c.is_amount and c.id in mapping]
+        label = panel.role("label")
+        self.label_id = label.id if label else None
+        self.label_col = mapping.get(self.label_id) if label else None
+        self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label") and c.id in mapping]
+        self.colmap = {cid: c for cid, c in self.amounts}
+        if self.label_col is not None:
+            self.colmap["label"] = self.label_col
+        self.code_col = panel.role("code")
+        self.code_parts = [panel.role(role) for role in ("code_class", "code_kuan", "code_xiang")]
+
+    def first_cell(self, r: int) -> CellRef | None:
+        """The cell a note about grid row r points at: its name cell, else its first amount."""
+        c = self.label_col if self.label_col is not None else (self.amounts[0][1] if self.amounts else None)
+        return CellRef(self.sheet, r, c) if c is not None else None

@@ -130,6 +130,7 @@ def load_sheets(path: str | Path) -> list[Sheet]:
 
 _CELL_REF = re.compile(r'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(r"<v>[^<]")
+_HAS_FORMULA = re.compile(rb"<f[ >/]")
 
 
 def formulas_without_values(path: Path) -> dict[str, set[tuple[int, int]]]:
@@ -140,11 +141,12 @@ def formulas_without_values(path: Path) -> dict[str, set[tuple[int, int]]]:
         with zipfile.ZipFile(path) as zf:
             targets = _sheet_targets(zf)
             for name, target in targets.items():
-                xml = zf.read(target).decode("utf-8", "replace")
-                if "<f" not in xml:
+                data = zf.read(target)
+                if not _HAS_FORMULA.search(data):
                     continue
+                xml = data.decode("utf-8", "replace")
                 cells: set[tuple[int, int]] = set()
-                pos = xml.find("<f")
+                pos = _next_formula(xml, 0)
                 while pos != -1:
                     start = xml.rfind("<c ", 0, pos)
                     end = xml.find("</c>", pos)
@@ -153,12 +155,20 @@ def formulas_without_values(path: Path) -> dict[str, set[tuple[int, int]]]:
                         m = _CELL_REF.match(segment)
                         if m and not _VALUE.search(segment):
                             cells.add((int(m.group(2)) - 1, _col_index(m.group(1))))
-                    pos = xml.find("<f", end if end != -1 else pos + 2)
+                    pos = _next_formula(xml, end if end != -1 else pos + 2)
                 if cells:
                     out[name] = cells
     except (KeyError, zipfile.BadZipFile, ET.ParseError):
         return out
     return out
+
+
+def _next_formula(xml: str, start: int) -> int:
+    m = _FORMULA_TAG.search(xml, start)
+    return m.start() if m else -1
+
+
+_FORMULA_TAG = re.compile(r"<f[ >/]")
 
 
 def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
