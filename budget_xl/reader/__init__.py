@@ -74,7 +74,7 @@ def _locate(sheets: list[Sheet], ts: TemplateSet, hits: dict[int, list]) -> list
         return vocab_cache[spec.code]
 
     def piece_at(sheet: Sheet, spec: TableSpec, start: int, stop: int, title_row: int, title_cell) -> Piece | None:
-        band = find_header(sheet, spec, start, stop, vocab(spec))
+        band = find_header(sheet, spec, start, stop, vocab(spec), ts.total_names)
         if band is None:
             return None
         cmap = map_columns(spec, column_paths(sheet, *band))

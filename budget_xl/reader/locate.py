@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..templates import ColumnSpec, TableSpec, TemplateSet
-from ..text import norm, strip_year
+from ..text import norm, strip_ordinal, strip_year
 from ..layout import layout_columns
 from .workbook import Sheet
 
@@ -143,7 +143,13 @@ def header_hits(line: list, vocab: set[str]) -> int:
     return hits
 
 
-def find_header(sheet: Sheet, spec: TableSpec, start: int, stop: int, vocab: set[str]) -> tuple[int, int] | None:
+def _starts_with_total(line: list, total_names: frozenset[str]) -> bool:
+    first = next((v for v in line if isinstance(v, str) and v.strip()), None)
+    return first is not None and strip_ordinal(norm(first)) in total_names
+
+
+def find_header(sheet: Sheet, spec: TableSpec, start: int, stop: int, vocab: set[str],
+                total_names: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     """First and last row of the header band between start and stop, or None."""
     limit = min(stop, start + HEADER_SEARCH_ROWS)
     r = start
@@ -153,8 +159,11 @@ def find_header(sheet: Sheet, spec: TableSpec, start: int, stop: int, vocab: set
             first = last = r
             r += 1
             while r < stop and (header_hits(sheet.grid[r], vocab) >= 1 or is_col_number_row(sheet.grid[r])):
-                if any(_is_number(v) for v in sheet.grid[r]) and not is_col_number_row(sheet.grid[r]):
+                line = sheet.grid[r]
+                if any(_is_number(v) for v in line) and not is_col_number_row(line):
                     break
+                if _starts_with_total(line, total_names) and header_hits(line, vocab) < 2:
+                    break  # an empty 合计 row right under the header, not a header row
                 last = r
                 r += 1
             return first, last
