@@ -11,6 +11,7 @@ workbook (target < 0.5 s). Also checks that reading cost is linear (N/10 rows vs
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -27,11 +28,17 @@ PARSE = ("import python_calamine as pc, sys\n"
          "for n in wb.sheet_names: wb.get_sheet_by_name(n).to_python(skip_empty_area=False)")
 
 
+# As installed for a user: byte-code cached (pip compiles it at install time). Some shells set
+# PYTHONDONTWRITEBYTECODE, which would make every run compile the package from source.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], repeat: int) -> float:
+    subprocess.run(cmd, check=True, capture_output=True, env=ENV)  # warm-up: byte-code, file cache
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, env=ENV)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -73,7 +80,7 @@ def generate(path: Path, units: int, rows_per_unit: int) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     py = sys.executable
     pandas = subprocess.run([py, "-c", "import budget_xl, sys; print('pandas' in sys.modules)"],

@@ -7,8 +7,11 @@ and the renderers interpret it.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,8 +28,7 @@ _KIND_SYNONYMS = {"budget": "部门预算", "预算": "部门预算", "final": "
 
 
 # --------------------------------------------------------------------------- data classes
-@dataclass(frozen=True)
-class ColumnSpec:
+class ColumnSpec(NamedTuple):
     id: str
     role: str
     header: tuple[str, ...]
@@ -45,8 +47,7 @@ class ColumnSpec:
         return {norm(self.header[-1])} | {norm(a) for a in self.aliases}
 
 
-@dataclass(frozen=True)
-class RowSum:
+class RowSum(NamedTuple):
     """What a fixed row is the sum of: listed row ids, all class rows of the panel, or the
     classification rows whose 类 is in a template parameter (e.g. personnel_classes)."""
     ids: tuple[str, ...] = ()
@@ -55,8 +56,7 @@ class RowSum:
     classes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FixedRow:
+class FixedRow(NamedTuple):
     id: str
     label: str
     aliases: tuple[str, ...] = ()
@@ -64,13 +64,10 @@ class FixedRow:
     sum_of: RowSum | None = None
     panel: str = ""
     is_class: bool = False  # a 功能分类 类 row of a 收支总表 (its id is the 类 code)
-
-    def names(self) -> set[str]:
-        return {norm(self.label)} | {norm(a) for a in self.aliases}
+    names: frozenset[str] = frozenset()  # normalised label and aliases, for matching
 
 
-@dataclass(frozen=True)
-class PanelSpec:
+class PanelSpec(NamedTuple):
     id: str
     columns: tuple[ColumnSpec, ...]
     rows: tuple[FixedRow, ...] = ()
@@ -79,8 +76,7 @@ class PanelSpec:
         return next((c for c in self.columns if c.role == role), None)
 
 
-@dataclass(frozen=True)
-class RowsSpec:
+class RowsSpec(NamedTuple):
     kind: str
     classification: str | None = None
     units: bool = False
@@ -95,8 +91,7 @@ class RowsSpec:
         return {}
 
 
-@dataclass(frozen=True)
-class RowIdentity:
+class RowIdentity(NamedTuple):
     id: str
     text: str
     expr: str
@@ -105,22 +100,19 @@ class RowIdentity:
     op: str
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     table: str
     column: str  # may be "{col}" until expanded
     row: str     # fixed-row id, "合计", a code, or "*"
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     sign: int
     ref: Ref | None = None
     number: str | None = None
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     id: str
     text: str
     expr: str
@@ -141,8 +133,7 @@ class Identity:
         return tuple(seen)
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     code: str
     title: str
     aliases: tuple[str, ...]
@@ -151,7 +142,7 @@ class TableSpec:
     rows: RowsSpec
     panels: tuple[PanelSpec, ...]
     row_identities: tuple[RowIdentity, ...] = ()
-    index: int = 0
+    order: int = 0
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:
@@ -216,7 +207,46 @@ def codes_dir() -> Path:
 
 @lru_cache(maxsize=None)
 def load_all() -> tuple[TemplateSet, ...]:
-    return tuple(load_template(p) for p in sorted(templates_dir().glob("*.yaml")))
+    return tuple(_cached_load(p) for p in sorted(templates_dir().glob("*.yaml")))
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "budget-xl"
+
+
+def _cached_load(path: Path) -> TemplateSet:
+    """Parsing and validating a template takes ~50 ms; a command runs in well under a second, so
+    the validated template is kept in the user's cache, keyed by the file's size, mtime and the
+    loader's own source. Any problem with the cache just means loading the file again."""
+    import pickle
+
+    try:
+        stat = path.stat()
+        key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_LOADER_STAMP}".encode()).hexdigest()
+        cached = _cache_dir() / f"{key[:32]}.pickle"
+        if cached.is_file():
+            with cached.open("rb") as fh:
+                ts = pickle.load(fh)
+            if isinstance(ts, TemplateSet):
+                return ts
+    except Exception:  # an unreadable or stale cache is not an error
+        cached = None
+    ts = load_template(path)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(ts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return ts
+
+
+# Changes to this module (the loader) invalidate cached templates.
+_LOADER_STAMP = f"{os.path.getsize(__file__)}:{os.path.getmtime(__file__)}"
 
 
 def get_template(name: str) -> TemplateSet:
@@ -365,11 +395,11 @@ class _Builder:
         spec = TableSpec(
             code=code, title=title, aliases=self.strings(raw.get("aliases"), "aliases"),
             code_aliases=self.strings(raw.get("code_aliases"), "code_aliases"),
-            unit=str(raw.get("unit") or set_unit), rows=rows, panels=panels, index=index,
+            unit=str(raw.get("unit") or set_unit), rows=rows, panels=panels, order=index,
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
-        return TableSpec(**{**spec.__dict__, "row_identities": row_ids})
+        return spec._replace(row_identities=row_ids)
 
     def build_rows(self, raw) -> RowsSpec:
         self.check_keys(raw, {"kind", "classification", "units", "fixed"})
@@ -418,13 +448,15 @@ class _Builder:
             if name not in self.row_lists:
                 self.fail(f"引用了不存在的行列表 row_lists.{name}")
             first = raw.get("first_line")
-            return [FixedRow(id=str(r["id"]), label=str(r["label"]), aliases=self.strings(r.get("aliases"), "aliases"),
-                             line=(first + i) if isinstance(first, int) else None, panel=panel, is_class=True)
+            return [_with_names(FixedRow(id=str(r["id"]), label=str(r["label"]),
+                                         aliases=self.strings(r.get("aliases"), "aliases"),
+                                         line=(first + i) if isinstance(first, int) else None, panel=panel,
+                                         is_class=True))
                     for i, r in enumerate(self.row_lists[name])]
         self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of"})
         rid = self.need(raw, "id")
-        return [FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
-                         line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel)]
+        return [_with_names(FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
+                                     line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel))]
 
     def build_row_sum(self, raw, rid: str) -> RowSum | None:
         if raw is None:
@@ -574,6 +606,10 @@ class _Builder:
                     self.fail(f"表 {ref.table} 没有科目行，不能引用 [{ref.row}]")
             elif spec.fixed_row(ref.row) is None:
                 self.fail(f"表 {ref.table} 没有行 “{ref.row}”")
+
+
+def _with_names(row: FixedRow) -> FixedRow:
+    return row._replace(names=frozenset({norm(row.label)} | {norm(a) for a in row.aliases}))
 
 
 _TYPE_NAMES = {str: "文字", list: "列表", dict: "键值表", int: "整数"}

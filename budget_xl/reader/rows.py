@@ -290,12 +290,12 @@ class TableBuilder:
             line = code_text(cell(line_col.id))
             if line:
                 hit = next((f for f in rows if f.line == int(line)), None)
-                if hit and (not label or strip_ordinal(norm(label)) in hit.names()):
+                if hit and (not label or strip_ordinal(norm(label)) in hit.names):
                     return hit
         if not label:
             return None
         name = strip_ordinal(norm(label))
-        candidates = [f for f in rows if name in f.names()]
+        candidates = [f for f in rows if name in f.names]
         if not candidates:
             return None
         # Same label twice (决算04: 一般公共预算财政拨款 as income and as 年初结转 sub-row): take
