@@ -43,7 +43,10 @@ def display(value: object) -> str:
     """Cell text as a user wrote it, trimmed, with inner line breaks turned into spaces."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", str(value)).strip()
+    text = str(value).strip()
+    if "  " in text or "\n" in text or "\t" in text or "\u3000" in text or "\r" in text:
+        text = _SPACES.sub(" ", text)
+    return text
 
 
 def cjk_width(text: str) -> int:

@@ -90,8 +90,12 @@ class TableBuilder:
                 if v.__class__ is str:
                     if first_text is None and v and not v.isspace():
                         first_text = v
+                        if has_number:
+                            break
                 elif v.__class__ is float or (isinstance(v, (int, float)) and not isinstance(v, bool)):
                     has_number = True
+                    if first_text is not None:
+                        break
             if first_text is None and not has_number:
                 continue  # blank row
             if first_text is not None and first_text.lstrip()[:1] in _NOTE_STARTS:
@@ -124,17 +128,24 @@ class TableBuilder:
 
         amounts: dict[str, Decimal | None] = {}
         has_amount = False
+        short = width <= plan.last_col
         for cid, c in plan.amounts:
-            value = line[c] if c < width else None
-            try:
-                amount = parse_amount(value)
-            except NotANumber as exc:
+            value = line[c] if not short or c < width else None
+            # Inline fast paths (a typed number, an empty cell): this loop runs for every cell.
+            if value.__class__ is float:
+                text = f"{value:.2f}"
+                amount = Decimal(text) if float(text) == value else parse_amount(value)
+            elif value == "" or value is None:
                 amount = None
-                self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
-            else:
-                if amount is None and sheet.uncached and (r, c) in sheet.uncached:
+                if sheet.uncached and (r, c) in sheet.uncached:
                     self.note("error", "公式没有保存计算结果，读不到金额：请在 Excel/WPS 中打开该文件、保存后再读",
                               CellRef(sheet.name, r, c))
+            else:
+                try:
+                    amount = parse_amount(value)
+                except NotANumber as exc:
+                    amount = None
+                    self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
             if amount is not None:
                 has_amount = True
             amounts[cid] = amount
@@ -354,6 +365,7 @@ class _Plan:
         self.label_col = mapping.get(self.label_id) if label else None
         self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label") and c.id in mapping]
         self.colmap = {cid: c for cid, c in self.amounts}
+        self.last_col = max(mapping.values(), default=-1)
         if self.label_col is not None:
             self.colmap["label"] = self.label_col
         self.code_col = panel.role("code")
