@@ -1,6 +1,6 @@
 """Build the sample workbooks (.xlsx, openpyxl) from the data files under data/.
 
-Usage: /tmp/venv/bin/python sample_workbooks/build.py [WORKBOOK-ID ...]
+Usage: python sample_workbooks/build.py [WORKBOOK-ID ...]
 
 For each data/<workbook-id>/meta.yaml (a base workbook's tables plus corrections.yaml, or its own
 TSVs), writes sample_workbooks/<meta file> laid out as a clerk's workbook: for 部门预算 a cover and a

@@ -7,7 +7,7 @@
    `data/2023_住建局_部门预算/source.yaml`: every 款/类/unit/department/合计 row and every table is a
    roll-up of the leaves, done with decimal.Decimal.
 
-Usage: /tmp/venv/bin/python sample_workbooks/make_data.py [--check]
+Usage: python sample_workbooks/make_data.py [--check]
 (--check: only verify that the TSVs on disk are what this script would write.)
 """
 from __future__ import annotations
@@ -196,7 +196,7 @@ def fill_fixed(template_rows: list[list[str]], columns: list[str], spec, values:
             if not label:
                 continue
             n = strip_ordinal(norm(label))
-            (fr,) = [r for r in p.rows if n in r.names()]
+            (fr,) = [r for r in p.rows if n in r.names]
             for i, cid in zip(idx, ids):
                 if i != label_i:
                     new[i] = fmt(values.get((fr.id, cid), ZERO))

@@ -179,11 +179,10 @@ def _check_columns(t: TableData, spec: TableSpec, wid: str) -> None:
 
 def present_spec(spec: TableSpec, columns: list[str]) -> TableSpec:
     """The template's table with only the columns a TSV has (optional columns may be absent)."""
-    from dataclasses import replace
 
     present = set(columns)
-    panels = tuple(replace(p, columns=tuple(c for c in p.columns if c.id in present)) for p in spec.panels)
-    return replace(spec, panels=panels)
+    panels = tuple(p._replace(columns=tuple(c for c in p.columns if c.id in present)) for p in spec.panels)
+    return spec._replace(panels=panels)
 
 
 def apply_correction(tables: dict[str, TableData], template, corr: dict) -> None:

@@ -1,0 +1,23 @@
+"""The sample workbooks are built from data files: the derived data is up to date with the templates
+and a rebuild gives the very same files."""
+import shutil
+import subprocess
+import sys
+
+from conftest import SAMPLES
+
+
+def test_derived_sample_data_is_up_to_date():
+    out = subprocess.run([sys.executable, str(SAMPLES / "make_data.py"), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_rebuild_is_byte_identical(tmp_path):
+    copy = tmp_path / "sample_workbooks"
+    shutil.copytree(SAMPLES, copy, ignore=shutil.ignore_patterns("*.xlsx", "__pycache__"))
+    out = subprocess.run([sys.executable, str(copy / "build.py")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    shipped = sorted(p.name for p in SAMPLES.glob("*.xlsx"))
+    assert shipped == sorted(p.name for p in copy.glob("*.xlsx"))
+    for name in shipped:
+        assert (copy / name).read_bytes() == (SAMPLES / name).read_bytes(), name
