@@ -23,6 +23,7 @@ def cli() -> None:
     常用命令：
       budget-xl show 附表.xlsx              查看读到了哪些表、每张表的内容
       budget-xl show 附表.xlsx --table 附表4 --format json
+      budget-xl check 附表.xlsx             校验：指出每一处不一致和要改的单元格
       budget-xl templates                   列出内置的表套模板和表
 
     金额一律按精确小数处理（不做浮点求和）；元→万元按四舍五入（非银行家舍入）。
@@ -56,6 +57,40 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
     click.echo(render_show(disclosure, tables, fmt), nl=False)
 
 
+@cli.command("check", context_settings=CONTEXT)
+@click.argument("workbook", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 便于阅读（按表分组，错误在前）；json 便于程序处理（格式见 README）。")
+@click.option("--template", metavar="模板", help="指定表套模板；默认自动识别。")
+@click.option("--year", type=int, metavar="年度", help="工作簿中没有写明年度时使用。")
+@click.option("--dept", metavar="代码-名称", help="工作簿中没有写明部门时使用。")
+@click.option("--notes/--no-notes", default=True, show_default=True, help="文字输出中是否列出提示（如编码不在随附科目表中）。")
+def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, dept: str | None, notes: bool) -> None:
+    """校验工作簿：逐条核对表内、表间审核公式和科目编码，指出要改的单元格。
+
+    万元表中在尾数误差范围内的差异列为“尾数误差”，不算错误；元表中差 0.01 即为错误。
+    一处数字错了只报一次（指出最可能错的那一格），不会连带报出一串。
+
+    \b
+    退出码：0 没有错误（可有警告、尾数误差）；1 有错误；2 文件无法使用。
+    \b
+    示例：
+      budget-xl check sample_workbooks/2024_住建局_部门预算_公开版.xlsx
+      budget-xl check 决算.xlsx --format json > 校验结果.json
+    """
+    from . import read
+    from .report.check import check_json, check_text
+    from .rules import check
+
+    report = check(read(workbook, template, year=year, department=dept))
+    if fmt == "json":
+        click.echo(check_json(report), nl=False)
+    else:
+        colour = sys.stdout.isatty()
+        click.echo(check_text(report, colour=colour, show_notes=notes), nl=False, color=colour)
+    sys.exit(report.exit_code)
+
+
 @cli.command("templates", context_settings=CONTEXT)
 def templates_cmd() -> None:
     """列出内置的表套模板及其中每张表（代码、标题、金额单位）。
@@ -78,7 +113,9 @@ def templates_cmd() -> None:
 
 def main() -> None:
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
+    except SystemExit as exc:  # a command's own exit status (check: 0 / 1)
+        sys.exit(exc.code)
     except click.exceptions.Abort:
         click.echo("已取消。", err=True)
         sys.exit(130)
@@ -96,7 +133,7 @@ def main() -> None:
     except Exception as exc:  # a bug of ours: still one sentence, never a traceback
         click.echo(f"内部错误：{type(exc).__name__}: {exc}。请把这条信息和所用文件报告给 budget-xl 维护者。", err=True)
         sys.exit(3)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

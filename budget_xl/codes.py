@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .templates import codes_dir
 from .text import norm
@@ -40,19 +41,22 @@ class Catalogue:
 
 @lru_cache(maxsize=None)
 def catalogue(classification: str, year: int | None = None) -> Catalogue:
+    """The bundled list: every code seen in any year, with the name of `year` where it differs."""
     folder = codes_dir()
     stem = _STEMS[classification]
-    path = folder / f"{stem}_{year}.csv" if year else None
-    if path is None or not path.exists():
-        path = folder / f"{stem}_all_years.csv"
     names: dict[str, str] = {}
+    for path in (folder / f"{stem}_all_years.csv", folder / f"{stem}_{year}.csv" if year else None):
+        if path is not None and path.exists():
+            names.update(_read_csv(path))
     by_name: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8") as fh:
-        for rec in csv.DictReader(fh):
-            code, name = rec["code"].strip(), rec["name"].strip()
-            names[code] = name
-            by_name.setdefault(norm(name), []).append(code)
+    for code, name in names.items():
+        by_name.setdefault(norm(name), []).append(code)
     return Catalogue(classification, year, names, by_name)
+
+
+def _read_csv(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as fh:
+        return {rec["code"].strip(): rec["name"].strip() for rec in csv.DictReader(fh)}
 
 
 def is_class_code(code: str, classification: str | None) -> bool:

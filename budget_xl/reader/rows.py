@@ -80,6 +80,7 @@ class TableBuilder:
         plans = [_Plan(panel, mapping, sheet.name) for panel, mapping in zip(self.spec.panels, cmap.panels)]
         grid = sheet.grid
         empty_note = norm(self.template.empty_note)
+        data_rows: list[int] = []
         r = first
         while r < stop:
             line = grid[r]
@@ -111,8 +112,12 @@ class TableBuilder:
                     break
             if is_col_number_row(line) or (not has_number and header_hits(line, vocab) >= 2):
                 continue  # a header repeated at the top of a printed page
-            for plan in plans:
-                self.parse_row(sheet, r - 1, line, plan)
+            data_rows.append(r - 1)
+        # Side-by-side panels (收支总表, 决算06) are read one panel after the other, so rows come in
+        # the order they are meant to be read: down the first panel, then down the next.
+        for plan in plans:
+            for r in data_rows:
+                self.parse_row(sheet, r, grid[r], plan)
 
     # ------------------------------------------------------------------ one grid row, one panel
     def parse_row(self, sheet: Sheet, r: int, line: list, plan: "_Plan") -> None:

@@ -1,0 +1,67 @@
+"""`budget-xl check` output: text for people (grouped by table, errors first), JSON for programs."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from ..rules.findings import LEVEL_WORDS, Report
+
+_COLOURS = {"error": "red", "warning": "yellow", "rounding": "cyan", "note": "bright_black"}
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def check_json(report: Report) -> str:
+    data = {
+        "file": report.file,
+        "template": report.template,
+        "kind": report.kind,
+        "department": report.department,
+        "year": report.year,
+        "summary": {"errors": report.errors, "warnings": report.count("warning"),
+                    "rounding": report.count("rounding"), "notes": report.count("note")},
+        "findings": [
+            {"level": f.level, "rule": f.rule, "statement": f.text, "message": f.message, "tables": list(f.tables),
+             "cells": [str(c) for c in f.cells], "expected": _num(f.expected), "actual": _num(f.actual),
+             "difference": _num(f.difference), "also": f.also}
+            for f in report.findings
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def summary_line(report: Report) -> str:
+    parts = [f"{report.errors} 处错误", f"{report.count('warning')} 处警告", f"{report.count('rounding')} 处尾数误差"]
+    if report.count("note"):
+        parts.append(f"{report.count('note')} 条提示")
+    verdict = "未通过：有错误需要更正" if report.errors else "通过（没有错误）"
+    return f"{'，'.join(parts)}。{verdict}。"
+
+
+def check_text(report: Report, colour: bool = False, show_notes: bool = True) -> str:
+    import click
+
+    def paint(text: str, level: str) -> str:
+        return click.style(text, fg=_COLOURS.get(level), bold=level == "error") if colour else text
+
+    head = f"{report.file}　{report.kind}（模板 {report.template}）　{report.department or '部门未写明'}　{report.year or ''}年度"
+    lines = [head]
+    groups: dict[str, list] = {}
+    for f in report.findings:
+        if f.level == "note" and not show_notes:
+            continue
+        groups.setdefault(f.table or "（全表套）", []).append(f)
+    order = {"error": 0, "warning": 1, "rounding": 2, "note": 3}
+    for table, findings in groups.items():
+        lines.append("")
+        lines.append(paint(f"【{table}】", "error" if any(f.level == "error" for f in findings) else "note"))
+        for f in sorted(findings, key=lambda f: order[f.level]):
+            where = "、".join(str(c) for c in f.cells[:4]) + ("…" if len(f.cells) > 4 else "")
+            lines.append(f"  {paint(LEVEL_WORDS[f.level], f.level)} [{f.rule}] {f.message}")
+            if where:
+                lines.append(f"      单元格：{where}")
+    lines.append("")
+    lines.append(paint(summary_line(report), "error" if report.errors else "note"))
+    return "\n".join(lines) + "\n"

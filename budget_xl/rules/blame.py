@@ -1,0 +1,151 @@
+"""From failed equations to findings: one finding per wrong cell, not a cascade.
+
+A wrong amount usually breaks several identities at once (its column total, its parent row, the
+same amount in another table). For each cell of a failed equation we compute the value that would
+make that equation hold, then count how many failed equations that one correction would mend and
+how many holding ones it would break. The cell whose correction mends the most (two tables agreeing
+against a third, a total against its parts and its parents) is named first, with its expected
+value, and every equation it explains is folded into that one finding.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from ..model import CellRef
+from ..money import fmt
+from .engine import TEN_THOUSAND, Equation, Term
+from .findings import Finding
+
+
+def _delta_for(eq: Equation, term: Term, on_left: bool) -> Decimal:
+    """The change of `term` (in its own unit) that makes `eq` hold exactly."""
+    side = 1 if on_left else -1
+    delta = -eq.diff * side * term.sign
+    if eq.unit == "万元" and term.unit == "元":
+        delta *= TEN_THOUSAND
+    return delta
+
+
+def _shifted_status(eq: Equation, term: Term, on_left: bool, delta: Decimal) -> bool:
+    """Whether eq holds (ok or within rounding) once `term` is changed by delta."""
+    step = delta / TEN_THOUSAND if eq.unit == "万元" and term.unit == "元" else delta
+    diff = eq.diff + (1 if on_left else -1) * term.sign * step
+    excess = {"=": abs(diff), "<=": diff, ">=": -diff}[eq.op]
+    return excess <= eq.tolerance if eq.unit == "万元" else excess < Decimal("0.005")
+
+
+def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int = 500) -> list[Finding]:
+    by_cell: dict[CellRef, list[tuple[Equation, Term, bool]]] = defaultdict(list)
+    for eq in evaluated:
+        for on_left, terms in ((True, eq.left), (False, eq.right)):
+            for t in terms:
+                if t.cell is not None:
+                    by_cell[t.cell].append((eq, t, on_left))
+    failing = {id(eq): eq for eq in failed}
+    findings: list[Finding] = []
+    # Greedy, one wrong cell at a time: its correction is applied (virtually) before looking for
+    # the next, so two errors on one row (a wrong 类 and a wrong 合计 above it) are both found.
+    for _ in range(max_rounds):
+        best = _best_candidate(failing, by_cell)
+        if best is None:
+            break
+        cell, term, new_value, delta = best
+        mended = []
+        for eq, t, on_left in by_cell[cell]:
+            before = id(eq) in failing
+            _shift(eq, t, on_left, delta)
+            if before and eq.status != "fail":
+                mended.append(eq)
+                del failing[id(eq)]
+            elif not before and eq.status == "fail":
+                failing[id(eq)] = eq
+        for _, t, _ in by_cell[cell]:
+            t.value = new_value
+        findings.append(_finding(mended, cell, term, new_value, term.value - delta))
+    findings.extend(_plain(eq) for eq in failing.values())
+    return findings
+
+
+def _best_candidate(failing: dict[int, Equation], by_cell):
+    candidates: dict[tuple[CellRef, Decimal], tuple[Term, Decimal]] = {}
+    for eq in failing.values():
+        for on_left, terms in ((True, eq.left), (False, eq.right)):
+            for t in terms:
+                if t.cell is not None:
+                    delta = _delta_for(eq, t, on_left)
+                    candidates.setdefault((t.cell, t.value + delta), (t, delta))
+    best, best_key, runner_up = None, None, None
+    for (cell, new_value), (t, delta) in candidates.items():
+        mended = broken = 0
+        for eq, term, on_left in by_cell[cell]:
+            holds = _shifted_status(eq, term, on_left, delta)
+            if id(eq) in failing and holds:
+                mended += 1
+            elif id(eq) not in failing and not holds:
+                broken += 1
+        key = (mended - broken, mended)
+        if best_key is None or key > best_key:
+            runner_up, best_key, best = best_key, key, (cell, t, new_value, delta)
+        elif runner_up is None or key > runner_up:
+            runner_up = key
+    if best is None:
+        return None
+    score, mended = best_key
+    # Blame a cell when its correction mends more than it breaks and it is the clear best: two or
+    # more failures mended, or one mended with nothing broken and no other cell as good.
+    if score <= 0 or (mended < 2 and (score < 1 or (runner_up is not None and runner_up >= best_key))):
+        return None
+    return best
+
+
+def _shift(eq: Equation, term: Term, on_left: bool, delta: Decimal) -> None:
+    step = delta / TEN_THOUSAND if eq.unit == "万元" and term.unit == "元" else delta
+    eq.diff += (1 if on_left else -1) * term.sign * step
+    excess = {"=": abs(eq.diff), "<=": eq.diff, ">=": -eq.diff}[eq.op]
+    if (excess <= 0) if eq.unit == "万元" else excess < Decimal("0.005"):
+        eq.status = "ok"
+    elif excess <= eq.tolerance:
+        eq.status = "rounding"
+    else:
+        eq.status = "fail"
+
+
+def _cells(eqs: list[Equation], first: CellRef | None) -> list[CellRef]:
+    cells: dict[CellRef, None] = {}
+    if first is not None:
+        cells[first] = None
+    for eq in eqs:
+        for t in eq.terms:
+            if t.cell is not None:
+                cells.setdefault(t.cell)
+    return list(cells)
+
+
+def _level(eqs: list[Equation]) -> str:
+    return "error" if any(eq.level == "error" for eq in eqs) else "warning"
+
+
+def _finding(eqs: list[Equation], cell: CellRef, t: Term, new_value: Decimal, actual: Decimal) -> Finding:
+    first = eqs[0]
+    unit = "万元" if t.unit == "万元" else "元"
+    message = (f"{t.label}（{cell}）应为 {fmt(new_value)}，实际为 {fmt(actual)}，相差 {fmt(actual - new_value)} {unit}。"
+               f"{first.text}")
+    others = list(dict.fromkeys(eq.rule for eq in eqs[1:]))
+    if len(eqs) > 1:
+        message += f"。这一处还使另外 {len(eqs) - 1} 条公式不成立（{'、'.join(others)}）"
+    tables = tuple(dict.fromkeys(tb for eq in eqs for tb in eq.tables))
+    return Finding(_level(eqs), first.rule, first.text, message, tables, _cells(eqs, cell),
+                   expected=new_value, actual=actual, also=[r for r in others if r != first.rule])
+
+
+def _plain(eq: Equation) -> Finding:
+    left, right = eq.sides()
+    return Finding(_level([eq]), eq.rule, eq.text, f"{eq.text}：{eq.describe()}", eq.tables, _cells([eq], None),
+                   expected=right, actual=left)
+
+
+def rounding(eq: Equation) -> Finding:
+    left, right = eq.sides()
+    message = (f"{eq.text}：{eq.describe()}，在尾数误差允许范围（±{fmt(eq.tolerance)} 万元）内")
+    return Finding("rounding", eq.rule, eq.text, message, eq.tables, _cells([eq], None), expected=right, actual=left)

@@ -1,0 +1,326 @@
+"""The rules engine: every identity of a disclosure as an equation over cells, evaluated exactly.
+
+Equations come from two places, both in the template: the structure (column sum_of, row
+identities, the classification hierarchy, unit/department/合计 rows, fixed-row sum_of) and the
+explicit `identities:` list. One mechanism evaluates them all; nothing here names a table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Disclosure, Row, Table
+from ..money import fmt
+from ..templates import Identity, TableSpec, TemplateSet
+
+ZERO = Decimal(0)
+HALF_CENT = Decimal("0.005")
+TEN_THOUSAND = Decimal(10000)
+
+
+@dataclass
+class Term:
+    value: Decimal
+    cell: CellRef | None
+    sign: int
+    unit: str
+    label: str          # "附表4「208-社会保障和就业支出」合计"
+    blank: bool = False
+
+
+@dataclass
+class Equation:
+    rule: str
+    text: str
+    level: str                       # error | warning (what a real difference is)
+    tables: tuple[str, ...]
+    left: list[Term]
+    right: list[Term]
+    op: str = "="
+    status: str = ""                 # ok | rounding | fail, after evaluate()
+    diff: Decimal = ZERO             # left − right, in `unit`
+    unit: str = "元"
+    tolerance: Decimal = ZERO
+
+    @property
+    def terms(self) -> list[Term]:
+        return self.left + self.right
+
+    def evaluate(self) -> str:
+        terms = self.terms
+        wan = any(t.unit == "万元" for t in terms)
+        self.unit = "万元" if wan else "元"
+
+        def value(t: Term) -> Decimal:
+            return t.value / TEN_THOUSAND if wan and t.unit == "元" else t.value
+
+        left = sum((t.sign * value(t) for t in self.left), ZERO)
+        right = sum((t.sign * value(t) for t in self.right), ZERO)
+        self.diff = left - right
+        # 万元 tables carry 尾数误差: k rounded terms may miss their rounded total by (k + 1) × 0.005.
+        self.tolerance = HALF_CENT * sum(1 for t in terms if t.unit == "万元") if wan else ZERO
+        excess = {"=": abs(self.diff), "<=": self.diff, ">=": -self.diff}[self.op]
+        exact_enough = excess <= ZERO if wan else excess < HALF_CENT  # 元: a difference under 0.01 is none
+        if exact_enough:
+            self.status = "ok"
+        elif excess <= self.tolerance:
+            self.status = "rounding"
+        else:
+            self.status = "fail"
+        return self.status
+
+    def sides(self) -> tuple[Decimal, Decimal]:
+        wan = self.unit == "万元"
+
+        def value(t: Term) -> Decimal:
+            return t.value / TEN_THOUSAND if wan and t.unit == "元" else t.value
+        return (sum((t.sign * value(t) for t in self.left), ZERO), sum((t.sign * value(t) for t in self.right), ZERO))
+
+    def describe(self) -> str:
+        left, right = self.sides()
+        op = {"=": "应等于", "<=": "应不大于", ">=": "应不小于"}[self.op]
+        return (f"{_side(self.left)} = {fmt(left)}，{op} {_side(self.right)} = {fmt(right)}，"
+                f"相差 {fmt(left - right)}{'' if self.unit == '元' else ' 万元'}")
+
+
+def _side(terms: list[Term]) -> str:
+    if len(terms) == 1:
+        return terms[0].label
+    if len(terms) <= 3:
+        return " + ".join(t.label if t.sign > 0 else f"（−{t.label}）" for t in terms)
+    return f"{terms[0].label} 等 {len(terms)} 项之和"
+
+
+# --------------------------------------------------------------------------- terms
+def term(table: Table, row: Row, column: str, sign: int = 1) -> Term:
+    raw = row.amounts.get(column)
+    label = row.name or row.label or row.key
+    col = next((c.label for c in table.spec.columns if c.id == column), column)
+    return Term(raw if raw is not None else ZERO, row.cell(column), sign, table.unit,
+                f"{table.code}「{label}」{col}", blank=raw is None)
+
+
+def _read(row: Row, column: str) -> bool:
+    return bool(row.colmap) and column in row.colmap
+
+
+# --------------------------------------------------------------------------- structure
+def structural(table: Table, template: TemplateSet) -> Iterator[Equation]:
+    spec = table.spec
+    yield from _column_sums(table)
+    yield from _row_identities(table)
+    if spec.rows.kind in ("classified", "units", "items"):
+        yield from _hierarchy(table)
+    yield from _fixed_sums(table, template)
+
+
+def _column_sums(table: Table) -> Iterator[Equation]:
+    for col in table.spec.columns:
+        if not col.sum_of:
+            continue
+        parts = [p for p in col.sum_of if p not in table.missing_columns]
+        text = f"{table.code} 每行：{col.label} = " + " + ".join(_col_label(table, p) for p in parts)
+        for row in table.rows:
+            if not _read(row, col.id):
+                continue
+            yield Equation("列合计", text, "error", (table.code,), [term(table, row, col.id)],
+                           [term(table, row, p) for p in parts if _read(row, p)])
+
+
+def _row_identities(table: Table) -> Iterator[Equation]:
+    for ident in table.spec.row_identities:
+        for row in table.rows:
+            yield Equation(f"行公式:{ident.id}", f"{table.code} 每行：{ident.text}", "error", (table.code,),
+                           [term(table, row, c, s) for s, c in ident.left if _read(row, c)],
+                           [term(table, row, c, s) for s, c in ident.right if _read(row, c)])
+
+
+def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row]) -> Iterator[Equation]:
+    if not children:
+        return
+    for col in table.spec.columns:
+        if not _read(parent, col.id):
+            continue
+        yield Equation(rule, text, "error", (table.code,), [term(table, parent, col.id)],
+                       [term(table, child, col.id) for child in children if _read(child, col.id)])
+
+
+def _hierarchy(table: Table) -> Iterator[Equation]:
+    code = table.code
+    rows = table.rows
+    by_unit: dict[str | None, list[Row]] = {}
+    for row in rows:
+        if row.kind == CLASS and row.code:
+            by_unit.setdefault(row.unit, []).append(row)
+    # 类 = Σ 款, 款 = Σ 项, within each unit
+    for unit_rows in by_unit.values():
+        index: dict[str, list[Row]] = {}
+        for row in unit_rows:
+            if len(row.code) in (5, 7):
+                index.setdefault(row.code[:-2], []).append(row)
+        for row in unit_rows:
+            children = index.get(row.code, [])
+            level = "款" if len(row.code) == 3 else "项"
+            yield from _sum_rows(table, "层级", f"{code} 上级科目 = 其下各{level}之和", row, children)
+    # unit = Σ its 类; department = Σ its units; 合计 = Σ departments (or units, or 类)
+    units = [r for r in rows if r.kind == UNIT]
+    depts = [r for r in rows if r.kind == DEPT]
+    items = [r for r in rows if r.kind == ITEM]
+    for unit in units:
+        classes = [r for r in by_unit.get(unit.key, []) if len(r.code) == 3]
+        unit_items = [r for r in items if r.unit == unit.key]
+        yield from _sum_rows(table, "单位汇总", f"{code} 单位行 = 本单位各类科目之和", unit, classes or unit_items)
+    current: Row | None = None
+    members: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.kind == DEPT:
+            current = row
+            members.setdefault(row.key, [])
+        elif row.kind == TOTAL:
+            current = None
+        elif row.kind == UNIT and current is not None:
+            members[current.key].append(row)
+    for dept in depts:
+        yield from _sum_rows(table, "部门汇总", f"{code} 部门行 = 所属各单位之和", dept, members.get(dept.key, []))
+    total = table.row(TOTAL_KEY)
+    if total is not None:
+        parts = depts or units or items or [r for r in by_unit.get(None, []) if len(r.code) == 3]
+        yield from _sum_rows(table, "合计行", f"{code} 合计行 = 各" + ("部门" if depts else "单位" if units else
+                             "项目" if items else "类") + "之和", total, parts)
+
+
+def _fixed_sums(table: Table, template: TemplateSet) -> Iterator[Equation]:
+    spec = table.spec
+    for fixed in spec.fixed_rows:
+        if not fixed.sum_of:
+            continue
+        row = table.row(fixed.id)
+        if row is None:
+            continue
+        s = fixed.sum_of
+        if s.ids:
+            parts = [table.row(i) for i in s.ids]
+            names = "、".join(spec.fixed_row(i).label for i in s.ids)
+        elif s.all_classes:
+            parts = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
+            names = "各功能分类类"
+        else:
+            wanted = set(s.classes)
+            parts = [r for r in table.rows if r.kind == CLASS and r.code and len(r.code) == 3 and r.code in wanted]
+            names = "、".join(s.classes) + " 类"
+        parts = [p for p in parts if p is not None]
+        yield from _sum_rows(table, "固定行", f"{table.code} {fixed.label} = {names}之和", row, parts)
+
+
+def _col_label(table: Table, column: str) -> str:
+    return next((c.label for c in table.spec.columns if c.id == column), column)
+
+
+# --------------------------------------------------------------------------- explicit identities
+@dataclass
+class _Scope:
+    """How a `[*]` or `[code]` reference resolves in one table."""
+    table: Table
+    by_key: dict[str, Row] = field(default_factory=dict)
+    by_code: dict[str, list[Row]] = field(default_factory=dict)   # code -> rows of all units
+
+    @classmethod
+    def of(cls, table: Table) -> "_Scope":
+        scope = cls(table, {r.key: r for r in table.rows})
+        for row in table.rows:
+            if row.kind == CLASS and row.code:
+                scope.by_code.setdefault(row.code, []).append(row)
+            elif row.kind == FIXED:
+                scope.by_code.setdefault(row.key, []).append(row)
+        return scope
+
+    def rows_for(self, ref_row: str, current: str | None, each: str | None) -> list[Row]:
+        """[*] is the current row key (each: rows/units) or 类 code (each: 类, summed over units);
+        [2080505] is a code summed over units; [合计] / [in_total] a row key."""
+        if ref_row == "*":
+            if current is None:
+                return []
+            if each == "类":
+                return self.by_code.get(current, [])
+            row = self.by_key.get(current)
+            return [row] if row else []
+        if ref_row.isdigit():
+            return self.by_code.get(ref_row, [])
+        row = self.by_key.get(ref_row)
+        return [row] if row else []
+
+
+def explicit(d: Disclosure, ident: Identity, scopes: dict[str, _Scope]) -> Iterator[Equation]:
+    columns = ident.for_columns or (None,)
+    tables = ident.tables
+    if ident.each == "rows":
+        keys = _ordered_union(r.key for t in tables for r in scopes[t].table.rows)
+        if ident.where_classes:
+            wanted = set(d.template.params[ident.where_classes])
+            keys = [k for k in keys if (k.rsplit("/", 1)[-1][:3] in wanted and k.rsplit("/", 1)[-1].isdigit())]
+    elif ident.each == "units":
+        keys = _ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
+    elif ident.each == "类":
+        keys = _ordered_union(code for t in tables for code in scopes[t].by_code if len(code) == 3 and code.isdigit())
+    else:
+        keys = [None]
+    for col in columns:
+        text = ident.text + (f"（{col}）" if col else "")
+        for key in keys:
+            left = _terms(ident.left, scopes, key, col, ident.each)
+            right = _terms(ident.right, scopes, key, col, ident.each)
+            if left is None or right is None:
+                continue
+            yield Equation(ident.id, text, ident.level, tables, left, right, ident.op)
+
+
+def _terms(side, scopes: dict[str, _Scope], key: str | None, col: str | None, each: str | None) -> list[Term] | None:
+    out: list[Term] = []
+    for t in side:
+        if t.ref is None:
+            value = Decimal(t.number)
+            if value:
+                out.append(Term(value, None, t.sign, "元", t.number))
+            continue
+        scope = scopes[t.ref.table]
+        column = t.ref.column.replace("{col}", col) if col else t.ref.column
+        if column in scope.table.missing_columns:
+            return None
+        if not any(column in (r.colmap or ()) for r in scope.table.rows):
+            # An optional column the table does not print: its amounts are 0, and the message says so.
+            label = next((c.label for c in scope.table.spec.columns if c.id == column), column)
+            out.append(Term(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code}「{label}」列（本表没有此列）",
+                            blank=True))
+            continue
+        for row in scope.rows_for(t.ref.row, key, each):
+            if _read(row, column) or row.amounts.get(column) is not None:
+                out.append(term(scope.table, row, column, t.sign))
+    return out
+
+
+def _ordered_union(keys: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(keys))
+
+
+# --------------------------------------------------------------------------- all of them
+def equations(d: Disclosure) -> tuple[list[Equation], list[Identity]]:
+    """Every equation of the disclosure, and the explicit identities skipped for missing tables."""
+    out: list[Equation] = []
+    for table in d.tables.values():
+        out.extend(structural(table, d.template))
+    scopes: dict[str, _Scope] = {}
+    skipped: list[Identity] = []
+    for ident in d.template.identities:
+        if any(t not in d.tables for t in ident.tables):
+            skipped.append(ident)
+            continue
+        for t in ident.tables:
+            if t not in scopes:
+                scopes[t] = _Scope.of(d.tables[t])
+        out.extend(explicit(d, ident, scopes))
+    return out, skipped
+
+
+def spec_of(d: Disclosure, code: str) -> TableSpec:
+    return d.template.tables[code]

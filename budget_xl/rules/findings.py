@@ -1,0 +1,54 @@
+"""What `check` reports: findings, each with its rule, cells, expected and actual values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import CellRef
+
+LEVELS = ("error", "warning", "rounding", "note")
+LEVEL_WORDS = {"error": "错误", "warning": "警告", "rounding": "尾数误差", "note": "提示"}
+
+
+@dataclass
+class Finding:
+    level: str                     # error | warning | rounding | note
+    rule: str                      # template identity id (YS07-01) or an implied family (列合计, 层级…)
+    text: str                      # the identity in plain Chinese
+    message: str                   # the finding, with its numbers
+    tables: tuple[str, ...] = ()
+    cells: list[CellRef] = field(default_factory=list)  # most likely wrong first
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    also: list[str] = field(default_factory=list)       # other rules the same wrong cell breaks
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+    @property
+    def table(self) -> str:
+        return self.tables[0] if self.tables else ""
+
+
+@dataclass
+class Report:
+    file: str
+    template: str
+    kind: str
+    department: str | None
+    year: int | None
+    findings: list[Finding]
+
+    def count(self, level: str) -> int:
+        return sum(1 for f in self.findings if f.level == level)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
