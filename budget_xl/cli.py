@@ -65,7 +65,11 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
 @click.option("--year", type=int, metavar="年度", help="工作簿中没有写明年度时使用。")
 @click.option("--dept", metavar="代码-名称", help="工作簿中没有写明部门时使用。")
 @click.option("--notes/--no-notes", default=True, show_default=True, help="文字输出中是否列出提示（如编码不在随附科目表中）。")
-def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, dept: str | None, notes: bool) -> None:
+@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False, path_type=str), metavar="OUT.xlsx",
+              help="另存一份标注过的工作簿：有问题的单元格标红/黄并加批注，第一页“校验结果”可点击跳转。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, dept: str | None, notes: bool,
+              annotate_to: str | None, force: bool) -> None:
     """校验工作簿：逐条核对表内、表间审核公式和科目编码，指出要改的单元格。
 
     万元表中在尾数误差范围内的差异列为“尾数误差”，不算错误；元表中差 0.01 即为错误。
@@ -77,17 +81,26 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
     示例：
       budget-xl check sample_workbooks/2024_住建局_部门预算_公开版.xlsx
       budget-xl check 决算.xlsx --format json > 校验结果.json
+      budget-xl check 附表.xlsx --annotate 附表_校验.xlsx
     """
+    from pathlib import Path
+
     from . import read
     from .report.check import check_json, check_text
     from .rules import check
 
     report = check(read(workbook, template, year=year, department=dept))
+    if annotate_to:
+        from .report.annotate import annotate
+
+        annotate(report, Path(workbook), Path(annotate_to), force=force)
     if fmt == "json":
         click.echo(check_json(report), nl=False)
     else:
         colour = sys.stdout.isatty()
         click.echo(check_text(report, colour=colour, show_notes=notes), nl=False, color=colour)
+        if annotate_to:
+            click.echo(f"已写出标注后的工作簿：{annotate_to}")
     sys.exit(report.exit_code)
 
 

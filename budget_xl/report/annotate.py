@@ -1,0 +1,96 @@
+"""`check --annotate`: a copy of the user's own workbook with every involved cell marked and
+commented, and a first sheet 校验结果 linking to them. The input is never written."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..money import fmt
+from ..text import cjk_width
+from ..rules.findings import LEVEL_WORDS, Report
+from .output import atomic_output
+
+_FILLS = {"error": "FF9C9C", "warning": "FFE066", "rounding": "FFE066"}
+_TINTS = {"error": "FFE5E5", "warning": "FFF6CC", "rounding": "FFF6CC"}
+_RANK = {"error": 0, "warning": 1, "rounding": 2, "note": 3}
+
+
+def annotate(report: Report, source: Path, target: Path, force: bool = False) -> Path:
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(f"--annotate 只能标注 .xlsx/.xlsm 工作簿，{source.name} 是 {source.suffix} 文件："
+                         f"请先在 Excel/WPS 中另存为 .xlsx。")
+    try:
+        wb = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+    except Exception as exc:  # openpyxl may refuse what calamine read
+        raise InputError(f"无法用 openpyxl 打开 {source.name} 来标注（{exc}）：请在 Excel/WPS 中另存为 .xlsx 再试。") from None
+    if "校验结果" in wb.sheetnames:
+        del wb["校验结果"]
+    # The cell a finding blames (its first cell) gets the strong colour and the comment; the other
+    # cells of the identity get a pale tint, so a wrong total does not paint a whole column red.
+    marks: dict[tuple[str, int, int], list] = {}
+    tints: dict[tuple[str, int, int], str] = {}
+    for f in report.findings:
+        if f.level == "note" or not f.cells:
+            continue
+        blamed = f.expected is not None and f.rule not in ("读取",) and len(f.cells) > 1 and "应为" in f.message
+        primary = f.cells[:1] if blamed else f.cells
+        for cell in primary:
+            marks.setdefault((cell.sheet, cell.row, cell.col), []).append(f)
+        for cell in f.cells[len(primary):]:
+            key = (cell.sheet, cell.row, cell.col)
+            if tints.get(key) != "error":
+                tints[key] = f.level
+    for (sheet, row, col), level in tints.items():
+        if sheet in wb.sheetnames and (sheet, row, col) not in marks:
+            wb[sheet].cell(row + 1, col + 1).fill = PatternFill("solid", fgColor=_TINTS[level])
+    for (sheet, row, col), found in marks.items():
+        if sheet not in wb.sheetnames:
+            continue
+        target_cell = wb[sheet].cell(row + 1, col + 1)
+        worst = min(found, key=lambda f: _RANK[f.level]).level
+        target_cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
+        text = "\n\n".join(f"[{LEVEL_WORDS[f.level]}·{f.rule}] {f.message}" for f in found[:5])
+        target_cell.comment = Comment(text[:2000], "budget-xl", width=420, height=220)
+    ws = wb.create_sheet("校验结果", 0)
+    ws.append([f"校验结果：{Path(report.file).name}", "", "", "", f"{report.errors} 处错误，{report.count('warning')} 处警告，"
+               f"{report.count('rounding')} 处尾数误差"])
+    ws.append(["级别", "规则", "表", "单元格", "说明", "应为", "实为", "差额"])
+    header_font = Font(bold=True)
+    for c in ws[2]:
+        c.font = header_font
+    for f in report.findings:
+        first = f.cells[0] if f.cells else None
+        ws.append([LEVEL_WORDS[f.level], f.rule, "、".join(f.tables), str(first) if first else "", _safe(f.message),
+                   fmt(f.expected), fmt(f.actual), fmt(f.difference)])
+        if first is not None and first.sheet in wb.sheetnames:
+            link = ws.cell(ws.max_row, 4)
+            link.hyperlink = f"#'{first.sheet}'!{first.a1}"
+            link.font = Font(color="0563C1", underline="single")
+        if f.level in _FILLS:
+            ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[f.level])
+    for col, width in zip("ABCDEFGH", (8, 10, 14, 14, 70, 16, 16, 14)):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=3):
+        for c in row:
+            c.alignment = Alignment(wrap_text=c.column == 5, vertical="top")
+        # Row height for the wrapped message (CJK characters count double in column widths).
+        lines = max(1, -(-cjk_width(str(row[4].value or "")) // 70))
+        ws.row_dimensions[row[0].row].height = 15 * lines
+    ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.active = 0
+    with atomic_output(target, source=source, force=force) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def _safe(text: str) -> str:
+    """Text that starts like a formula is written as text, never as a formula."""
+    return "'" + text if text[:1] in "=+-@" else text
