@@ -6,6 +6,7 @@ other exception is reported in one sentence too, never as a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -67,9 +68,12 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
 @click.option("--notes/--no-notes", default=True, show_default=True, help="文字输出中是否列出提示（如编码不在随附科目表中）。")
 @click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False, path_type=str), metavar="OUT.xlsx",
               help="另存一份标注过的工作簿：有问题的单元格标红/黄并加批注，第一页“校验结果”可点击跳转。")
+@click.option("--jobs", type=int, default=0, metavar="N", help="检查文件夹时同时处理的文件数（默认：CPU 核数）。")
+@click.option("--summary", "summary_to", type=click.Path(dir_okay=False, path_type=str), metavar="OUT.xlsx",
+              help="检查文件夹时写出一张汇总工作簿（每个工作簿一行：部门、年度、错误数、主要问题）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, dept: str | None, notes: bool,
-              annotate_to: str | None, force: bool) -> None:
+              annotate_to: str | None, jobs: int, summary_to: str | None, force: bool) -> None:
     """校验工作簿：逐条核对表内、表间审核公式和科目编码，指出要改的单元格。
 
     万元表中在尾数误差范围内的差异列为“尾数误差”，不算错误；元表中差 0.01 即为错误。
@@ -82,9 +86,13 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
       budget-xl check sample_workbooks/2024_住建局_部门预算_公开版.xlsx
       budget-xl check 决算.xlsx --format json > 校验结果.json
       budget-xl check 附表.xlsx --annotate 附表_校验.xlsx
+      budget-xl check 各部门报表/ --jobs 2 --summary 汇总.xlsx
     """
     from pathlib import Path
 
+    if Path(workbook).is_dir():
+        _check_folder(Path(workbook), template, jobs, summary_to, force)
+        return
     from . import read
     from .report.check import check_json, check_text
     from .rules import check
@@ -102,6 +110,39 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
         if annotate_to:
             click.echo(f"已写出标注后的工作簿：{annotate_to}")
     sys.exit(report.exit_code)
+
+
+def _check_folder(folder, template: str | None, jobs: int, summary_to: str | None, force: bool) -> None:
+    from .batch import check_many, default_jobs, workbooks_under, write_summary
+    from .errors import InputError
+
+    paths = workbooks_under(folder)
+    if not paths:
+        raise InputError(f"文件夹 {folder} 中没有工作簿（.xlsx/.xlsm/.xls/.ods）。")
+    jobs = jobs if jobs > 0 else default_jobs()
+    with click.progressbar(length=len(paths), label=f"检查 {len(paths)} 个工作簿", file=sys.stderr) as bar:
+        outcomes = check_many(paths, jobs, template, on_done=lambda o: bar.update(1))
+    total = {"errors": 0, "warnings": 0, "rounding": 0, "bad": 0}
+    for o in outcomes:
+        name = o.path
+        if o.problem:
+            total["bad"] += 1
+            click.echo(f"{name}　无法读取：{o.problem}")
+            continue
+        total["errors"] += o.errors
+        total["warnings"] += o.warnings
+        total["rounding"] += o.rounding
+        verdict = "有错误" if o.errors else "通过"
+        click.echo(f"{name}　{o.department or ''} {o.year or ''} {o.kind or ''}　{verdict}："
+                   f"{o.errors} 处错误，{o.warnings} 处警告，{o.rounding} 处尾数误差")
+    failed = sum(1 for o in outcomes if not o.problem and o.errors)
+    click.echo(f"共 {len(outcomes)} 个工作簿：{len(outcomes) - failed - total['bad']} 个通过，{failed} 个有错误，"
+               f"{total['bad']} 个无法读取；合计 {total['errors']} 处错误，{total['warnings']} 处警告，"
+               f"{total['rounding']} 处尾数误差。")
+    if summary_to:
+        write_summary(outcomes, Path(summary_to), folder, force=force)
+        click.echo(f"已写出汇总：{summary_to}")
+    sys.exit(1 if failed or total["bad"] else 0)
 
 
 @cli.command("templates", context_settings=CONTEXT)
