@@ -19,6 +19,7 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     if source.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"--annotate 只能标注 .xlsx/.xlsm 工作簿，{source.name} 是 {source.suffix} 文件："
@@ -68,7 +69,8 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
                    fmt(f.expected), fmt(f.actual), fmt(f.difference)])
         if first is not None and first.sheet in wb.sheetnames:
             link = ws.cell(ws.max_row, 4)
-            link.hyperlink = f"#'{first.sheet}'!{first.a1}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{first.sheet}'!{first.a1}",
+                                       display=str(first))
             link.font = Font(color="0563C1", underline="single")
         if f.level in _FILLS:
             ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[f.level])
