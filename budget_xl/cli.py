@@ -146,14 +146,22 @@ def _check_folder(folder, template: str | None, jobs: int, summary_to: str | Non
 
 
 @cli.command("templates", context_settings=CONTEXT)
-def templates_cmd() -> None:
+@click.option("--identities", is_flag=True, help="列出每套表的全部审核公式（Markdown），而不是表的清单。")
+def templates_cmd(identities: bool) -> None:
     """列出内置的表套模板及其中每张表（代码、标题、金额单位）。
 
     \b
     示例：
       budget-xl templates
+      budget-xl templates --identities > 审核公式.md
     """
     from .templates import load_all, templates_dir
+
+    if identities:
+        from .report.identities import all_identities_markdown
+
+        click.echo(all_identities_markdown(load_all()), nl=False)
+        return
 
     for ts in load_all():
         click.echo(f"{ts.id}　{ts.name}（{ts.kind}，金额单位：{ts.unit}，{len(ts.tables)} 张表，"

@@ -158,6 +158,16 @@ class TableSpec(NamedTuple):
     def column_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.columns)
 
+    def column_label(self, column: str) -> str:
+        """A column's label for messages; with its group ("本年支出/合计") when the label repeats."""
+        cols = self.columns
+        col = next((c for c in cols if c.id == column), None)
+        if col is None:
+            return column
+        if sum(1 for c in cols if c.label == col.label) > 1 and len(col.header) > 1:
+            return "/".join(col.header[-2:]) if col.label == col.header[-1] else col.label
+        return col.label
+
     @property
     def fixed_rows(self) -> tuple[FixedRow, ...]:
         return tuple(r for p in self.panels for r in p.rows) + self.rows.fixed

@@ -121,3 +121,13 @@ def test_malformed_templates_are_rejected_clearly(tmp_path, change, message):
 def test_invalid_yaml_names_the_line(tmp_path):
     with pytest.raises(TemplateError, match="不是有效的 YAML"):
         load_template(write(tmp_path, "id: [unclosed\nkind: x\n"))
+
+
+def test_identities_document_is_generated_from_the_templates(cli):
+    from budget_xl.templates import templates_dir
+
+    out = cli("templates", "--identities")
+    assert out.returncode == 0
+    assert (templates_dir() / "IDENTITIES.md").read_text(encoding="utf-8") == out.stdout, \
+        "templates/IDENTITIES.md is stale: run  budget-xl templates --identities > templates/IDENTITIES.md"
+    assert "YS07-01" in out.stdout and "JS06-01" in out.stdout

@@ -96,7 +96,7 @@ def _side(terms: list[Term]) -> str:
 def term(table: Table, row: Row, column: str, sign: int = 1) -> Term:
     raw = row.amounts.get(column)
     label = row.name or row.label or row.key
-    col = next((c.label for c in table.spec.columns if c.id == column), column)
+    col = table.spec.column_label(column)
     return Term(raw if raw is not None else ZERO, row.cell(column), sign, table.unit,
                 f"{table.code}「{label}」{col}", blank=raw is None)
 
@@ -120,7 +120,7 @@ def _column_sums(table: Table) -> Iterator[Equation]:
         if not col.sum_of:
             continue
         parts = [p for p in col.sum_of if p not in table.missing_columns]
-        text = f"{table.code} 每行：{col.label} = " + " + ".join(_col_label(table, p) for p in parts)
+        text = f"{table.code} 每行：{_col_label(table, col.id)} = " + " + ".join(_col_label(table, p) for p in parts)
         for row in table.rows:
             if not _read(row, col.id):
                 continue
@@ -214,7 +214,7 @@ def _fixed_sums(table: Table, template: TemplateSet) -> Iterator[Equation]:
 
 
 def _col_label(table: Table, column: str) -> str:
-    return next((c.label for c in table.spec.columns if c.id == column), column)
+    return table.spec.column_label(column)
 
 
 # --------------------------------------------------------------------------- explicit identities
