@@ -33,12 +33,17 @@ PARSE = ("import python_calamine as pc, sys\n"
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(cmd: list[str], repeat: int) -> float:
-    subprocess.run(cmd, check=True, capture_output=True, env=ENV)  # warm-up: byte-code, file cache
+def timed(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> float:
+    def run() -> None:
+        res = subprocess.run(cmd, capture_output=True, env=ENV)
+        if res.returncode not in ok:
+            raise SystemExit(f"{' '.join(cmd)} failed ({res.returncode}): {res.stderr.decode()[:500]}")
+
+    run()  # warm-up: byte-code, file cache
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=ENV)
+        run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
