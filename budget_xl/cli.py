@@ -145,6 +145,30 @@ def _check_folder(folder, template: str | None, jobs: int, summary_to: str | Non
     sys.exit(1 if failed or total["bad"] else 0)
 
 
+@cli.group("codes", context_settings=CONTEXT)
+def codes_group() -> None:
+    """政府收支分类科目表：导入当年的官方科目表，供 check 核对编码和名称。
+
+    随附的科目表是从公开文件整理的，不完整；导入官方科目表后，表中没有的编码会报为警告。
+    """
+
+
+@codes_group.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--year", type=int, required=True, metavar="年度", help="科目表适用的年度，如 2025。")
+def codes_import_cmd(file: str, year: int) -> None:
+    """导入一份科目表（CSV 或工作簿：“科目编码”“科目名称”两列，或“2080505-名称”一列）。
+
+    \b
+    示例：
+      budget-xl codes import 2025年政府收支分类科目.xlsx --year 2025
+    """
+    from .code_import import LABELS, import_codes
+
+    for kind, count, path in import_codes(Path(file), year):
+        click.echo(f"已导入 {year} 年{LABELS[kind]} {count} 个，保存在 {path}")
+
+
 @cli.command("templates", context_settings=CONTEXT)
 @click.option("--identities", is_flag=True, help="列出每套表的全部审核公式（Markdown），而不是表的清单。")
 def templates_cmd(identities: bool) -> None:

@@ -7,6 +7,7 @@ official list of their year later (`budget-xl codes import`).
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ class Catalogue:
     year: int | None
     names: dict[str, str]            # code -> canonical name
     by_name: dict[str, list[str]]    # normalised name -> codes
+    official: bool = False           # the user imported the official list of this year
 
     def name(self, code: str) -> str | None:
         return self.names.get(code)
@@ -41,17 +43,59 @@ class Catalogue:
 
 @lru_cache(maxsize=None)
 def catalogue(classification: str, year: int | None = None) -> Catalogue:
-    """The bundled list: every code seen in any year, with the name of `year` where it differs."""
-    folder = codes_dir()
-    stem = _STEMS[classification]
-    names: dict[str, str] = {}
-    for path in (folder / f"{stem}_all_years.csv", folder / f"{stem}_{year}.csv" if year else None):
-        if path is not None and path.exists():
-            names.update(_read_csv(path))
+    """The official list of `year` when the user imported it (`budget-xl codes import`); otherwise
+    the bundled partial list: every code seen in any year, with the name of `year` where it differs."""
+    user = user_codes_dir() / f"{_STEMS[classification]}_{year}.csv" if year else None
+    if user is not None and user.exists():
+        names = _read_csv(user)
+        official = True
+    else:
+        folder = codes_dir()
+        stem = _STEMS[classification]
+        names = {}
+        for path in (folder / f"{stem}_all_years.csv", folder / f"{stem}_{year}.csv" if year else None):
+            if path is not None and path.exists():
+                names.update(_read_csv(path))
+        official = False
     by_name: dict[str, list[str]] = {}
     for code, name in names.items():
         by_name.setdefault(norm(name), []).append(code)
-    return Catalogue(classification, year, names, by_name)
+    return Catalogue(classification, year, names, by_name, official)
+
+
+def user_codes_dir() -> Path:
+    """Where imported official code lists live: $BUDGET_XL_DATA/codes, else the user's data folder."""
+    base = os.environ.get("BUDGET_XL_DATA")
+    if base:
+        return Path(base) / "codes"
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(data) / "budget-xl" / "codes"
+
+
+def classify(code: str) -> str | None:
+    """Which classification a code belongs to, by its shape."""
+    if is_class_code(code, "function"):
+        return "function"
+    if len(code) in (3, 5) and "301" <= code[:3] <= "399":
+        return "econ"
+    if len(code) in (3, 5) and "501" <= code[:3] <= "599":
+        return "econ_gov"
+    return None
+
+
+def save_user_list(classification: str, year: int, names: dict[str, str]) -> Path:
+    folder = user_codes_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{_STEMS[classification]}_{year}.csv"
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["code", "name", "level"])
+        for code in sorted(names, key=lambda c: (c[:3], c)):
+            w.writerow([code, names[code], {3: "类", 5: "款", 7: "项"}.get(len(code), "")])
+    os.replace(tmp, path)
+    catalogue.cache_clear()
+    return path
 
 
 def _read_csv(path: Path) -> dict[str, str]:

@@ -94,7 +94,11 @@ def _codes(d: Disclosure) -> list[Finding]:
             known = cat.name(code)
             name = row.name or ""
             if known is None:
-                if len(code) == 7 or cls == "econ":
+                if cat.official:
+                    out.append(Finding("warning", "编码表", "科目编码应在当年的科目表中",
+                                       f"{table.code}「{row.label}」：编码 {code} 不在已导入的 {d.year} 年科目表中",
+                                       (table.code,), [c for c in [row.cell('label')] if c]))
+                else:
                     out.append(Finding("note", "编码表", "科目编码应在当年的科目表中",
                                        f"{table.code}「{row.label}」：编码 {code} 不在随附的（不完整的）科目表中，"
                                        f"可用 budget-xl codes import 导入当年的官方科目表后再核对", (table.code,),
