@@ -30,9 +30,6 @@ class Catalogue:
     def name(self, code: str) -> str | None:
         return self.names.get(code)
 
-    def __contains__(self, code: str) -> bool:
-        return code in self.names
-
     def codes_named(self, name: str, parent: str | None = None) -> list[str]:
         """Codes whose name is `name` (normalised), optionally only the children of `parent`."""
         codes = self.by_name.get(norm(name), [])

@@ -132,10 +132,6 @@ class Table:
             raise KeyError(f"{self.code} 没有行 {key}")
         return row
 
-    @property
-    def is_empty(self) -> bool:
-        return all(v in (None, 0) for r in self.rows for v in r.amounts.values())
-
     def to_frame(self) -> "pd.DataFrame":
         """One row per table row: key, label, level, unit and one column per amount column.
         Amounts stay exact (Decimal objects, None for blanks)."""

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Disclosure, Row, Table
 from ..money import fmt
-from ..templates import Identity, TableSpec, TemplateSet
+from ..templates import Identity, TemplateSet
 
 ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
@@ -321,6 +321,3 @@ def equations(d: Disclosure) -> tuple[list[Equation], list[Identity]]:
         out.extend(explicit(d, ident, scopes))
     return out, skipped
 
-
-def spec_of(d: Disclosure, code: str) -> TableSpec:
-    return d.template.tables[code]
