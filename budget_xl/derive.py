@@ -1,0 +1,194 @@
+"""Completing a table from what the clerk entered: subtotal rows and 合计/小计 columns.
+
+Only what the template's structure defines is derived (the same structure the rules engine
+checks): a 合计/小计 column from its `sum_of` parts, 款 from its 项, 类 from its 款, a unit from its
+类, a department from its units, 合计 from the departments (or units, or 类, or items), and fixed rows
+with `sum_of`. Missing 类/款 rows above an entered 项 are created (named from the code list).
+A value the clerk entered that disagrees with the computed one is a conflict: it is reported,
+and replaced only when `recompute` says the computed values win.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .codes import catalogue, level_of
+from .model import CLASS, DEPT, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Disclosure, Row, Table
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Change:
+    table: str
+    row: str           # row key
+    label: str
+    column: str
+    entered: Decimal | None
+    computed: Decimal
+    cell: CellRef | None
+
+    @property
+    def conflict(self) -> bool:
+        return self.entered is not None and self.entered != self.computed
+
+
+def complete(d: Disclosure, recompute: bool = False) -> list[Change]:
+    """Fill every derived value of every table in place; returns what was filled or disagreed.
+
+    Conflicting entered values are kept unless `recompute` (then they are replaced)."""
+    changes: list[Change] = []
+    for table in d.tables.values():
+        if table.spec.rows.kind == "classified":
+            _add_missing_parents(table, d.year)
+        changes += _complete_table(table, recompute)
+    return changes
+
+
+def _add_missing_parents(table: Table, year: int | None) -> None:
+    """Insert the 款 and 类 rows of entered 项 (and 类 of 款) that the clerk left out."""
+    cls = table.spec.rows.classification
+    cat = catalogue(cls, year)
+    out: list[Row] = []
+    seen: set[str] = {r.key for r in table.rows}
+    for row in table.rows:
+        if row.kind == CLASS and row.code and len(row.code) > 3:
+            for length in range(3, len(row.code), 2):
+                parent = row.code[:length]
+                key = f"{row.unit}/{parent}" if row.unit else parent
+                if key in seen:
+                    continue
+                name = cat.name(parent) or ""
+                label = _label_like(row, parent, name)
+                out.append(Row(key, CLASS, level_of(parent, cls), label, code=parent, unit=row.unit, name=name,
+                               amounts={}))
+                seen.add(key)
+        out.append(row)
+    if TOTAL_KEY not in seen:
+        out.insert(0, Row(TOTAL_KEY, TOTAL, "合计", "合计", amounts={}))
+    table.rows[:] = out
+    table._index = None
+
+
+def _label_like(example: Row, code: str, name: str) -> str:
+    """A new row's label written the way the table writes its labels ("2080505-名称" or a name)."""
+    if example.label.startswith(example.code or "\0"):
+        return f"{code}-{name}" if name else code
+    return name or code
+
+
+def _complete_table(table: Table, recompute: bool) -> list[Change]:
+    changes: list[Change] = []
+    spec = table.spec
+    columns = [c for c in spec.columns if c.id not in table.missing_columns]
+    present = {c.id for c in columns}
+    leaf_first = _column_order(columns)
+    rows = table.rows
+    # What each computed row sums, bottom-up: within each unit 款 from 项 then 类 from 款; units
+    # from their 类 (or items); departments from units; 合计 from the top level; fixed-row sums.
+    plan: list[tuple[Row, list[Row]]] = []
+    by_unit: dict[str | None, list[Row]] = {}
+    for row in rows:
+        if row.kind == CLASS and row.code:
+            by_unit.setdefault(row.unit, []).append(row)
+    for unit_rows in by_unit.values():
+        for length in (5, 3):
+            for parent in (r for r in unit_rows if len(r.code) == length):
+                kids = [r for r in unit_rows if len(r.code) == length + 2 and r.code.startswith(parent.code)]
+                if kids:
+                    plan.append((parent, kids))
+    units = [r for r in rows if r.kind == UNIT]
+    items = [r for r in rows if r.kind == ITEM]
+    for unit in units:
+        kids = [r for r in by_unit.get(unit.key, []) if len(r.code) == 3] or [r for r in items if r.unit == unit.key]
+        if kids:
+            plan.append((unit, kids))
+    depts, members, current = [], {}, None
+    for row in rows:
+        if row.kind == DEPT:
+            current = row
+            depts.append(row)
+            members[row.key] = []
+        elif row.kind == UNIT and current is not None:
+            members[current.key].append(row)
+    plan += [(dept, members[dept.key]) for dept in depts if members[dept.key]]
+    total = table.row(TOTAL_KEY)
+    if total is not None and spec.rows.kind != "fixed":
+        kids = depts or units or items or [r for r in by_unit.get(None, []) if len(r.code) == 3]
+        if kids:
+            plan.append((total, kids))
+    fixed_plan = []
+    for fixed in spec.fixed_rows:
+        row = table.row(fixed.id)
+        if row is None or not fixed.sum_of:
+            continue
+        s = fixed.sum_of
+        if s.ids:
+            kids = [table.row(i) for i in s.ids]
+        elif s.all_classes:
+            kids = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
+        else:
+            kids = [r for r in rows if r.kind == CLASS and r.code in set(s.classes)]
+        fixed_plan.append((row, [k for k in kids if k is not None]))
+    plan += fixed_plan * 2  # a fixed total may come before its parts (决算04 年初结转和结余)
+
+    # Computed values propagate upward even where the clerk's entry disagrees, so one wrong entry
+    # is one conflict, not one per row above it.
+    computed: dict[tuple[str, str], Decimal] = {}
+
+    def value(row: Row, column: str) -> Decimal | None:
+        return computed.get((row.key, column), row.amounts.get(column))
+
+    def put(row: Row, column: str, new: Decimal, report: bool = True) -> None:
+        known = (row.key, column) in computed
+        computed[(row.key, column)] = new
+        entered = row.amounts.get(column)
+        if entered is None:
+            row.amounts[column] = new
+            if not known:
+                changes.append(Change(table.code, row.key, row.label, column, None, new, row.cell(column)))
+        elif entered != new:
+            if report and not known:
+                changes.append(Change(table.code, row.key, row.label, column, entered, new, row.cell(column)))
+            if recompute:
+                row.amounts[column] = new
+
+    def column_sums(row: Row, report: bool = True) -> None:
+        for col in leaf_first:
+            if col.sum_of and (row.colmap is None or col.id in row.colmap or row.sheet is None):
+                parts = [value(row, p) for p in col.sum_of if p in present]
+                if any(v is not None for v in parts):
+                    put(row, col.id, sum((v or ZERO for v in parts), ZERO), report)
+
+    parents = {id(p) for p, _ in plan}
+    for row in rows:  # 1. detail rows: their 合计/小计 columns from the entered parts
+        if id(row) not in parents:
+            column_sums(row)
+    for parent, kids in plan:  # 2. computed rows, every column from the rows below
+        for col in columns:
+            values = [value(k, col.id) for k in kids]
+            if any(v is not None for v in values):
+                put(parent, col.id, sum((v or ZERO for v in values), ZERO))
+    for row in rows:  # 3. their 合计/小计 columns (already compared column by column above)
+        column_sums(row, report=False)
+    return changes
+
+
+def _column_order(columns):
+    """Columns with sum_of after their parts (小计 before 合计)."""
+    ids = {c.id: c for c in columns}
+    done: list = []
+    seen: set[str] = set()
+
+    def visit(col) -> None:
+        if col.id in seen:
+            return
+        seen.add(col.id)
+        for part in col.sum_of:
+            if part in ids:
+                visit(ids[part])
+        done.append(col)
+
+    for col in columns:
+        visit(col)
+    return done
