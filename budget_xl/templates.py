@@ -65,12 +65,14 @@ class FixedRow(NamedTuple):
     panel: str = ""
     is_class: bool = False  # a 功能分类 类 row of a 收支总表 (its id is the 类 code)
     names: frozenset[str] = frozenset()  # normalised label and aliases, for matching
+    footer: bool = False    # printed from here on at the bottom, level with the other panels' totals
 
 
 class PanelSpec(NamedTuple):
     id: str
     columns: tuple[ColumnSpec, ...]
     rows: tuple[FixedRow, ...] = ()
+    classes: tuple[str, ...] = ()  # side-by-side classification panels (决算06): the 类 printed here
 
     def role(self, role: str) -> ColumnSpec | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -424,12 +426,12 @@ class _Builder:
 
     def build_panel(self, raw, rows: RowsSpec) -> PanelSpec:
         pid = self.need(raw, "id")
-        self.check_keys(raw, {"id", "columns", "rows"})
+        self.check_keys(raw, {"id", "columns", "rows", "classes"})
         cols = tuple(self.build_column(c, pid) for c in self.need(raw, "columns", list))
         fixed = tuple(r for item in raw.get("rows") or [] for r in self.build_fixed_rows(item, pid))
         if fixed and rows.kind != "fixed":
             self.fail(f"面板 {pid} 列出了固定行，但 rows.kind 不是 fixed")
-        return PanelSpec(id=pid, columns=cols, rows=fixed)
+        return PanelSpec(id=pid, columns=cols, rows=fixed, classes=self.strings(raw.get("classes"), "classes"))
 
     def build_column(self, raw, panel: str) -> ColumnSpec:
         cid = self.need(raw, "id")
@@ -463,10 +465,11 @@ class _Builder:
                                          line=(first + i) if isinstance(first, int) else None, panel=panel,
                                          is_class=True))
                     for i, r in enumerate(self.row_lists[name])]
-        self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of"})
+        self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer"})
         rid = self.need(raw, "id")
         return [_with_names(FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
-                                     line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel))]
+                                     line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel,
+                                     footer=bool(raw.get("footer"))))]
 
     def build_row_sum(self, raw, rid: str) -> RowSum | None:
         if raw is None:

@@ -1,0 +1,240 @@
+"""The publish-ready workbook (xlsxwriter): one sheet per table, laid out as the official tables
+are printed. Layout comes from the template (header paths, panels, fixed rows, 行次); nothing here
+knows a particular table.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from ..layout import header_cells, layout_columns
+from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
+from ..money import fmt
+from ..templates import PanelSpec, TableSpec
+from ..text import cjk_width
+from .output import atomic_output
+
+FONT = "宋体"
+_LEVEL_INDENT = {"款": 1, "项": 2}
+
+
+def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, source: Path | None = None) -> Path:
+    import xlsxwriter
+
+    with atomic_output(target, source=source, force=force) as tmp:
+        # Workbook text is never turned into formulas or links (strings starting with = + - @ stay text).
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        styles = _Styles(wb)
+        for code, spec in d.template.tables.items():
+            table = d.tables.get(code)
+            _write_table(wb, styles, d, spec, table)
+        wb.close()
+    return target
+
+
+class _Styles:
+    def __init__(self, wb):
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        cell = {**base, "border": 1}
+        self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
+        self.right = wb.add_format({**base, "align": "right"})
+        self.left = wb.add_format({**base, "align": "left"})
+        self.center = wb.add_format({**base, "align": "center"})
+        self.header = wb.add_format({**cell, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#F2F2F2"})
+        self.amount = wb.add_format({**cell, "num_format": "#,##0.00"})
+        self.amount_bold = wb.add_format({**cell, "num_format": "#,##0.00", "bold": True})
+        self.text = wb.add_format({**cell, "align": "left"})
+        self.text_center = wb.add_format({**cell, "align": "center"})
+        self.bold = wb.add_format({**cell, "align": "left", "bold": True})
+        self.indent = {n: wb.add_format({**cell, "align": "left", "indent": n}) for n in (1, 2)}
+        self.note = wb.add_format({**base, "align": "left", "text_wrap": False})
+
+
+def _write_table(wb, st: _Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
+    ws = wb.add_worksheet(spec.code[:31])
+    cols = layout_columns(spec)
+    width = len(cols)
+    last = width - 1
+    # Title block: code at the right, title merged across, department / year / unit line.
+    ws.write_string(0, last, _code_label(spec), st.right)
+    if width > 1:
+        ws.merge_range(1, 0, 1, last, spec.title, st.title)
+    else:
+        ws.write_string(1, 0, spec.title, st.title)
+    ws.set_row(1, 30)
+    unit = table.unit if table is not None else spec.unit
+    if d.department:
+        ws.write_string(2, 0, f"部门（单位）：{d.department}", st.left)
+    if d.year and width > 2:
+        ws.write_string(2, width // 2, f"{d.year} 年度", st.center)
+    ws.write_string(2, last, f"金额单位：{unit}", st.right)
+    # Header, from the template's header paths.
+    top = 3
+    n_header, cells = header_cells(spec)
+    for hc in cells:
+        if hc.merged:
+            ws.merge_range(top + hc.row, hc.col, top + hc.last_row, hc.last_col, hc.text, st.header)
+        else:
+            ws.write_string(top + hc.row, hc.col, hc.text, st.header)
+    first_data = top + n_header
+    grid = _grid(spec, table)
+    widths = [max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols]
+    for r, line in enumerate(grid):
+        for c, (value, style_key) in enumerate(line):
+            style = _style(st, style_key)
+            if isinstance(value, Decimal):
+                ws.write_number(first_data + r, c, float(value), style)
+                text = fmt(value)
+            elif value is None or value == "":
+                ws.write_blank(first_data + r, c, None, style)
+                text = ""
+            else:
+                ws.write_string(first_data + r, c, str(value), style)
+                text = str(value)
+            indent = 2 * _LEVEL_INDENT.get(style_key.removeprefix("indent"), 0) if style_key.startswith("indent") else 0
+            widths[c] = max(widths[c], cjk_width(text) + indent + 2)
+    end = first_data + len(grid)
+    notes = []
+    if table is None or not grid or all(v in (None, "", 0) for line in grid for v, k in line if k.startswith("amount")):
+        notes.append(d.template.empty_note)
+    for i, note in enumerate(notes):
+        ws.write_string(end + 1 + i, 0, note, st.note)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, min(max(w, 6), 60))
+    ws.freeze_panes(first_data, 0)
+    ws.repeat_rows(top, first_data - 1)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.print_area(0, 0, max(end + len(notes), first_data), last)
+
+
+def _code_label(spec: TableSpec) -> str:
+    return next((a for a in spec.code_aliases if a.startswith(spec.code) and a.endswith("表")), spec.code)
+
+
+def _style(st: _Styles, key: str):
+    if key.startswith("indent"):
+        return st.indent[int(key[-1])]
+    return getattr(st, key)
+
+
+def _grid(spec: TableSpec, table: Table | None) -> list[list[tuple[object, str]]]:
+    """The printed rows: each a list of (value, style key) per layout column."""
+    if table is None:
+        return []
+    if spec.rows.kind == "fixed":
+        return _fixed_grid(spec, table)
+    if len(spec.panels) > 1:
+        return _class_panels_grid(spec, table)
+    panel = spec.panels[0]
+    return [_row_cells(panel, row) for row in table.rows]
+
+
+def _row_cells(panel: PanelSpec, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
+    out = []
+    bold = row is not None and (row.kind in (TOTAL, DEPT, UNIT) or (row.kind == CLASS and row.level == "类") or
+                                (row.kind == FIXED and row.level == "行" and "计" in row.label))
+    for col in panel.columns:
+        if row is None:
+            out.append((line if col.role == "line" and line is not None else None,
+                        "text_center" if col.role == "line" else ("amount" if col.is_amount else "text")))
+            continue
+        if col.is_amount:
+            out.append((row.amounts.get(col.id), "amount_bold" if bold else "amount"))
+        elif col.role == "label":
+            has_code_cols = any(c.role.startswith("code") for c in panel.columns)
+            text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
+            indent = _LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
+            out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
+        elif col.role in ("code", "code_class"):
+            out.append((row.code if row.kind == CLASS else "", "text"))
+        elif col.role in ("code_kuan", "code_xiang"):
+            out.append(("", "text"))
+        elif col.role == "line":
+            out.append((line if line is not None else "", "text_center"))
+        else:
+            out.append((row.attrs.get(col.id, ""), "text_center" if col.role == "seq" else "text"))
+    return out
+
+
+def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]:
+    """Side-by-side panels of fixed rows: by 行次 where the template numbers them, else the body
+    from the top and the totals (rows from `footer: true` on) level at the bottom."""
+    columns: list[list[list[tuple[object, str]]]] = []
+    for panel in spec.panels:
+        rows = list(panel.rows)
+        if any(r.line for r in rows):
+            first = min(r.line for r in rows if r.line)
+            last = max(r.line for r in rows if r.line)
+            by_line = {r.line: r for r in rows if r.line}
+            cells = []
+            for line in range(first, last + 1):
+                fixed = by_line.get(line)
+                row = table.row(fixed.id) if fixed else None
+                cells.append(_row_cells(panel, _or_blank(row, fixed) if fixed else None, line))
+            columns.append(cells)
+        else:
+            cut = next((i for i, r in enumerate(rows) if r.footer), len(rows))
+            body = [_row_cells(panel, _or_blank(table.row(f.id), f)) for f in rows[:cut]]
+            foot = [_row_cells(panel, _or_blank(table.row(f.id), f)) for f in rows[cut:]]
+            columns.append((body, foot))
+    if columns and isinstance(columns[0], tuple):
+        height = max(len(b) for b, _ in columns)
+        stacked = []
+        for (body, foot), panel in zip(columns, spec.panels):
+            blank = [_row_cells(panel, None)] * (height - len(body))
+            stacked.append(body + blank + foot)
+        columns = stacked
+    height = max(len(c) for c in columns)
+    grid = []
+    for i in range(height):
+        line = []
+        for cells, panel in zip(columns, spec.panels):
+            line.extend(cells[i] if i < len(cells) else _row_cells(panel, None))
+        grid.append(line)
+    return grid
+
+
+def _or_blank(row: Row | None, fixed) -> Row:
+    """A fixed row the workbook did not carry is printed with its label and no amounts."""
+    if row is not None:
+        return row
+    return Row(fixed.id, FIXED, "类" if fixed.is_class else "行", fixed.label, code=fixed.id)
+
+
+def _class_panels_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]:
+    """Side-by-side classification panels (决算06): each panel prints its 类 and their 款, then
+    its fixed rows (人员经费合计 …) at the bottom; 行次 run on from panel to panel."""
+    columns = []
+    line = 1
+    fixed_by_panel: dict[str, list[Row]] = {}
+    for fixed in spec.rows.fixed:
+        panel = next((p for p in spec.panels if fixed.sum_of and set(fixed.sum_of.classes) & set(p.classes)), None)
+        row = table.row(fixed.id)
+        if panel is not None and row is not None:
+            fixed_by_panel.setdefault(panel.id, []).append(row)
+    for panel in spec.panels:
+        rows = [r for r in table.rows if r.kind == CLASS and r.code and r.code[:3] in panel.classes]
+        cells = []
+        for row in rows:
+            cells.append(_row_cells(panel, row, line))
+            line += 1
+        columns.append((cells, [(panel, r) for r in fixed_by_panel.get(panel.id, [])]))
+    height = max(len(c) for c, _ in columns)
+    grid = []
+    for i in range(height):
+        grid.append([cell for (cells, _), panel in zip(columns, spec.panels)
+                     for cell in (cells[i] if i < len(cells) else _row_cells(panel, None))])
+    footer = []
+    for (_, fixed), panel in zip(columns, spec.panels):
+        if fixed:
+            footer.extend(_row_cells(panel, fixed[0][1], line))
+            line += 1
+        else:
+            footer.extend(_row_cells(panel, None))
+    return grid + [footer]

@@ -1,0 +1,54 @@
+"""The publish-ready workbook: official layout, and it reads back to the very same numbers."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import budget_xl
+from budget_xl.report.publish import write_publish_workbook
+from budget_xl.rules import check
+from test_samples import BUDGET_2023, BUDGET_2024_FIXED, FINAL_2024
+
+SAMPLES = [BUDGET_2024_FIXED, BUDGET_2023, FINAL_2024]
+
+
+def amounts(d):
+    return {(t.code, r.key, c): v for t in d.tables.values() for r in t.rows for c, v in r.amounts.items()
+            if v is not None}
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_round_trip_same_numbers_and_clean_check(tmp_path, path):
+    d = budget_xl.read(path)
+    out = write_publish_workbook(d, tmp_path / "发布.xlsx")
+    back = budget_xl.read(out)
+    assert back.missing == [] and back.department == d.department and back.year == d.year
+    assert amounts(back) == amounts(d)
+    assert check(back).errors == 0
+
+
+def test_layout_of_a_published_table(tmp_path):
+    out = write_publish_workbook(budget_xl.read(BUDGET_2024_FIXED), tmp_path / "发布.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [f"附表{i}" for i in range(1, 15)]
+    ws = wb["附表4"]
+    assert ws["B2"].value is None and ws["A2"].value == "支出功能分类预算表"
+    assert "A2:G2" in {str(r) for r in ws.merged_cells.ranges}           # title across the table
+    assert "C4:E4" in {str(r) for r in ws.merged_cells.ranges}           # 财政拨款 over its 3 columns
+    assert ws["G3"].value == "金额单位：元" and ws["A3"].value.startswith("部门（单位）：145-")
+    assert ws["B6"].number_format == "#,##0.00" and ws.freeze_panes == "A6"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$5"
+    empty = wb["附表9"]
+    assert any(c.value == "本年度未产生与该表相关的预决算数据" for row in empty.iter_rows() for c in row)
+
+
+def test_opens_in_libreoffice(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed here (../shared/tools/office-render installs it)")
+    out = write_publish_workbook(budget_xl.read(FINAL_2024), tmp_path / "发布.xlsx")
+    res = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=180)
+    assert res.returncode == 0 and (tmp_path / "发布.pdf").stat().st_size > 10_000
