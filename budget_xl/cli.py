@@ -61,6 +61,7 @@ def cli() -> None:
       budget-xl show 附表.xlsx              查看读到了哪些表、每张表的内容
       budget-xl show 附表.xlsx --table 附表4 --format json
       budget-xl check 附表.xlsx             校验：指出每一处不一致和要改的单元格
+      budget-xl fill 附表.xlsx -o 发布/      补齐合计、校验并生成可公开的表格
       budget-xl templates                   列出内置的表套模板和表
 
     金额一律按精确小数处理（不做浮点求和）；元→万元按四舍五入（非银行家舍入）。
@@ -179,6 +180,76 @@ def _check_folder(folder, template: str | None, jobs: int, summary_to: str | Non
         write_summary(outcomes, Path(summary_to), folder, force=force)
         click.echo(f"已写出汇总：{summary_to}")
     sys.exit(1 if failed or total["bad"] else 0)
+
+
+@cli.command("fill", context_settings=CONTEXT)
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=str), metavar="目录",
+              help="输出目录（默认：输入工作簿所在目录）。")
+@click.option("--recompute", is_flag=True, help="填写的合计、小计与计算结果不一致时，以计算结果为准（并列出改动）。")
+@click.option("--unit", type=click.Choice(["元", "万元"]), help="把金额换算为该单位发布（元→万元四舍五入）。")
+@click.option("--template", metavar="模板", help="指定表套模板；默认自动识别。")
+@click.option("--year", type=int, metavar="年度", help="工作簿中没有写明年度时使用。")
+@click.option("--dept", metavar="代码-名称", help="工作簿中没有写明部门时使用。")
+@click.option("--force", is_flag=True, help="有校验错误也照样生成；输出文件已存在时覆盖。")
+def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | None, template: str | None,
+             year: int | None, dept: str | None, force: bool) -> None:
+    """生成可直接公开的表格：补齐合计、小计和上级科目，校验后按官方格式排版输出。
+
+    填写的合计与计算结果不一致时停止并列出（加 --recompute 以计算结果为准）；校验有错误时不生成
+    （加 --force 照样生成）。输出到目录中：公开表工作簿和校验报告，文件名写明部门、年度和类别。
+
+    \b
+    示例：
+      budget-xl fill sample_workbooks/2024_住建局_部门预算_更正版.xlsx -o 发布/
+      budget-xl fill 附表.xlsx -o 发布/ --unit 万元
+    """
+    from . import read
+    from .derive import complete, convert_unit
+    from .money import fmt
+    from .report.check import check_text
+    from .report.output import atomic_output
+    from .report.publish import write_publish_workbook
+    from .rules import check
+
+    source = Path(workbook)
+    d = read(source, template, year=year, department=dept)
+    changes = complete(d, recompute=recompute)
+    conflicts = [c for c in changes if c.conflict]
+    if conflicts and not recompute:
+        # The check report names the cell most likely wrong; the raw list follows.
+        click.echo(check_text(check(d), colour=sys.stdout.isatty(), show_notes=False), nl=False)
+        click.echo(f"填写的 {len(conflicts)} 个合计、小计与计算结果不一致，未生成（改正后重试，或加 --recompute 以计算结果为准）：")
+        for c in conflicts:
+            click.echo(f"  {c.cell or c.table}　{c.table}「{c.label}」{d.template.tables[c.table].column_label(c.column)}："
+                       f"填写 {fmt(c.entered)}，计算 {fmt(c.computed)}")
+        sys.exit(1)
+    for c in conflicts:
+        click.echo(f"已按计算结果改写 {c.cell or c.table}：{fmt(c.entered)} → {fmt(c.computed)}")
+    if unit:
+        convert_unit(d, unit)
+    report = check(d)
+    if report.errors and not force:
+        click.echo(check_text(report, colour=sys.stdout.isatty(), show_notes=False), nl=False)
+        click.echo("有错误，未生成公开表（改正后重试，或加 --force 照样生成）。")
+        sys.exit(1)
+    folder = Path(out_dir) if out_dir else source.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    name = _output_name(d)
+    target = write_publish_workbook(d, folder / f"{name}.xlsx", force=force, source=source)
+    with atomic_output(folder / f"{name}_校验报告.txt", force=force, source=source) as tmp:
+        tmp.write_text(check_text(report), encoding="utf-8")
+    filled = sum(1 for c in changes if not c.conflict)
+    click.echo(f"已补齐 {filled} 个合计、小计或上级科目金额；校验：{report.errors} 处错误，{report.count('warning')} 处警告，"
+               f"{report.count('rounding')} 处尾数误差。")
+    click.echo(f"已生成：{target}")
+    click.echo(f"校验报告：{folder / (name + '_校验报告.txt')}")
+    sys.exit(0)
+
+
+def _output_name(d) -> str:
+    dept = (d.department or "部门").split("-", 1)[-1]
+    return f"{d.year or ''}年{dept}{d.kind}公开表".replace("/", "／")
 
 
 @cli.group("codes", context_settings=CONTEXT)

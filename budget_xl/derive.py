@@ -192,3 +192,20 @@ def _column_order(columns):
     for col in columns:
         visit(col)
     return done
+
+
+def convert_unit(d: Disclosure, unit: str) -> int:
+    """Convert every table to `unit` (元 → 万元 rounds half up); returns how many amounts changed."""
+    from .money import convert
+
+    changed = 0
+    for table in d.tables.values():
+        if table.unit == unit:
+            continue
+        for row in table.rows:
+            for column, value in row.amounts.items():
+                if value is not None:
+                    row.amounts[column] = convert(value, table.unit, unit)
+                    changed += 1
+        table.unit = unit
+    return changed

@@ -63,7 +63,7 @@ def _write_table(wb, st: _Styles, d: Disclosure, spec: TableSpec, table: Table |
     else:
         ws.write_string(1, 0, spec.title, st.title)
     ws.set_row(1, 30)
-    unit = table.unit if table is not None else spec.unit
+    unit = table.unit if table is not None else (d.unit if d.unit in ("元", "万元") else spec.unit)
     if d.department:
         ws.write_string(2, 0, f"部门（单位）：{d.department}", st.left)
     if d.year and width > 2:

@@ -1,0 +1,38 @@
+"""`budget-xl fill`: complete, validate, publish — and refuse when it must."""
+import budget_xl
+from test_samples import BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024
+
+
+def test_fill_publishes_a_clean_workbook(cli, tmp_path):
+    out = cli("fill", BUDGET_2024_FIXED, "-o", tmp_path / "发布")
+    assert out.returncode == 0, out.stdout + out.stderr
+    target = tmp_path / "发布" / "2024年大连市西岗区住房和城乡建设局部门预算公开表.xlsx"
+    assert target.exists() and (tmp_path / "发布" / "2024年大连市西岗区住房和城乡建设局部门预算公开表_校验报告.txt").exists()
+    back = budget_xl.read(target)
+    assert back.tables["附表4"]["145001/2080505"].amounts["gpb"] == budget_xl.read(BUDGET_2024_FIXED).tables[
+        "附表4"]["145001/2080505"].amounts["gpb"]
+    again = cli("fill", BUDGET_2024_FIXED, "-o", tmp_path / "发布")
+    assert again.returncode == 2 and "已存在" in again.stderr
+
+
+def test_fill_stops_on_the_published_mistakes(cli, tmp_path):
+    out = cli("fill", BUDGET_2024, "-o", tmp_path)
+    assert out.returncode == 1
+    assert "附表1!F16" in out.stdout and "未生成" in out.stdout
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_fill_recompute_lists_replacements_and_unit_conversion(cli, tmp_path):
+    out = cli("fill", BUDGET_2024, "-o", tmp_path, "--recompute", "--force", "--unit", "万元")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "已按计算结果改写 附表6!F18：18,190,503.55 → 48,490,503.55" in out.stdout
+    (target,) = tmp_path.glob("*公开表.xlsx")
+    d = budget_xl.read(target)
+    assert d.unit == "万元"
+    assert str(d.tables["附表6"]["212"].amounts["total"]) == "4849.05"
+
+
+def test_fill_final_accounts(cli, tmp_path):
+    out = cli("fill", FINAL_2024, "-o", tmp_path, "--recompute")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert list(tmp_path.glob("2024年大连市西岗区人民政府办公室部门决算公开表.xlsx"))
