@@ -145,6 +145,7 @@ class TableSpec(NamedTuple):
     panels: tuple[PanelSpec, ...]
     row_identities: tuple[RowIdentity, ...] = ()
     order: int = 0
+    derived: bool = False   # `fill` computes the whole table from the others (through the identities)
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:
@@ -392,7 +393,7 @@ class _Builder:
         code = self.need(raw, "code")
         self.where = f"表 {code}"
         self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
-                              "row_identities"})
+                              "row_identities", "derived"})
         title = self.need(raw, "title")
         rows = self.build_rows(raw.get("rows") or {})
         if "panels" in raw and "columns" in raw:
@@ -408,6 +409,7 @@ class _Builder:
             code=code, title=title, aliases=self.strings(raw.get("aliases"), "aliases"),
             code_aliases=self.strings(raw.get("code_aliases"), "code_aliases"),
             unit=str(raw.get("unit") or set_unit), rows=rows, panels=panels, order=index,
+            derived=bool(raw.get("derived")),
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
