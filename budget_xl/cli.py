@@ -205,7 +205,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
       budget-xl fill 附表.xlsx -o 发布/ --unit 万元
     """
     from . import read
-    from .derive import complete, convert_unit
+    from .derive import complete, convert_unit, derive_tables
     from .money import fmt
     from .report.check import check_text
     from .report.output import atomic_output
@@ -215,6 +215,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     source = Path(workbook)
     d = read(source, template, year=year, department=dept)
     changes = complete(d, recompute=recompute)
+    changes += derive_tables(d, recompute=recompute)
     conflicts = [c for c in changes if c.conflict]
     if conflicts and not recompute:
         # The check report names the cell most likely wrong; the raw list follows.

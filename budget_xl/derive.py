@@ -27,10 +27,11 @@ class Change:
     entered: Decimal | None
     computed: Decimal
     cell: CellRef | None
+    tolerance: Decimal = ZERO   # 万元 tables: a sum of k rounded parts may miss by (k + 1) × 0.005
 
     @property
     def conflict(self) -> bool:
-        return self.entered is not None and self.entered != self.computed
+        return self.entered is not None and abs(self.entered - self.computed) > self.tolerance
 
 
 def complete(d: Disclosure, recompute: bool = False) -> list[Change]:
@@ -139,39 +140,49 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
     def value(row: Row, column: str) -> Decimal | None:
         return computed.get((row.key, column), row.amounts.get(column))
 
-    def put(row: Row, column: str, new: Decimal, report: bool = True) -> None:
+    def put(row: Row, column: str, new: Decimal, report: bool = True, parts: int = 0) -> None:
         known = (row.key, column) in computed
         computed[(row.key, column)] = new
         entered = row.amounts.get(column)
+        tolerance = _tolerance(table.unit, parts)
         if entered is None:
             row.amounts[column] = new
             if not known:
                 changes.append(Change(table.code, row.key, row.label, column, None, new, row.cell(column)))
-        elif entered != new:
+        elif abs(entered - new) > tolerance:
             if report and not known:
-                changes.append(Change(table.code, row.key, row.label, column, entered, new, row.cell(column)))
+                changes.append(Change(table.code, row.key, row.label, column, entered, new, row.cell(column),
+                                      tolerance))
             if recompute:
                 row.amounts[column] = new
+        else:
+            computed[(row.key, column)] = entered  # within 尾数误差: the printed total stands
 
     def column_sums(row: Row, report: bool = True) -> None:
         for col in leaf_first:
             if col.sum_of and (row.colmap is None or col.id in row.colmap or row.sheet is None):
                 parts = [value(row, p) for p in col.sum_of if p in present]
                 if any(v is not None for v in parts):
-                    put(row, col.id, sum((v or ZERO for v in parts), ZERO), report)
+                    put(row, col.id, sum((v or ZERO for v in parts), ZERO), report, len(parts))
 
     parents = {id(p) for p, _ in plan}
     for row in rows:  # 1. detail rows: their 合计/小计 columns from the entered parts
         if id(row) not in parents:
             column_sums(row)
-    for parent, kids in plan:  # 2. computed rows, every column from the rows below
+    for parent, kids in plan:  # 2. computed rows: each part column from the rows below …
         for col in columns:
+            if col.sum_of:
+                continue
             values = [value(k, col.id) for k in kids]
             if any(v is not None for v in values):
-                put(parent, col.id, sum((v or ZERO for v in values), ZERO))
-    for row in rows:  # 3. their 合计/小计 columns (already compared column by column above)
-        column_sums(row, report=False)
+                put(parent, col.id, sum((v or ZERO for v in values), ZERO), parts=len(values))
+    for row in rows:  # 3. … and its 合计/小计 columns from its own parts, as on every row
+        column_sums(row)
     return changes
+
+
+def _tolerance(unit: str, parts: int) -> Decimal:
+    return Decimal("0.005") * (parts + 1) if unit == "万元" and parts else ZERO
 
 
 def _column_order(columns):
@@ -209,3 +220,110 @@ def convert_unit(d: Disclosure, unit: str) -> int:
                     changed += 1
         table.unit = unit
     return changed
+
+
+# --------------------------------------------------------------------------- derived tables
+def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
+    """Compute the tables the template marks `derived` (附表1/3/6, 决算01/04) from the others.
+
+    No formula is written twice: a derived value is the other side of a template identity whose
+    one side is a single amount in a derived table (附表7.total[*] = 附表4.gpb[*] read the other way
+    round). Identities are applied in passes, each followed by the in-table completion, until
+    nothing more can be computed; what the workbook already holds is kept and compared."""
+    from .rules.engine import _ordered_union, _Scope, _terms  # one resolver of references for check and fill
+
+    template = d.template
+    derived = {code for code, spec in template.tables.items() if spec.derived}
+    if not derived:
+        return []
+    for code in derived:
+        if code not in d.tables:
+            d.tables[code] = _empty_table(template.tables[code], d.unit if d.unit in ("元", "万元") else None)
+    d.tables = {code: d.tables[code] for code in template.tables if code in d.tables}
+    changes: list[Change] = []
+    seen: set[tuple[str, str, str]] = set()
+    for _ in range(4):
+        progress = False
+        for ident in template.identities:
+            if any(t not in d.tables for t in ident.tables):
+                continue
+            for target_side, source_side in ((ident.left, ident.right), (ident.right, ident.left)):
+                refs = [t for t in target_side if t.ref is not None]
+                if len(target_side) != 1 or len(refs) != 1 or refs[0].ref.table not in derived or ident.op != "=":
+                    continue
+                target = refs[0]
+                scopes = {t: _Scope.of(d.tables[t]) for t in ident.tables}
+                keys = _each_keys(ident, scopes, d, _ordered_union)
+                for col in ident.for_columns or (None,):
+                    column = target.ref.column.replace("{col}", col) if col else target.ref.column
+                    for key in keys:
+                        source = _terms(source_side, scopes, key, col, ident.each)
+                        if not source or all(t.blank for t in source):
+                            continue
+                        value = sum((t.sign * t.value for t in source), ZERO) * target.sign
+                        row = _target_row(d, scopes, target.ref, key, ident.each)
+                        if row is None:
+                            continue
+                        mark = (row.key, column, target.ref.table)
+                        if mark in seen:
+                            continue
+                        seen.add(mark)
+                        progress = True
+                        entered = row.amounts.get(column)
+                        tolerance = _tolerance(d.tables[target.ref.table].unit, len(source))
+                        if entered is None or (recompute and abs(entered - value) > tolerance):
+                            row.amounts[column] = value
+                        changes.append(Change(target.ref.table, row.key, row.label, column, entered, value,
+                                               row.cell(column), tolerance))
+        for code in derived:
+            changes += [c for c in _complete_table(d.tables[code], recompute) if c.conflict]
+        if not progress:
+            break
+    return changes
+
+
+def _empty_table(spec, unit: str | None) -> Table:
+    table = Table(spec=spec, unit=unit or spec.unit)
+    for fixed in spec.fixed_rows:
+        table.rows.append(Row(fixed.id, "fixed", "类" if fixed.is_class else "行", fixed.label, code=fixed.id,
+                              panel=fixed.panel, amounts={}))
+    if spec.rows.kind != "fixed":
+        table.rows.insert(0, Row(TOTAL_KEY, TOTAL, "合计", "合计", amounts={}))
+    return table
+
+
+def _each_keys(ident, scopes, d: Disclosure, ordered_union) -> list[str | None]:
+    tables = ident.tables
+    if ident.each == "rows":
+        keys = ordered_union(r.key for t in tables for r in scopes[t].table.rows)
+        if ident.where_classes:
+            wanted = set(d.template.params[ident.where_classes])
+            keys = [k for k in keys if k.rsplit("/", 1)[-1][:3] in wanted]
+        return keys
+    if ident.each == "units":
+        return ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
+    if ident.each == "类":
+        return ordered_union(c for t in tables for c in scopes[t].by_code if len(c) == 3 and c.isdigit())
+    return [None]
+
+
+def _target_row(d: Disclosure, scopes, ref, key, each) -> Row | None:
+    """The derived table's row for this value, created like the source row when it is new."""
+    table = d.tables[ref.table]
+    rows = scopes[ref.table].rows_for(ref.row, key, each)
+    if rows:
+        return rows[0] if len(rows) == 1 else None
+    wanted = key if ref.row == "*" else ref.row
+    if wanted is None or table.spec.rows.kind == "fixed":
+        return None
+    model = next((s.by_key[wanted] for t, s in scopes.items() if t != ref.table and wanted in s.by_key), None)
+    if model is None:
+        return None
+    row = Row(model.key, model.kind, model.level, model.label, code=model.code, unit=model.unit, name=model.name,
+              amounts={})
+    table.rows.append(row)
+    table._index = None
+    scopes[ref.table].by_key[row.key] = row
+    if row.kind == CLASS and row.code:
+        scopes[ref.table].by_code.setdefault(row.code, []).append(row)
+    return row

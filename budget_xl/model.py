@@ -97,7 +97,8 @@ class Table:
     unit: str
     rows: list[Row] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
-    missing_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)   # required columns not found
+    absent_columns: list[str] = field(default_factory=list)    # optional columns this layout does not print
     notes: list[Note] = field(default_factory=list)
     empty_note: bool = False   # the sheet carries "本年度未产生与该表相关的预决算数据"
     title_cell: CellRef | None = None

@@ -36,3 +36,22 @@ def test_fill_final_accounts(cli, tmp_path):
     out = cli("fill", FINAL_2024, "-o", tmp_path, "--recompute")
     assert out.returncode == 0, out.stdout + out.stderr
     assert list(tmp_path.glob("2024年大连市西岗区人民政府办公室部门决算公开表.xlsx"))
+
+
+def test_fill_derives_the_missing_tables(cli, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(BUDGET_2024_FIXED)
+    for name in ("附表1", "附表3", "附表6"):
+        del wb[name]
+    src = tmp_path / "没有附表136.xlsx"
+    wb.save(src)
+    out = cli("fill", src, "-o", tmp_path / "发布")
+    assert out.returncode == 0, out.stdout + out.stderr
+    (target,) = (tmp_path / "发布").glob("*公开表.xlsx")
+    got = budget_xl.read(target)
+    full = budget_xl.read(BUDGET_2024_FIXED)
+    for code in ("附表1", "附表3", "附表6"):
+        want = {(r.key, c): v for r in full.tables[code] for c, v in r.amounts.items() if v}
+        have = {(r.key, c): v for r in got.tables[code] for c, v in r.amounts.items() if v}
+        assert have == want, code

@@ -118,6 +118,8 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
             if piece.title_cell:
                 builder.table.title_cell = CellRef(piece.sheet.name, *piece.title_cell)
             for col in piece.cmap.missing:
+                if col.optional and col.is_amount:
+                    builder.table.absent_columns.append(col.id)
                 # Code columns may be absent: the codes are then read from the name cells.
                 if not col.optional and not col.role.startswith("code"):
                     builder.table.missing_columns.append(col.id)

@@ -102,7 +102,8 @@ def term(table: Table, row: Row, column: str, sign: int = 1) -> Term:
 
 
 def _read(row: Row, column: str) -> bool:
-    return bool(row.colmap) and column in row.colmap
+    """Whether the row has this column: read from the sheet, or computed (rows made by `fill`)."""
+    return row.colmap is None or column in row.colmap
 
 
 # --------------------------------------------------------------------------- structure
@@ -287,7 +288,7 @@ def _terms(side, scopes: dict[str, _Scope], key: str | None, col: str | None, ea
         column = t.ref.column.replace("{col}", col) if col else t.ref.column
         if column in scope.table.missing_columns:
             return None
-        if not any(column in (r.colmap or ()) for r in scope.table.rows):
+        if column in scope.table.absent_columns:
             # An optional column the table does not print: its amounts are 0, and the message says so.
             label = next((c.label for c in scope.table.spec.columns if c.id == column), column)
             out.append(Term(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code}「{label}」列（本表没有此列）",
