@@ -55,3 +55,21 @@ def test_fill_derives_the_missing_tables(cli, tmp_path):
         want = {(r.key, c): v for r in full.tables[code] for c, v in r.amounts.items() if v}
         have = {(r.key, c): v for r in got.tables[code] for c, v in r.amounts.items() if v}
         assert have == want, code
+
+
+def test_text_that_looks_like_a_formula_stays_text(cli, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(BUDGET_2024_FIXED)
+    ws = wb["附表12"]
+    target = next(c for row in ws.iter_rows() for c in row if c.value == "挂职干部机票及餐补")
+    target.value = '=HYPERLINK("http://example.invalid","点我")'
+    target.data_type = "s"                      # a text cell that starts with "="
+    src = tmp_path / "注入.xlsx"
+    wb.save(src)
+    out = cli("fill", src, "-o", tmp_path / "发布")
+    assert out.returncode == 0, out.stdout + out.stderr
+    (published,) = (tmp_path / "发布").glob("*公开表.xlsx")
+    cells = [c for row in openpyxl.load_workbook(published)["附表12"].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)
