@@ -25,7 +25,7 @@ def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, 
         # Workbook text is never turned into formulas or links (strings starting with = + - @ stay text).
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
-        styles = _Styles(wb)
+        styles = Styles(wb)
         for code, spec in d.template.tables.items():
             table = d.tables.get(code)
             _write_table(wb, styles, d, spec, table)
@@ -33,7 +33,7 @@ def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, 
     return target
 
 
-class _Styles:
+class Styles:
     def __init__(self, wb):
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
         cell = {**base, "border": 1}
@@ -51,33 +51,11 @@ class _Styles:
         self.note = wb.add_format({**base, "align": "left", "text_wrap": False})
 
 
-def _write_table(wb, st: _Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
+def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
     ws = wb.add_worksheet(spec.code[:31])
     cols = layout_columns(spec)
-    width = len(cols)
-    last = width - 1
-    # Title block: code at the right, title merged across, department / year / unit line.
-    ws.write_string(0, last, _code_label(spec), st.right)
-    if width > 1:
-        ws.merge_range(1, 0, 1, last, spec.title, st.title)
-    else:
-        ws.write_string(1, 0, spec.title, st.title)
-    ws.set_row(1, 30)
     unit = table.unit if table is not None else (d.unit if d.unit in ("元", "万元") else spec.unit)
-    if d.department:
-        ws.write_string(2, 0, f"部门（单位）：{d.department}", st.left)
-    if d.year and width > 2:
-        ws.write_string(2, width // 2, f"{d.year} 年度", st.center)
-    ws.write_string(2, last, f"金额单位：{unit}", st.right)
-    # Header, from the template's header paths.
-    top = 3
-    n_header, cells = header_cells(spec)
-    for hc in cells:
-        if hc.merged:
-            ws.merge_range(top + hc.row, hc.col, top + hc.last_row, hc.last_col, hc.text, st.header)
-        else:
-            ws.write_string(top + hc.row, hc.col, hc.text, st.header)
-    first_data = top + n_header
+    first_data = write_heading(ws, st, spec, d.department, d.year, unit)
     grid = _grid(spec, table)
     widths = [max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols]
     for r, line in enumerate(grid):
@@ -102,22 +80,56 @@ def _write_table(wb, st: _Styles, d: Disclosure, spec: TableSpec, table: Table |
         ws.write_string(end + 1 + i, 0, note, st.note)
     for c, w in enumerate(widths):
         ws.set_column(c, c, min(max(w, 6), 60))
+    page_setup(ws, first_data, max(end + len(notes), first_data), len(cols) - 1)
+
+
+HEADING_TOP = 3  # rows above the header: code, title, department / year / unit
+
+
+def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year: int | None, unit: str) -> int:
+    """Code at the right, title merged across, the 部门/年度/金额单位 line, then the merged header
+    from the template's header paths. Returns the first data row."""
+    cols = layout_columns(spec)
+    width = len(cols)
+    last = width - 1
+    ws.write_string(0, last, _code_label(spec), st.right)
+    if width > 1:
+        ws.merge_range(1, 0, 1, last, spec.title, st.title)
+    else:
+        ws.write_string(1, 0, spec.title, st.title)
+    ws.set_row(1, 30)
+    if department:
+        ws.write_string(2, 0, f"部门（单位）：{department}", st.left)
+    if year and width > 2:
+        ws.write_string(2, width // 2, f"{year} 年度", st.center)
+    ws.write_string(2, last, f"金额单位：{unit}", st.right)
+    n_header, cells = header_cells(spec)
+    for hc in cells:
+        if hc.merged:
+            ws.merge_range(HEADING_TOP + hc.row, hc.col, HEADING_TOP + hc.last_row, hc.last_col, hc.text, st.header)
+        else:
+            ws.write_string(HEADING_TOP + hc.row, hc.col, hc.text, st.header)
+    return HEADING_TOP + n_header
+
+
+def page_setup(ws, first_data: int, last_row: int, last_col: int) -> None:
+    """Frozen header; A4 landscape, one page wide, header rows on every page, page numbers."""
     ws.freeze_panes(first_data, 0)
-    ws.repeat_rows(top, first_data - 1)
+    ws.repeat_rows(HEADING_TOP, first_data - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, max(end + len(notes), first_data), last)
+    ws.print_area(0, 0, last_row, last_col)
 
 
 def _code_label(spec: TableSpec) -> str:
     return next((a for a in spec.code_aliases if a.startswith(spec.code) and a.endswith("表")), spec.code)
 
 
-def _style(st: _Styles, key: str):
+def _style(st: Styles, key: str):
     if key.startswith("indent"):
         return st.indent[int(key[-1])]
     return getattr(st, key)
