@@ -253,6 +253,39 @@ def _output_name(d) -> str:
     return f"{d.year or ''}年{dept}{d.kind}公开表".replace("/", "／")
 
 
+@cli.command("init", context_settings=CONTEXT)
+@click.argument("kind", metavar="{部门预算|部门决算}")
+@click.option("--year", type=int, required=True, metavar="年度", help="预算或决算年度。")
+@click.option("--dept", required=True, metavar="代码-名称", help="部门，如 \"145-大连市西岗区住房和城乡建设局\"。")
+@click.option("--units", multiple=True, metavar="代码-名称", help="所属预算单位（可重复）；不写则只有部门本级。")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=str), metavar="文件.xlsx",
+              help="输出文件（默认：“年度+部门+类别+填报表.xlsx”，在当前目录）。")
+@click.option("--template", metavar="模板", help="指定表套模板（默认按类别取内置模板）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+def init_cmd(kind: str, year: int, dept: str, units: tuple[str, ...], out_file: str | None, template: str | None,
+             force: bool) -> None:
+    """生成空白填报工作簿：官方表样，只开放需要填写的格子，科目编码可下拉选择，附填写说明。
+
+    合计、小计、上级科目和由其他表算出的表（如附表1、3、6）都不用填，由 budget-xl fill 算出。
+
+    \b
+    示例：
+      budget-xl init 部门预算 --year 2025 --dept "145-大连市西岗区住房和城乡建设局" \\
+          --units "145001-大连市西岗区住房和城乡建设局（本级）" --units "145002-大连市西岗区住房城市建设事务服务中心"
+      budget-xl init 部门决算 --year 2024 --dept "大连市西岗区人民政府办公室"
+    """
+    from .report.blank import write_blank_workbook
+    from .templates import get_template
+
+    ts = get_template(template or kind)
+    if template is None and ts.kind != kind and kind not in ("budget", "final"):
+        raise click.BadParameter(f"类别应为 部门预算 或 部门决算，而不是“{kind}”", param_hint="KIND")
+    name = dept.split("-", 1)[-1]
+    target = Path(out_file) if out_file else Path(f"{year}年{name}{ts.kind}填报表.xlsx".replace("/", "／"))
+    write_blank_workbook(ts, year, dept, list(units), target, force=force)
+    click.echo(f"已生成空白填报工作簿：{target}（填完后运行 budget-xl fill {target} -o 发布/）")
+
+
 @cli.group("codes", context_settings=CONTEXT)
 def codes_group() -> None:
     """政府收支分类科目表：导入当年的官方科目表，供 check 核对编码和名称。

@@ -42,8 +42,17 @@ def complete(d: Disclosure, recompute: bool = False) -> list[Change]:
     for table in d.tables.values():
         if table.spec.rows.kind == "classified":
             _add_missing_parents(table, d.year)
+        _add_missing_fixed_rows(table)
         changes += _complete_table(table, recompute)
     return changes
+
+
+def _add_missing_fixed_rows(table: Table) -> None:
+    """Fixed rows that are sums (人员经费合计 …) the clerk did not write: added at the end."""
+    for fixed in table.spec.fixed_rows:
+        if fixed.sum_of and table.row(fixed.id) is None and table.spec.rows.kind != "fixed":
+            table.rows.append(Row(fixed.id, "fixed", "行", fixed.label, code=fixed.id, panel=fixed.panel, amounts={}))
+            table._index = None
 
 
 def _add_missing_parents(table: Table, year: int | None) -> None:
@@ -53,6 +62,10 @@ def _add_missing_parents(table: Table, year: int | None) -> None:
     out: list[Row] = []
     seen: set[str] = {r.key for r in table.rows}
     for row in table.rows:
+        if row.kind == CLASS and row.code and not row.name and cat.name(row.code):
+            row.name = cat.name(row.code)  # a code entered without its name: named from the code list
+            if not row.label or row.label == row.code:
+                row.label = _label_like(row, row.code, row.name) if row.label == row.code else row.name
         if row.kind == CLASS and row.code and len(row.code) > 3:
             for length in range(3, len(row.code), 2):
                 parent = row.code[:length]

@@ -1,0 +1,180 @@
+"""`budget-xl init`: the blank input workbook a clerk fills in.
+
+Every table the clerk enters, in the official layout (the same heading and header as the
+published tables), with only the entry cells open: names/codes of the detail rows (a drop-down of
+the year's codes) and the amounts that are not sums. Totals, subtotals, parent rows and the derived
+tables are left to `fill`. A 说明 sheet says what goes where.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..codes import catalogue
+from ..layout import layout_columns
+from ..templates import PanelSpec, TableSpec, TemplateSet
+from ..text import cjk_width
+from .output import atomic_output
+from .publish import Styles, page_setup, write_heading
+
+ENTRY_ROWS = {"classified": 30, "items": 40}  # blank detail rows per unit (or per table)
+LISTS = "科目表"
+
+
+def write_blank_workbook(ts: TemplateSet, year: int, department: str, units: list[str], target: Path,
+                         force: bool = False) -> Path:
+    import xlsxwriter
+
+    with atomic_output(target, force=force) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        st = Styles(wb)
+        entry = {
+            "amount": wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "num_format": "#,##0.00",
+                                     "locked": False, "bg_color": "#FFF9DB"}),
+            "text": wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "locked": False,
+                                   "bg_color": "#FFF9DB"}),
+        }
+        _instructions(wb, ts, year, department)
+        ranges = _code_lists(wb, ts, year, department, units)
+        for spec in ts.tables.values():
+            if not spec.derived:
+                _blank_table(wb, st, entry, ranges, spec, year, department, units, ts.unit)
+        wb.close()
+    return target
+
+
+def _instructions(wb, ts: TemplateSet, year: int, department: str) -> None:
+    ws = wb.add_worksheet("说明")
+    bold = wb.add_format({"bold": True, "font_name": "宋体", "font_size": 12})
+    text = wb.add_format({"font_name": "宋体", "font_size": 11, "text_wrap": True, "valign": "top"})
+    entered = [s for s in ts.tables.values() if not s.derived]
+    derived = [s for s in ts.tables.values() if s.derived]
+    lines = [
+        (f"{year}年 {department} {ts.kind}填报表（模板：{ts.id}）", bold),
+        ("怎么填", bold),
+        ("1. 只在浅黄色的格子里填写，其他格子已锁定（合计、小计、上级科目都由 budget-xl fill 自动算出）。", text),
+        ("2. 科目行：在名称格的下拉列表中选“编码-名称”（如 2080505-机关事业单位基本养老保险缴费支出），"
+         "或直接输入编码；只填最明细一级（项；经济分类填款），类、款和合计不用填。", text),
+        ("3. 金额单位见每张表右上角；填数字，不要填“万元”等文字；没有的留空。", text),
+        ("4. 行不够时可以在黄色行之间插入行（撤销工作表保护即可，无密码）。", text),
+        (f"5. 填完后运行：budget-xl fill 本文件.xlsx -o 发布/ —— 先补齐、校验，再生成可公开的全套表格。", text),
+        ("要填写的表", bold),
+        *[(f"{s.code} {s.title}", text) for s in entered],
+        ("由 budget-xl fill 计算、不用填写的表", bold),
+        *[(f"{s.code} {s.title}（由其他表算出）", text) for s in derived],
+        ("随附的科目表来自公开文件，不完整；可用 budget-xl codes import 导入当年的官方科目表后再生成本表。", text),
+    ]
+    for r, (line, fmt) in enumerate(lines):
+        ws.write_string(r, 0, line, fmt)
+    ws.set_column(0, 0, 110)
+
+
+def _code_lists(wb, ts: TemplateSet, year: int, department: str, units: list[str]) -> dict[str, str]:
+    """A hidden sheet of drop-down values; returns list name -> range reference."""
+    ws = wb.add_worksheet(LISTS)
+    ws.hide()
+    columns = {}
+    for i, cls in enumerate(("function", "econ")):
+        cat = catalogue(cls, year)
+        codes = sorted(cat.names, key=lambda c: (c[:3], c))
+        labelled = [f"{c}-{cat.names[c]}" for c in codes]
+        ws.write_column(0, 2 * i, labelled)
+        ws.write_column(0, 2 * i + 1, codes)
+        columns[f"{cls}_label"] = f"={LISTS}!${chr(65 + 2 * i)}$1:${chr(65 + 2 * i)}${len(labelled)}"
+        columns[f"{cls}_code"] = f"={LISTS}!${chr(66 + 2 * i)}$1:${chr(66 + 2 * i)}${len(codes)}"
+    unit_rows = units or [department]
+    ws.write_column(0, 4, unit_rows)
+    columns["units"] = f"={LISTS}!$E$1:$E${len(unit_rows)}"
+    return columns
+
+
+def _blank_table(wb, st: Styles, entry, ranges, spec: TableSpec, year: int, department: str, units: list[str],
+                 unit_word: str) -> None:
+    ws = wb.add_worksheet(spec.code[:31])
+    first = write_heading(ws, st, spec, department, year, spec.unit or unit_word)
+    cols = layout_columns(spec)
+    widths = [max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols]
+    r = first
+    kind = spec.rows.kind
+
+    def locked_row(label: str) -> None:
+        nonlocal r
+        for panel_cols in _panel_offsets(spec):
+            offset, panel = panel_cols
+            for j, col in enumerate(panel.columns):
+                c = offset + j
+                if col.role == "label":
+                    ws.write_string(r, c, label, st.bold)
+                    widths[c] = max(widths[c], cjk_width(label) + 2)
+                else:
+                    ws.write_blank(r, c, None, st.amount_bold if col.is_amount else st.text)
+        r += 1
+
+    def entry_row(amounts_open: bool = True, list_name: str | None = None) -> None:
+        nonlocal r
+        for offset, panel in _panel_offsets(spec):
+            for j, col in enumerate(panel.columns):
+                c = offset + j
+                if col.is_amount:
+                    ws.write_blank(r, c, None, entry["amount"] if amounts_open and not col.sum_of else st.amount)
+                elif col.role in ("label", "code", "code_class", "unit", "text", "seq"):
+                    ws.write_blank(r, c, None, entry["text"])
+                    source = None
+                    if col.role == "unit":
+                        source = ranges["units"]
+                    elif col.role in ("code", "code_class") and list_name:
+                        source = ranges[f"{list_name}_code"]
+                    elif col.role == "label" and list_name and not any(p.role.startswith("code") for p in panel.columns):
+                        source = ranges[f"{list_name}_label"]
+                    if source:
+                        ws.data_validation(r, c, r, c, {
+                            "validate": "list", "source": source, "error_type": "warning",
+                            "error_title": "编码不在科目表中",
+                            "error_message": "所填编码不在随附的科目表中（该表不完整）；确认无误可继续。"})
+                else:
+                    ws.write_blank(r, c, None, st.text)
+        r += 1
+
+    codes = spec.rows.classification
+    if kind == "single":
+        entry_row()
+    elif kind == "items":
+        locked_row("合计")
+        for _ in range(ENTRY_ROWS["items"]):
+            entry_row()
+    elif kind in ("units", "classified"):
+        if kind == "units" or spec.rows.units:
+            locked_row("合计")
+            locked_row(department)
+            for unit in units or [department]:
+                if kind == "units":
+                    for offset, panel in _panel_offsets(spec):
+                        for j, col in enumerate(panel.columns):
+                            c = offset + j
+                            if col.role == "label":
+                                ws.write_string(r, c, unit, st.text)
+                                widths[c] = max(widths[c], cjk_width(unit) + 2)
+                            elif col.is_amount:
+                                ws.write_blank(r, c, None, entry["amount"] if not col.sum_of else st.amount)
+                    r += 1
+                else:
+                    locked_row(unit)
+                    for _ in range(ENTRY_ROWS["classified"]):
+                        entry_row(list_name=codes)
+        else:
+            if not spec.rows.fixed:
+                locked_row("合计")
+            for _ in range(ENTRY_ROWS["classified"] * 2):
+                entry_row(list_name=codes)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, min(max(w, 10 if cols[c].is_amount else 8), 60))
+    ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True, "delete_rows": True})
+    page_setup(ws, first, r - 1, len(cols) - 1)
+
+
+def _panel_offsets(spec: TableSpec) -> list[tuple[int, PanelSpec]]:
+    out, offset = [], 0
+    for panel in spec.panels:
+        out.append((offset, panel))
+        offset += len(panel.columns)
+    return out
