@@ -167,7 +167,9 @@ def _blank_table(wb, st: Styles, entry, ranges, spec: TableSpec, year: int, depa
             for _ in range(ENTRY_ROWS["classified"] * 2):
                 entry_row(list_name=codes)
     for c, w in enumerate(widths):
-        ws.set_column(c, c, min(max(w, 10 if cols[c].is_amount else 8), 60))
+        # Room for the longest "编码-名称" a clerk will pick, and for amounts of 100 million.
+        least = 40 if cols[c].role == "label" else 14 if cols[c].is_amount else 10
+        ws.set_column(c, c, min(max(w, least), 60))
     ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True, "delete_rows": True})
     page_setup(ws, first, r - 1, len(cols) - 1)
 
