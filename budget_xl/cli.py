@@ -183,8 +183,8 @@ def _check_folder(folder, template: str | None, jobs: int, summary_to: str | Non
 
 
 @cli.command("fill", context_settings=CONTEXT)
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=str))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=str), metavar="目录",
+@click.argument("workbook", type=str)
+@click.option("-o", "--out", "out_dir", type=str, metavar="目录",
               help="输出目录（默认：输入工作簿所在目录）。")
 @click.option("--recompute", is_flag=True, help="填写的合计、小计与计算结果不一致时，以计算结果为准（并列出改动）。")
 @click.option("--unit", type=click.Choice(["元", "万元"]), help="把金额换算为该单位发布（元→万元四舍五入）。")
@@ -206,6 +206,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     """
     from . import read
     from .derive import complete, convert_unit, derive_tables
+    from .errors import InputError
     from .money import fmt
     from .report.check import check_text
     from .report.output import atomic_output
@@ -235,7 +236,12 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
         click.echo("有错误，未生成公开表（改正后重试，或加 --force 照样生成）。")
         sys.exit(1)
     folder = Path(out_dir) if out_dir else source.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"输出目录 {folder} 是一个文件，不是目录：请换一个输出目录。")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法创建输出目录 {folder}（{exc.strerror}）：请检查路径和权限。") from None
     name = _output_name(d)
     target = write_publish_workbook(d, folder / f"{name}.xlsx", force=force, source=source)
     with atomic_output(folder / f"{name}_校验报告.txt", force=force, source=source) as tmp:

@@ -73,3 +73,29 @@ def test_text_that_looks_like_a_formula_stays_text(cli, tmp_path):
     cells = [c for row in openpyxl.load_workbook(published)["附表12"].iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_fill_bad_outputs(cli, tmp_path):
+    import shutil
+
+    a_file = tmp_path / "不是目录"
+    a_file.write_text("x", encoding="utf-8")
+    res = cli("fill", BUDGET_2024_FIXED, "-o", a_file)
+    assert res.returncode == 2 and "是一个文件" in res.stderr
+    # the output would land on the input itself: refused, input untouched
+    src = tmp_path / "2024年大连市西岗区住房和城乡建设局部门预算公开表.xlsx"
+    shutil.copy(BUDGET_2024_FIXED, src)
+    before = src.read_bytes()
+    res = cli("fill", src, "--force")
+    assert res.returncode == 2 and "就是输入文件" in res.stderr and src.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # no temporary file left behind
+
+
+def test_fill_not_a_disclosure(cli, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "随便什么"
+    wb.save(tmp_path / "x.xlsx")
+    res = cli("fill", tmp_path / "x.xlsx", "-o", tmp_path / "out")
+    assert res.returncode == 2 and "没有找到任何公开表" in res.stderr
