@@ -106,11 +106,14 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
         if row.kind == CLASS and row.code:
             by_unit.setdefault(row.unit, []).append(row)
     for unit_rows in by_unit.values():
-        for length in (5, 3):
+        children: dict[str, list[Row]] = {}
+        for r in unit_rows:
+            if len(r.code) in (5, 7):
+                children.setdefault(r.code[:-2], []).append(r)
+        for length in (5, 3):  # 款 before 类: a 类 sums its 款 once they are computed
             for parent in (r for r in unit_rows if len(r.code) == length):
-                kids = [r for r in unit_rows if len(r.code) == length + 2 and r.code.startswith(parent.code)]
-                if kids:
-                    plan.append((parent, kids))
+                if children.get(parent.code):
+                    plan.append((parent, children[parent.code]))
     units = [r for r in rows if r.kind == UNIT]
     items = [r for r in rows if r.kind == ITEM]
     for unit in units:
@@ -257,6 +260,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
     seen: set[tuple[str, str, str]] = set()
     for _ in range(4):
         progress = False
+        scopes_all: dict[str, _Scope] = {}  # built once per pass; rows created below are added to them
         for ident in template.identities:
             if any(t not in d.tables for t in ident.tables):
                 continue
@@ -265,7 +269,10 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                 if len(target_side) != 1 or len(refs) != 1 or refs[0].ref.table not in derived or ident.op != "=":
                     continue
                 target = refs[0]
-                scopes = {t: _Scope.of(d.tables[t]) for t in ident.tables}
+                for t in ident.tables:
+                    if t not in scopes_all:
+                        scopes_all[t] = _Scope.of(d.tables[t])
+                scopes = {t: scopes_all[t] for t in ident.tables}
                 keys = _each_keys(ident, scopes, d, _ordered_union)
                 for col in ident.for_columns or (None,):
                     column = target.ref.column.replace("{col}", col) if col else target.ref.column

@@ -103,6 +103,7 @@ class Table:
     empty_note: bool = False   # the sheet carries "本年度未产生与该表相关的预决算数据"
     title_cell: CellRef | None = None
     _index: dict[str, Row] | None = None
+    _labels: dict[str, str] | None = None
 
     @property
     def code(self) -> str:
@@ -115,6 +116,12 @@ class Table:
     @property
     def columns(self) -> tuple[str, ...]:
         return self.spec.column_ids
+
+    def column_label(self, column: str) -> str:
+        """The column's label for messages (worked out once per table: messages ask per cell)."""
+        if self._labels is None:
+            self._labels = {c.id: self.spec.column_label(c.id) for c in self.spec.columns}
+        return self._labels.get(column, column)
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)

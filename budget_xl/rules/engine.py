@@ -96,7 +96,7 @@ def _side(terms: list[Term]) -> str:
 def term(table: Table, row: Row, column: str, sign: int = 1) -> Term:
     raw = row.amounts.get(column)
     label = row.name or row.label or row.key
-    col = table.spec.column_label(column)
+    col = table.column_label(column)
     return Term(raw if raw is not None else ZERO, row.cell(column), sign, table.unit,
                 f"{table.code}「{label}」{col}", blank=raw is None)
 
@@ -215,7 +215,7 @@ def _fixed_sums(table: Table, template: TemplateSet) -> Iterator[Equation]:
 
 
 def _col_label(table: Table, column: str) -> str:
-    return table.spec.column_label(column)
+    return table.column_label(column)
 
 
 # --------------------------------------------------------------------------- explicit identities
