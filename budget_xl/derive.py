@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .codes import catalogue, level_of
-from .model import CLASS, DEPT, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Disclosure, Row, Table
+from .model import CLASS, DEPT, TOTAL, TOTAL_KEY, UNIT, CellRef, Disclosure, Row, Table
+from .structure import row_sums
 
 ZERO = Decimal(0)
 
@@ -98,56 +99,11 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
     present = {c.id for c in columns}
     leaf_first = _column_order(columns)
     rows = table.rows
-    # What each computed row sums, bottom-up: within each unit 款 from 项 then 类 from 款; units
-    # from their 类 (or items); departments from units; 合计 from the top level; fixed-row sums.
-    plan: list[tuple[Row, list[Row]]] = []
-    by_unit: dict[str | None, list[Row]] = {}
-    for row in rows:
-        if row.kind == CLASS and row.code:
-            by_unit.setdefault(row.unit, []).append(row)
-    for unit_rows in by_unit.values():
-        children: dict[str, list[Row]] = {}
-        for r in unit_rows:
-            if len(r.code) in (5, 7):
-                children.setdefault(r.code[:-2], []).append(r)
-        for length in (5, 3):  # 款 before 类: a 类 sums its 款 once they are computed
-            for parent in (r for r in unit_rows if len(r.code) == length):
-                if children.get(parent.code):
-                    plan.append((parent, children[parent.code]))
-    units = [r for r in rows if r.kind == UNIT]
-    items = [r for r in rows if r.kind == ITEM]
-    for unit in units:
-        kids = [r for r in by_unit.get(unit.key, []) if len(r.code) == 3] or [r for r in items if r.unit == unit.key]
-        if kids:
-            plan.append((unit, kids))
-    depts, members, current = [], {}, None
-    for row in rows:
-        if row.kind == DEPT:
-            current = row
-            depts.append(row)
-            members[row.key] = []
-        elif row.kind == UNIT and current is not None:
-            members[current.key].append(row)
-    plan += [(dept, members[dept.key]) for dept in depts if members[dept.key]]
-    total = table.row(TOTAL_KEY)
-    if total is not None and spec.rows.kind != "fixed":
-        kids = depts or units or items or [r for r in by_unit.get(None, []) if len(r.code) == 3]
-        if kids:
-            plan.append((total, kids))
-    fixed_plan = []
-    for fixed in spec.fixed_rows:
-        row = table.row(fixed.id)
-        if row is None or not fixed.sum_of:
-            continue
-        s = fixed.sum_of
-        if s.ids:
-            kids = [table.row(i) for i in s.ids]
-        elif s.all_classes:
-            kids = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
-        else:
-            kids = [r for r in rows if r.kind == CLASS and r.code in set(s.classes)]
-        fixed_plan.append((row, [k for k in kids if k is not None]))
-    plan += fixed_plan * 2  # a fixed total may come before its parts (决算04 年初结转和结余)
+    # What each computed row sums (the structure `check` verifies), bottom-up; the fixed-row sums
+    # twice over, since a fixed total may be listed before its parts (决算04 年初结转和结余).
+    sums = row_sums(table)
+    plan = [(rs.parent, rs.children) for rs in sums]
+    plan += [(rs.parent, rs.children) for rs in sums if rs.rule == "固定行"]
 
     # Computed values propagate upward even where the clerk's entry disagrees, so one wrong entry
     # is one conflict, not one per row above it.

@@ -57,7 +57,7 @@ def _instructions(wb, ts: TemplateSet, year: int, department: str) -> None:
          "或直接输入编码；只填最明细一级（项；经济分类填款），类、款和合计不用填。", text),
         ("3. 金额单位见每张表右上角；填数字，不要填“万元”等文字；没有的留空。", text),
         ("4. 行不够时可以在黄色行之间插入行（撤销工作表保护即可，无密码）。", text),
-        (f"5. 填完后运行：budget-xl fill 本文件.xlsx -o 发布/ —— 先补齐、校验，再生成可公开的全套表格。", text),
+        ("5. 填完后运行：budget-xl fill 本文件.xlsx -o 发布/ —— 先补齐、校验，再生成可公开的全套表格。", text),
         ("要填写的表", bold),
         *[(f"{s.code} {s.title}", text) for s in entered],
         ("由 budget-xl fill 计算、不用填写的表", bold),

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Disclosure, Row, Table
+from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Disclosure, Row, Table
 from ..money import fmt
+from ..structure import row_sums
 from ..templates import Identity, TemplateSet
 
 ZERO = Decimal(0)
@@ -108,12 +109,10 @@ def _read(row: Row, column: str) -> bool:
 
 # --------------------------------------------------------------------------- structure
 def structural(table: Table, template: TemplateSet) -> Iterator[Equation]:
-    spec = table.spec
     yield from _column_sums(table)
     yield from _row_identities(table)
-    if spec.rows.kind in ("classified", "units", "items"):
-        yield from _hierarchy(table)
-    yield from _fixed_sums(table, template)
+    for rs in row_sums(table):
+        yield from _sum_rows(table, rs.rule, rs.text, rs.parent, rs.children)
 
 
 def _column_sums(table: Table) -> Iterator[Equation]:
@@ -145,73 +144,6 @@ def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Ro
             continue
         yield Equation(rule, text, "error", (table.code,), [term(table, parent, col.id)],
                        [term(table, child, col.id) for child in children if _read(child, col.id)])
-
-
-def _hierarchy(table: Table) -> Iterator[Equation]:
-    code = table.code
-    rows = table.rows
-    by_unit: dict[str | None, list[Row]] = {}
-    for row in rows:
-        if row.kind == CLASS and row.code:
-            by_unit.setdefault(row.unit, []).append(row)
-    # 类 = Σ 款, 款 = Σ 项, within each unit
-    for unit_rows in by_unit.values():
-        index: dict[str, list[Row]] = {}
-        for row in unit_rows:
-            if len(row.code) in (5, 7):
-                index.setdefault(row.code[:-2], []).append(row)
-        for row in unit_rows:
-            children = index.get(row.code, [])
-            level = "款" if len(row.code) == 3 else "项"
-            yield from _sum_rows(table, "层级", f"{code} 上级科目 = 其下各{level}之和", row, children)
-    # unit = Σ its 类; department = Σ its units; 合计 = Σ departments (or units, or 类)
-    units = [r for r in rows if r.kind == UNIT]
-    depts = [r for r in rows if r.kind == DEPT]
-    items = [r for r in rows if r.kind == ITEM]
-    for unit in units:
-        classes = [r for r in by_unit.get(unit.key, []) if len(r.code) == 3]
-        unit_items = [r for r in items if r.unit == unit.key]
-        yield from _sum_rows(table, "单位汇总", f"{code} 单位行 = 本单位各类科目之和", unit, classes or unit_items)
-    current: Row | None = None
-    members: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.kind == DEPT:
-            current = row
-            members.setdefault(row.key, [])
-        elif row.kind == TOTAL:
-            current = None
-        elif row.kind == UNIT and current is not None:
-            members[current.key].append(row)
-    for dept in depts:
-        yield from _sum_rows(table, "部门汇总", f"{code} 部门行 = 所属各单位之和", dept, members.get(dept.key, []))
-    total = table.row(TOTAL_KEY)
-    if total is not None:
-        parts = depts or units or items or [r for r in by_unit.get(None, []) if len(r.code) == 3]
-        yield from _sum_rows(table, "合计行", f"{code} 合计行 = 各" + ("部门" if depts else "单位" if units else
-                             "项目" if items else "类") + "之和", total, parts)
-
-
-def _fixed_sums(table: Table, template: TemplateSet) -> Iterator[Equation]:
-    spec = table.spec
-    for fixed in spec.fixed_rows:
-        if not fixed.sum_of:
-            continue
-        row = table.row(fixed.id)
-        if row is None:
-            continue
-        s = fixed.sum_of
-        if s.ids:
-            parts = [table.row(i) for i in s.ids]
-            names = "、".join(spec.fixed_row(i).label for i in s.ids)
-        elif s.all_classes:
-            parts = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
-            names = "各功能分类类"
-        else:
-            wanted = set(s.classes)
-            parts = [r for r in table.rows if r.kind == CLASS and r.code and len(r.code) == 3 and r.code in wanted]
-            names = "、".join(s.classes) + " 类"
-        parts = [p for p in parts if p is not None]
-        yield from _sum_rows(table, "固定行", f"{table.code} {fixed.label} = {names}之和", row, parts)
 
 
 def _col_label(table: Table, column: str) -> str:

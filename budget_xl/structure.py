@@ -1,0 +1,84 @@
+"""What sums what in a table, from its template structure — one place for `check` and `fill`.
+
+The rules engine turns each RowSum into equations (parent = Σ children, per column); `fill`
+computes the parents from their children. Listed bottom-up: 款 from 项 and 类 from 款 within each
+unit, units from their 类 (or items), departments from their units, 合计 from the top level, then
+the fixed rows with `sum_of`.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .model import CLASS, DEPT, ITEM, TOTAL, TOTAL_KEY, UNIT, Row, Table
+
+
+class RowSum(NamedTuple):
+    rule: str            # 层级 / 单位汇总 / 部门汇总 / 合计行 / 固定行
+    text: str            # the identity in plain Chinese
+    parent: Row
+    children: list[Row]
+
+
+def row_sums(table: Table) -> list[RowSum]:
+    code = table.code
+    spec = table.spec
+    rows = table.rows
+    out: list[RowSum] = []
+    by_unit: dict[str | None, list[Row]] = {}
+    for row in rows:
+        if row.kind == CLASS and row.code:
+            by_unit.setdefault(row.unit, []).append(row)
+    for unit_rows in by_unit.values():
+        children: dict[str, list[Row]] = {}
+        for row in unit_rows:
+            if len(row.code) in (5, 7):
+                children.setdefault(row.code[:-2], []).append(row)
+        for length, level in ((5, "项"), (3, "款")):  # 款 before 类: a 类 sums its 款 once they are known
+            for parent in (r for r in unit_rows if len(r.code) == length):
+                if children.get(parent.code):
+                    out.append(RowSum("层级", f"{code} 上级科目 = 其下各{level}之和", parent, children[parent.code]))
+    units = [r for r in rows if r.kind == UNIT]
+    depts = [r for r in rows if r.kind == DEPT]
+    items = [r for r in rows if r.kind == ITEM]
+    for unit in units:
+        parts = [r for r in by_unit.get(unit.key, []) if len(r.code) == 3] or [r for r in items if r.unit == unit.key]
+        if parts:
+            out.append(RowSum("单位汇总", f"{code} 单位行 = 本单位各类科目之和", unit, parts))
+    members: dict[str, list[Row]] = {}
+    current: Row | None = None
+    for row in rows:
+        if row.kind == DEPT:
+            current = row
+            members.setdefault(row.key, [])
+        elif row.kind == TOTAL:
+            current = None
+        elif row.kind == UNIT and current is not None:
+            members[current.key].append(row)
+    for dept in depts:
+        if members.get(dept.key):
+            out.append(RowSum("部门汇总", f"{code} 部门行 = 所属各单位之和", dept, members[dept.key]))
+    total = table.row(TOTAL_KEY)
+    if total is not None and spec.rows.kind != "fixed":
+        parts = depts or units or items or [r for r in by_unit.get(None, []) if len(r.code) == 3]
+        if parts:
+            what = "部门" if depts else "单位" if units else "项目" if items else "类"
+            out.append(RowSum("合计行", f"{code} 合计行 = 各{what}之和", total, parts))
+    for fixed in spec.fixed_rows:
+        row = table.row(fixed.id)
+        if row is None or not fixed.sum_of:
+            continue
+        s = fixed.sum_of
+        if s.ids:
+            parts = [table.row(i) for i in s.ids]
+            names = "、".join(spec.fixed_row(i).label for i in s.ids)
+        elif s.all_classes:
+            parts = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
+            names = "各功能分类类"
+        else:
+            wanted = set(s.classes)
+            parts = [r for r in rows if r.kind == CLASS and r.code and len(r.code) == 3 and r.code in wanted]
+            names = "、".join(s.classes) + " 类"
+        parts = [p for p in parts if p is not None]
+        if parts:
+            out.append(RowSum("固定行", f"{code} {fixed.label} = {names}之和", row, parts))
+    return out
