@@ -10,48 +10,17 @@ from pathlib import Path
 
 import click
 
+from .click_zh import install as _chinese_click
 from .errors import BudgetXlError
+
+_chinese_click()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class _Chinese:
-    """click's own help words (Usage, Options, Commands, the help option) in Chinese."""
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示本帮助并退出。"
-        return option
-
-    def format_usage(self, ctx, formatter):
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
-
-    def format_options(self, ctx, formatter):
-        rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
-        if rows:
-            with formatter.section("选项"):
-                formatter.write_dl(rows)
-        if isinstance(self, click.Group):
-            commands = [(name, cmd.get_short_help_str(limit=60)) for name in self.list_commands(ctx)
-                        if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
-            if commands:
-                with formatter.section("命令"):
-                    formatter.write_dl(commands)
 
 
-class Command(_Chinese, click.Command):
-    pass
-
-
-class Group(_Chinese, click.Group):
-    command_class = Command
-
-
-Group.group_class = Group  # sub-groups (budget-xl codes) are Chinese too
-
-
-@click.group(cls=Group, context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 @click.version_option(package_name="budget-xl", message="budget-xl %(version)s", help="显示版本并退出。")
 def cli() -> None:
     """budget-xl：部门预算、部门决算公开表的读取、校验、生成与对比工具。
