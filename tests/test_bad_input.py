@@ -194,3 +194,11 @@ def test_cli_bad_input_exit_2_without_traceback(tmp_path, cli, make, message):
     out = cli("show", make(tmp_path))
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr + out.stdout
+
+
+def test_usage_errors_are_chinese(cli):
+    out = cli("show")
+    assert out.returncode == 2 and "缺少参数" in out.stderr and "Missing" not in out.stderr
+    out = cli("check", "x.xlsx", "--format", "xml")
+    assert out.returncode == 2 and "的值无效" in out.stderr
+    assert "显示本帮助并退出" in cli("--help").stdout
