@@ -10,7 +10,7 @@ from ..codes import catalogue
 from ..model import CLASS, Disclosure
 from ..text import norm
 from .blame import explain, rounding
-from .engine import equations
+from .engine import equations, skipped_identities
 from .findings import LEVELS, Finding, Report
 
 __all__ = ["check", "Finding", "Report"]
@@ -22,16 +22,26 @@ def check(d: Disclosure) -> Report:
     findings: list[Finding] = []
     findings += _read_notes(d)
     findings += _structure(d)
-    eqs, skipped = equations(d)
-    findings += _missing_tables(d, skipped)
-    # Equations over blank cells only hold trivially, but they still count when judging which cell
-    # is wrong (a correction must not break them), so all are evaluated.
-    evaluated = eqs
-    for eq in evaluated:
-        eq.evaluate()
-    failed = [eq for eq in evaluated if eq.status == "fail"]
-    findings += explain(failed, evaluated)
-    findings += [rounding(eq) for eq in evaluated if eq.status == "rounding"]
+    findings += _missing_tables(d, skipped_identities(d))
+    # Pass 1 evaluates every equation and keeps only the failed ones' cells; pass 2 keeps the
+    # equations around those cells, which is all that naming the wrong cell needs. Memory then
+    # follows the mistakes, not the size of the workbook.
+    suspects: set = set()
+    for eq in equations(d):
+        status = eq.evaluate()
+        if status == "rounding":
+            findings.append(rounding(eq))
+        elif status == "fail":
+            suspects.update(t.cell for t in eq.terms if t.cell is not None)
+            if not any(t.cell is not None for t in eq.terms):
+                findings.append(explain([eq], [eq])[0])
+    if suspects:
+        nearby = []
+        for eq in equations(d):
+            if any(t.cell in suspects for t in eq.terms):
+                eq.evaluate()
+                nearby.append(eq)
+        findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)
     findings += _codes(d)
     order = {level: i for i, level in enumerate(LEVELS)}
     table_order = {code: i for i, code in enumerate(d.template.tables)}

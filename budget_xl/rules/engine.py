@@ -237,20 +237,21 @@ def _ordered_union(keys: Iterable[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- all of them
-def equations(d: Disclosure) -> tuple[list[Equation], list[Identity]]:
-    """Every equation of the disclosure, and the explicit identities skipped for missing tables."""
-    out: list[Equation] = []
+def equations(d: Disclosure) -> Iterator[Equation]:
+    """Every equation of the disclosure, generated one at a time (a large workbook has millions)."""
     for table in d.tables.values():
-        out.extend(structural(table, d.template))
+        yield from structural(table, d.template)
     scopes: dict[str, _Scope] = {}
-    skipped: list[Identity] = []
     for ident in d.template.identities:
         if any(t not in d.tables for t in ident.tables):
-            skipped.append(ident)
             continue
         for t in ident.tables:
             if t not in scopes:
                 scopes[t] = _Scope.of(d.tables[t])
-        out.extend(explicit(d, ident, scopes))
-    return out, skipped
+        yield from explicit(d, ident, scopes)
+
+
+def skipped_identities(d: Disclosure) -> list[Identity]:
+    """The explicit identities that cannot be evaluated because a table is missing."""
+    return [i for i in d.template.identities if any(t not in d.tables for t in i.tables)]
 
