@@ -186,7 +186,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     d = read(source, template, year=year, department=dept)
     changes = complete(d, recompute=recompute)
     changes += derive_tables(d, recompute=recompute)
-    conflicts = [c for c in changes if c.conflict]
+    conflicts = list({(c.table, c.row, c.column): c for c in changes if c.conflict}.values())
     if conflicts and not recompute:
         # The check report names the cell most likely wrong; the raw list follows.
         click.echo(check_text(check(d), colour=sys.stdout.isatty(), show_notes=False), nl=False)

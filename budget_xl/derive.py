@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .codes import catalogue, level_of
-from .model import CLASS, DEPT, TOTAL, TOTAL_KEY, UNIT, CellRef, Disclosure, Row, Table
+from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
+from .money import rounding_envelope
 from .structure import row_sums
 
 ZERO = Decimal(0)
@@ -132,7 +133,7 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
 
     def column_sums(row: Row, report: bool = True) -> None:
         for col in leaf_first:
-            if col.sum_of and (row.colmap is None or col.id in row.colmap or row.sheet is None):
+            if col.sum_of and (row.colmap is None or col.id in row.colmap):
                 parts = [value(row, p) for p in col.sum_of if p in present]
                 if any(v is not None for v in parts):
                     put(row, col.id, sum((v or ZERO for v in parts), ZERO), report, len(parts))
@@ -154,7 +155,7 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
 
 
 def _tolerance(unit: str, parts: int) -> Decimal:
-    return Decimal("0.005") * (parts + 1) if unit == "万元" and parts else ZERO
+    return rounding_envelope(parts + 1) if unit == "万元" and parts else ZERO
 
 
 def _column_order(columns):
@@ -202,7 +203,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
     one side is a single amount in a derived table (附表7.total[*] = 附表4.gpb[*] read the other way
     round). Identities are applied in passes, each followed by the in-table completion, until
     nothing more can be computed; what the workbook already holds is kept and compared."""
-    from .rules.engine import _ordered_union, _Scope, _terms  # one resolver of references for check and fill
+    from .rules.engine import _Scope, _terms, each_keys  # one resolver of references for check and fill
 
     template = d.template
     derived = {code for code, spec in template.tables.items() if spec.derived}
@@ -229,7 +230,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                     if t not in scopes_all:
                         scopes_all[t] = _Scope.of(d.tables[t])
                 scopes = {t: scopes_all[t] for t in ident.tables}
-                keys = _each_keys(ident, scopes, d, _ordered_union)
+                keys = each_keys(ident, scopes, template.params)
                 for col in ident.for_columns or (None,):
                     column = target.ref.column.replace("{col}", col) if col else target.ref.column
                     for key in keys:
@@ -249,10 +250,14 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                         tolerance = _tolerance(d.tables[target.ref.table].unit, len(source))
                         if entered is None or (recompute and abs(entered - value) > tolerance):
                             row.amounts[column] = value
-                        changes.append(Change(target.ref.table, row.key, row.label, column, entered, value,
-                                               row.cell(column), tolerance))
+                        change = Change(target.ref.table, row.key, row.label, column, entered, value,
+                                        row.cell(column), tolerance)
+                        if not change.conflict or change.cell is not None:
+                            changes.append(change)
         for code in derived:
-            changes += [c for c in _complete_table(d.tables[code], recompute) if c.conflict]
+            # Only a value read from the workbook can conflict; two computations disagreeing (a
+            # source table missing) is for `check` to report, not a clerk's entry.
+            changes += [c for c in _complete_table(d.tables[code], recompute) if c.conflict and c.cell is not None]
         if not progress:
             break
     return changes
@@ -266,21 +271,6 @@ def _empty_table(spec, unit: str | None) -> Table:
     if spec.rows.kind != "fixed":
         table.rows.insert(0, Row(TOTAL_KEY, TOTAL, "合计", "合计", amounts={}))
     return table
-
-
-def _each_keys(ident, scopes, d: Disclosure, ordered_union) -> list[str | None]:
-    tables = ident.tables
-    if ident.each == "rows":
-        keys = ordered_union(r.key for t in tables for r in scopes[t].table.rows)
-        if ident.where_classes:
-            wanted = set(d.template.params[ident.where_classes])
-            keys = [k for k in keys if k.rsplit("/", 1)[-1][:3] in wanted]
-        return keys
-    if ident.each == "units":
-        return ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
-    if ident.each == "类":
-        return ordered_union(c for t in tables for c in scopes[t].by_code if len(c) == 3 and c.isdigit())
-    return [None]
 
 
 def _target_row(d: Disclosure, scopes, ref, key, each) -> Row | None:

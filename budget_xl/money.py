@@ -84,6 +84,12 @@ def parse_amount(value: object) -> Decimal | None:
     return _cents(-amount if negative else amount)
 
 
+def rounding_envelope(rounded_terms: int) -> Decimal:
+    """尾数误差 allowed when k rounded amounts are added up against their rounded total: the k + 1
+    amounts of that equation each carry up to half a cent of rounding."""
+    return Decimal("0.005") * rounded_terms
+
+
 def round_half_up(amount: Decimal, places: Decimal = CENT) -> Decimal:
     return amount.quantize(places, rounding=ROUND_HALF_UP)
 

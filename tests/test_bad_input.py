@@ -1,6 +1,5 @@
 """Nasty inputs: each gets one clear Chinese sentence (exit 2) or a correct reading with notes."""
 import hashlib
-import io
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -68,7 +67,7 @@ def test_corrupt_zip(tmp_path):
 
 
 def test_encrypted_workbook(tmp_path):
-    msoffcrypto = pytest.importorskip("msoffcrypto")
+    pytest.importorskip("msoffcrypto")
     from msoffcrypto.format.ooxml import OOXMLFile
 
     plain = table02(tmp_path / "明文.xlsx")

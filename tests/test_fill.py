@@ -99,3 +99,14 @@ def test_fill_not_a_disclosure(cli, tmp_path):
     wb.save(tmp_path / "x.xlsx")
     res = cli("fill", tmp_path / "x.xlsx", "-o", tmp_path / "out")
     assert res.returncode == 2 and "没有找到任何公开表" in res.stderr
+
+
+def test_fill_with_source_tables_missing_reports_check_errors_not_phantom_entries(cli, tmp_path):
+    from pathlib import Path
+
+    only_02 = Path(__file__).parent / "fixtures" / "决算02.ods"
+    out = cli("fill", only_02, "-o", tmp_path / "out")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "缺失，无法核对" in out.stdout and "有错误，未生成公开表" in out.stdout
+    assert "填写 677.92，计算 0.00" not in out.stdout      # values fill computed are not the clerk's entries
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

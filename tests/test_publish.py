@@ -1,7 +1,6 @@
 """The publish-ready workbook: official layout, and it reads back to the very same numbers."""
 import shutil
 import subprocess
-from pathlib import Path
 
 import openpyxl
 import pytest

@@ -34,7 +34,6 @@ class ColumnMap:
     panels: list[dict[str, int]] = field(default_factory=list)  # per panel: column id -> grid col
     missing: list[ColumnSpec] = field(default_factory=list)
     header_rows: tuple[int, int] = (0, -1)  # first, last grid row of the header band (inclusive)
-    header_texts: frozenset[str] = frozenset()
 
 
 class TitleIndex:

@@ -37,8 +37,7 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
     for f in report.findings:
         if f.level == "note" or not f.cells:
             continue
-        blamed = f.expected is not None and f.rule not in ("读取",) and len(f.cells) > 1 and "应为" in f.message
-        primary = f.cells[:1] if blamed else f.cells
+        primary = f.cells[:1] if f.blamed else f.cells
         for cell in primary:
             marks.setdefault((cell.sheet, cell.row, cell.col), []).append(f)
         for cell in f.cells[len(primary):]:

@@ -29,10 +29,7 @@ def _delta_for(eq: Equation, term: Term, on_left: bool) -> Decimal:
 
 def _shifted_status(eq: Equation, term: Term, on_left: bool, delta: Decimal) -> bool:
     """Whether eq holds (ok or within rounding) once `term` is changed by delta."""
-    step = delta / TEN_THOUSAND if eq.unit == "万元" and term.unit == "元" else delta
-    diff = eq.diff + (1 if on_left else -1) * term.sign * step
-    excess = {"=": abs(diff), "<=": diff, ">=": -diff}[eq.op]
-    return excess <= eq.tolerance if eq.unit == "万元" else excess < Decimal("0.005")
+    return eq.status_of(eq.shifted_diff(term, on_left, delta)) != "fail"
 
 
 def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int = 500) -> list[Finding]:
@@ -100,15 +97,8 @@ def _best_candidate(failing: dict[int, Equation], by_cell):
 
 
 def _shift(eq: Equation, term: Term, on_left: bool, delta: Decimal) -> None:
-    step = delta / TEN_THOUSAND if eq.unit == "万元" and term.unit == "元" else delta
-    eq.diff += (1 if on_left else -1) * term.sign * step
-    excess = {"=": abs(eq.diff), "<=": eq.diff, ">=": -eq.diff}[eq.op]
-    if (excess <= 0) if eq.unit == "万元" else excess < Decimal("0.005"):
-        eq.status = "ok"
-    elif excess <= eq.tolerance:
-        eq.status = "rounding"
-    else:
-        eq.status = "fail"
+    eq.diff = eq.shifted_diff(term, on_left, delta)
+    eq.status = eq.status_of(eq.diff)
 
 
 def _cells(eqs: list[Equation], first: CellRef | None) -> list[CellRef]:
@@ -136,7 +126,7 @@ def _finding(eqs: list[Equation], cell: CellRef, t: Term, new_value: Decimal, ac
         message += f"。这一处还使另外 {len(eqs) - 1} 条公式不成立（{'、'.join(others)}）"
     tables = tuple(dict.fromkeys(tb for eq in eqs for tb in eq.tables))
     return Finding(_level(eqs), first.rule, first.text, message, tables, _cells(eqs, cell),
-                   expected=new_value, actual=actual, also=[r for r in others if r != first.rule])
+                   expected=new_value, actual=actual, also=[r for r in others if r != first.rule], blamed=True)
 
 
 def _plain(eq: Equation) -> Finding:

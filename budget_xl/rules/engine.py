@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator
 
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Disclosure, Row, Table
-from ..money import fmt
+from ..money import fmt, rounding_envelope
 from ..structure import row_sums
 from ..templates import Identity, TemplateSet
 
@@ -49,27 +49,26 @@ class Equation:
         return self.left + self.right
 
     def evaluate(self) -> str:
-        terms = self.terms
-        wan = any(t.unit == "万元" for t in terms)
-        self.unit = "万元" if wan else "元"
-
-        def value(t: Term) -> Decimal:
-            return t.value / TEN_THOUSAND if wan and t.unit == "元" else t.value
-
-        left = sum((t.sign * value(t) for t in self.left), ZERO)
-        right = sum((t.sign * value(t) for t in self.right), ZERO)
-        self.diff = left - right
+        self.unit = "万元" if any(t.unit == "万元" for t in self.terms) else "元"
         # 万元 tables carry 尾数误差: k rounded terms may miss their rounded total by (k + 1) × 0.005.
-        self.tolerance = HALF_CENT * sum(1 for t in terms if t.unit == "万元") if wan else ZERO
-        excess = {"=": abs(self.diff), "<=": self.diff, ">=": -self.diff}[self.op]
-        exact_enough = excess <= ZERO if wan else excess < HALF_CENT  # 元: a difference under 0.01 is none
-        if exact_enough:
-            self.status = "ok"
-        elif excess <= self.tolerance:
-            self.status = "rounding"
-        else:
-            self.status = "fail"
+        self.tolerance = rounding_envelope(sum(1 for t in self.terms if t.unit == "万元")) if self.unit == "万元" else ZERO
+        left, right = self.sides()
+        self.diff = left - right
+        self.status = self.status_of(self.diff)
         return self.status
+
+    def status_of(self, diff: Decimal) -> str:
+        """ok | rounding | fail for a difference left − right (after evaluate())."""
+        excess = {"=": abs(diff), "<=": diff, ">=": -diff}[self.op]
+        exact_enough = excess <= ZERO if self.unit == "万元" else excess < HALF_CENT  # 元: under 0.01 is none
+        if exact_enough:
+            return "ok"
+        return "rounding" if excess <= self.tolerance else "fail"
+
+    def shifted_diff(self, term: Term, on_left: bool, delta: Decimal) -> Decimal:
+        """left − right once `term` is changed by delta (in the term's own unit)."""
+        step = delta / TEN_THOUSAND if self.unit == "万元" and term.unit == "元" else delta
+        return self.diff + (1 if on_left else -1) * term.sign * step
 
     def sides(self) -> tuple[Decimal, Decimal]:
         wan = self.unit == "万元"
@@ -187,17 +186,7 @@ class _Scope:
 def explicit(d: Disclosure, ident: Identity, scopes: dict[str, _Scope]) -> Iterator[Equation]:
     columns = ident.for_columns or (None,)
     tables = ident.tables
-    if ident.each == "rows":
-        keys = _ordered_union(r.key for t in tables for r in scopes[t].table.rows)
-        if ident.where_classes:
-            wanted = set(d.template.params[ident.where_classes])
-            keys = [k for k in keys if (k.rsplit("/", 1)[-1][:3] in wanted and k.rsplit("/", 1)[-1].isdigit())]
-    elif ident.each == "units":
-        keys = _ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
-    elif ident.each == "类":
-        keys = _ordered_union(code for t in tables for code in scopes[t].by_code if len(code) == 3 and code.isdigit())
-    else:
-        keys = [None]
+    keys = each_keys(ident, scopes, d.template.params)
     for col in columns:
         text = ident.text + (f"（{col}）" if col else "")
         for key in keys:
@@ -206,6 +195,23 @@ def explicit(d: Disclosure, ident: Identity, scopes: dict[str, _Scope]) -> Itera
             if left is None or right is None:
                 continue
             yield Equation(ident.id, text, ident.level, tables, left, right, ident.op)
+
+
+def each_keys(ident: Identity, scopes: dict[str, _Scope], params: dict) -> list[str | None]:
+    """What [*] runs over: row keys (each: rows, optionally within some 经济分类 类), department and
+    unit keys (each: units), 类 codes (each: 类); [None] for a single equation."""
+    tables = ident.tables
+    if ident.each == "rows":
+        keys = _ordered_union(r.key for t in tables for r in scopes[t].table.rows)
+        if ident.where_classes:
+            wanted = set(params[ident.where_classes])
+            keys = [k for k in keys if k.rsplit("/", 1)[-1].isdigit() and k.rsplit("/", 1)[-1][:3] in wanted]
+        return keys
+    if ident.each == "units":
+        return _ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
+    if ident.each == "类":
+        return _ordered_union(c for t in tables for c in scopes[t].by_code if len(c) == 3 and c.isdigit())
+    return [None]
 
 
 def _terms(side, scopes: dict[str, _Scope], key: str | None, col: str | None, each: str | None) -> list[Term] | None:

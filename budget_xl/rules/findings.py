@@ -21,6 +21,7 @@ class Finding:
     expected: Decimal | None = None
     actual: Decimal | None = None
     also: list[str] = field(default_factory=list)       # other rules the same wrong cell breaks
+    blamed: bool = False   # the first cell is the one judged wrong (expected/actual are that cell's)
 
     @property
     def difference(self) -> Decimal | None:
