@@ -23,6 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# openpyxl serialises differently with lxml installed (python-docx brings it): always use the
+# standard-library writer so that a rebuild gives the very same bytes on any machine.
+os.environ["OPENPYXL_LXML"] = "False"
 
 import sampledata as sd  # noqa: E402
 from budget_xl.layout import header_cells, layout_columns  # noqa: E402
