@@ -1,0 +1,205 @@
+"""The computed context of a narrative: every figure it states, worked out once from the tables.
+
+Values are exact 万元 (Decimal, not yet rounded); the wording rounds half-up when it prints, and
+the narrative check compares stated numbers with the same values. The prior year's workbook gives
+上年 values, a budget workbook gives 年初预算 values; without them no comparison exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import CLASS, Disclosure, Table
+from ..money import TEN_THOUSAND
+from ..rules.engine import _Scope
+from ..templates import Term
+from .spec import FigureSpec, ListSpec, NarrativeSpec
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Figure:
+    """One stated amount: its value, and where they exist its 上年 and 年初预算 values (万元, exact)."""
+    name: str
+    value: Decimal | None                 # None: the table it comes from is missing
+    prior: Decimal | None = None
+    budget: Decimal | None = None
+    labels: tuple[str, ...] = ()
+    section: tuple[str, ...] = ()
+    share_of: "Figure | None" = None
+    same_as: str | None = None
+    always_compare: bool = False
+    code: str | None = None               # list items: the classification code
+    level: str = ""                       # list items: 类 / 款 / 项
+    path: tuple[str, ...] = ()            # list items: names of the item and its parents, 类 first
+    children: tuple[str, ...] = ()        # list items: names of the non-zero rows under it
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.value is None or self.prior is None:
+            return None
+        return self.value - self.prior
+
+    @property
+    def rate(self) -> Decimal | None:
+        """增减率 in %, None when there is no prior value or it is 0."""
+        if self.delta is None or not self.prior:
+            return None
+        return self.delta / self.prior * 100
+
+    @property
+    def share(self) -> Decimal | None:
+        base = self.share_of.value if self.share_of else None
+        if self.value is None or not base:
+            return None
+        return self.value / base * 100
+
+    @property
+    def completion(self) -> Decimal | None:
+        if self.value is None or not self.budget:
+            return None
+        return self.value / self.budget * 100
+
+    @property
+    def is_zero(self) -> bool:
+        return not self.value
+
+
+@dataclass
+class Context:
+    spec: NarrativeSpec
+    department: str
+    year: int | None
+    prior_year: int | None
+    figures: dict[str, Figure]
+    lists: dict[str, list[Figure]]
+    facts: dict[str, str] = field(default_factory=dict)
+    has_budget: bool = False
+
+    @property
+    def has_prior(self) -> bool:
+        return self.prior_year is not None
+
+    def all_figures(self) -> list[Figure]:
+        return [*self.figures.values(), *(f for items in self.lists.values() for f in items)]
+
+
+def build_context(spec: NarrativeSpec, d: Disclosure, prior: Disclosure | None = None,
+                  budget: Disclosure | None = None, facts: dict[str, str] | None = None) -> Context:
+    now, before, plan = _Cells(d), _Cells(prior) if prior else None, _Cells(budget) if budget else None
+    facts = dict(facts or {})
+    figures: dict[str, Figure] = {}
+    for fs in spec.figures.values():
+        if fs.fact:
+            figures[fs.name] = Figure(fs.name, _fact_amount(facts, fs.fact),
+                                      _fact_amount(facts, fs.prior_fact) if prior and fs.prior_fact else None,
+                                      None, fs.labels, fs.section, None, fs.same_as, fs.always_compare)
+        else:
+            figures[fs.name] = _figure(fs, now, before, plan, spec.budget_figures.get(fs.name))
+    for fs in spec.figures.values():
+        if fs.share_of:
+            figures[fs.name].share_of = figures[fs.share_of]
+    lists = {ls.name: _list_items(ls, now, before, plan, figures) for ls in spec.lists.values()}
+    dept = (d.department or "").split("-", 1)[-1] or "本部门"
+    year = d.year
+    prior_year = (prior.year or (year - 1 if year else None)) if prior else None
+    return Context(spec, dept, year, prior_year, figures, lists, facts, budget is not None)
+
+
+def _fact_amount(facts: dict[str, str], key: str | None) -> Decimal | None:
+    """A fact typed as an amount in 万元 ("59.15", "59.15万元"); None when absent or not a number."""
+    from ..money import NotANumber, parse_amount
+
+    text = (facts.get(key) or "").strip() if key else ""
+    try:
+        return parse_amount(text.removesuffix("万元").strip()) if text else None
+    except NotANumber:
+        return None
+
+
+class _Cells:
+    """Sums of table cells of one disclosure, in exact 万元."""
+
+    def __init__(self, d: Disclosure):
+        self.d = d
+        self._scopes: dict[str, _Scope] = {}
+
+    def table(self, code: str) -> Table | None:
+        return self.d.tables.get(code)
+
+    def scope(self, code: str) -> _Scope | None:
+        table = self.table(code)
+        if table is None:
+            return None
+        if code not in self._scopes:
+            self._scopes[code] = _Scope.of(table)
+        return self._scopes[code]
+
+    def total(self, terms: tuple[Term, ...]) -> Decimal | None:
+        out = ZERO
+        for t in terms:
+            if t.ref is None:
+                out += t.sign * Decimal(t.number)
+                continue
+            scope = self.scope(t.ref.table)
+            if scope is None or t.ref.column not in scope.table.columns:
+                return None
+            rows = scope.rows_for(t.ref.row, None, None)
+            out += t.sign * sum((to_wan(r.amount(t.ref.column), scope.table.unit) for r in rows), ZERO)
+        return out
+
+
+def to_wan(amount: Decimal, unit: str) -> Decimal:
+    return amount / TEN_THOUSAND if unit == "元" else amount
+
+
+def _figure(fs: FigureSpec, now: _Cells, before: _Cells | None, plan: _Cells | None,
+            budget_terms: tuple[Term, ...] | None) -> Figure:
+    return Figure(fs.name, now.total(fs.terms), before.total(fs.terms) if before else None,
+                  plan.total(budget_terms) if plan and budget_terms else None,
+                  fs.labels, fs.section, None, fs.same_as, fs.always_compare)
+
+
+def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells | None,
+                figures: dict[str, Figure]) -> list[Figure]:
+    """The rows of one level of a table, summed over units by code (a department's 212 is the sum of
+    its units' 212 rows), with their prior and budget values matched by code."""
+    table = now.table(ls.table)
+    if table is None:
+        return []
+    width = {"类": 3, "款": 5, "项": 7}[ls.level]
+    values = _by_code(table, ls.column, width)
+    prior = _by_code(before.table(ls.table), ls.column, width) if before and before.table(ls.table) else None
+    budget_table = plan.table(ls.budget_table) if plan and ls.budget_table else None
+    budget = _by_code(budget_table, ls.budget_column, width) if budget_table is not None else None
+    names = _names(table)
+    items = []
+    for code, value in values.items():
+        path = tuple(names.get(code[:n], "") for n in (3, 5, 7) if n <= width)
+        children = tuple(names[c] for c, v in _by_code(table, ls.column, width + 2).items()
+                         if c.startswith(code) and v and c in names) if width < 7 else ()
+        items.append(Figure(names.get(code, code), value,
+                            prior.get(code, ZERO) if prior is not None else None,
+                            budget.get(code, ZERO) if budget is not None else None,
+                            tuple(p.format(name=names.get(code, code), code=code) for p in ls.labels),
+                            ls.section, figures.get(ls.share_of) if ls.share_of else None,
+                            code=code, level=ls.level, path=path, children=children))
+    items = [f for f in items if f.value]
+    if ls.order == "amount":
+        items.sort(key=lambda f: -f.value)
+    return items
+
+
+def _by_code(table: Table | None, column: str | None, width: int) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    if table is None or column is None or column not in table.columns:
+        return out
+    for row in table.rows:
+        if row.kind == CLASS and row.code and len(row.code) == width:
+            out[row.code] = out.get(row.code, ZERO) + to_wan(row.amount(column), table.unit)
+    return out
+
+
+def _names(table: Table) -> dict[str, str]:
+    return {r.code: r.name for r in table.rows if r.kind == CLASS and r.code and r.name}
