@@ -156,8 +156,11 @@ def to_wan(amount: Decimal, unit: str) -> Decimal:
 
 def _figure(fs: FigureSpec, now: _Cells, before: _Cells | None, plan: _Cells | None,
             budget_terms: tuple[Term, ...] | None) -> Figure:
-    return Figure(fs.name, now.total(fs.terms), before.total(fs.terms) if before else None,
-                  plan.total(budget_terms) if plan and budget_terms else None,
+    if fs.budget_terms:
+        budget = now.total(fs.budget_terms)
+    else:
+        budget = plan.total(budget_terms) if plan and budget_terms else None
+    return Figure(fs.name, now.total(fs.terms), before.total(fs.terms) if before else None, budget,
                   fs.labels, fs.section, None, fs.same_as, fs.always_compare)
 
 
@@ -174,11 +177,11 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
     budget_table = plan.table(ls.budget_table) if plan and ls.budget_table else None
     budget = _by_code(budget_table, ls.budget_column, width) if budget_table is not None else None
     names = _names(table)
+    below = _by_code(table, ls.column, width + 2) if width < 7 else {}
     items = []
     for code, value in values.items():
         path = tuple(names.get(code[:n], "") for n in (3, 5, 7) if n <= width)
-        children = tuple(names[c] for c, v in _by_code(table, ls.column, width + 2).items()
-                         if c.startswith(code) and v and c in names) if width < 7 else ()
+        children = tuple(names[c] for c, v in below.items() if c.startswith(code) and v and c in names)
         items.append(Figure(names.get(code, code), value,
                             prior.get(code, ZERO) if prior is not None else None,
                             budget.get(code, ZERO) if budget is not None else None,
@@ -186,8 +189,7 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
                             ls.section, figures.get(ls.share_of) if ls.share_of else None,
                             code=code, level=ls.level, path=path, children=children))
     items = [f for f in items if f.value]
-    if ls.order == "amount":
-        items.sort(key=lambda f: -f.value)
+    items.sort(key=(lambda f: -f.value) if ls.order == "amount" else (lambda f: f.code))
     return items
 
 

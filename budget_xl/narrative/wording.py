@@ -51,6 +51,12 @@ def change(fig: Figure, decimals: int) -> str:
     return text
 
 
+def versus_budget(fig: Figure) -> str:
+    """决算数 against 年初预算 as the narrative says it (compared at the cent, as printed)."""
+    shown, planned = round_half_up(fig.value or 0), round_half_up(fig.budget or 0)
+    return "大于" if shown > planned else "小于" if shown < planned else "等于"
+
+
 def compared(fig: Figure, ctx: Context) -> str:
     """'，比2023年预算增加…万元，增长…%' / '，与2023年预算持平'; '' without a prior value."""
     text = change(fig, ctx.spec.percent_decimals)
@@ -75,6 +81,7 @@ def render_text(ctx: Context) -> str:
         "完成率": lambda f: percent(f.completion, spec.percent_decimals),
         "增减率": lambda f: percent(abs(f.rate) if f.rate is not None else None, spec.percent_decimals),
         "顿号": lambda names: "、".join(names),
+        "大小": versus_budget,
     })
     env.globals.update({"待填": lambda what: f"【待填：{what}】", "主要原因": PLACEHOLDER_REASON})
     try:
