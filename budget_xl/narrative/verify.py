@@ -1,0 +1,308 @@
+"""The narrative check (文表一致): every amount and percentage an existing 情况说明 states is found
+with what it refers to and compared with the tables, and with the narrative itself.
+
+A stated number is attributed to a figure of the narrative template by the nearest label before it
+("住房保障支出（类）90.63万元"), among the figures whose section words appear in the current
+headings. What the number is comes from the words just before it: 增加/减少 → 增减额, 增长/下降 → 增减率,
+占…的 → 占比, 完成年初预算的 → 完成率, 年初预算为 → 年初预算; otherwise the amount itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from pathlib import Path
+
+from ..errors import InputError
+from ..money import round_half_up
+from ..rules.findings import Finding
+from .context import Context, Figure
+
+TABLE = "情况说明"
+_NUMBER = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|%|％)")
+_HEADING1 = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
+_YEAR = re.compile(r"^\d{4}年度?")
+_HEADING2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_SENTENCE_END = "。；;"
+_CLOSED = ("。", "；", "：", "！", "？", "」", "”", ":", ";")
+_ROLE_WORDS = [  # (pattern on the text just before the number, role); first match wins
+    (re.compile(r"完成(?:年初)?预算(?:数)?的$"), "completion"),
+    (re.compile(r"占[^，。；]*?的?$"), "share"),
+    (re.compile(r"(?:年初)?预算(?:数)?为$"), "budget"),
+    (re.compile(r"(?P<w>增加|减少)$"), "delta"),
+    (re.compile(r"(?P<w>增长|下降)$"), "rate"),
+    (re.compile(r"决算(?:数)?为$"), "final"),   # “年初预算为…，支出决算为…”: the same item's amount
+]
+_AS_DELTA = {"增长": "增加", "下降": "减少"}
+
+
+@dataclass
+class Paragraph:
+    h1: str            # the current level-1 heading without its number and year ("财政拨款收支预算情况")
+    h2: str            # the current level-2 heading
+    text: str          # normalised: no spaces, full-width brackets
+
+    def in_section(self, words: tuple[str, ...]) -> bool:
+        """A figure's section words: the level-1 heading starts with one, or the level-2 heading has one."""
+        return not words or any(self.h1.startswith(w) or w in self.h2 for w in words)
+
+
+@dataclass
+class _State:
+    """What the paragraph has said so far about each figure (for self-consistency)."""
+    value: dict[str, Decimal] = field(default_factory=dict)
+    delta: dict[str, Decimal] = field(default_factory=dict)
+    budget: dict[str, Decimal] = field(default_factory=dict)
+    wrong: set[str] = field(default_factory=set)
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"\s+", "", text)
+    return text.replace("(", "（").replace(")", "）").replace("％", "%")
+
+
+def read_narrative(path: Path) -> list[str]:
+    """Paragraphs of a .docx or a plain-text narrative; a clear error for anything else."""
+    if not path.exists():
+        raise InputError(f"找不到情况说明文件：{path}")
+    if path.is_dir():
+        raise InputError(f"{path} 是一个文件夹，不是情况说明文件（.docx 或 .txt）。")
+    head = path.read_bytes()[:8]
+    if head.startswith(b"PK"):
+        from docx import Document
+
+        try:
+            doc = Document(str(path))
+        except Exception:
+            raise InputError(f"{path.name} 不是可读的 Word 文档（.docx）：文件可能已损坏。") from None
+        return [p.text for p in doc.paragraphs]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path.name} 是旧版 Word（.doc）或 Excel 文件：请另存为 .docx 或纯文本后再检查。")
+    if head.startswith(b"%PDF"):
+        raise InputError(f"{path.name} 是 PDF：请提供 .docx 或纯文本格式的情况说明。")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return path.read_text(encoding=encoding).splitlines()
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path.name} 不是 .docx，也不是可读的文本文件：请提供 .docx 或 UTF-8/GBK 编码的文本。")
+
+
+def paragraphs(lines: list[str]) -> list[Paragraph]:
+    """Body paragraphs with their headings. A paragraph that stops mid-sentence continues in the next
+    one (text dumps of PDFs break paragraphs at page ends)."""
+    out: list[Paragraph] = []
+    h1 = h2 = ""
+    open_end = False
+    for raw in lines:
+        text = normalise(raw.lstrip("#").lstrip("- "))
+        if not text:
+            continue
+        if open_end and out and len(out[-1].text) >= 30 and not _HEADING1.match(text) and not _HEADING2.match(text):
+            out[-1].text += text
+            open_end = not text.endswith(_CLOSED)
+            continue
+        if _HEADING1.match(text) and len(text) < 60 and not _NUMBER.search(text):
+            h1, h2 = _YEAR.sub("", _HEADING1.sub("", text)), ""
+            continue
+        if _HEADING2.match(text) and len(text) < 60 and not _NUMBER.search(text):
+            h2 = text
+            continue
+        out.append(Paragraph(h1, h2, text))
+        open_end = not text.endswith(_CLOSED)
+    return out
+
+
+def verify(ctx: Context, lines: list[str]) -> list[Finding]:
+    """Every stated number of the narrative that disagrees with the tables or with itself."""
+    findings: list[Finding] = []
+    implied_prior: dict[str, tuple[Decimal, str]] = {}
+    for para in paragraphs(lines):
+        figures = [f for f in ctx.all_figures() if para.in_section(f.section)]
+        labels = sorted(((normalise(lb), f) for f in figures for lb in f.labels if lb), key=lambda x: -len(x[0]))
+        state = _State()
+        subject: Figure | None = None
+        last_end = 0
+        for m in _NUMBER.finditer(para.text):
+            before = para.text[last_end:m.start()]
+            role, word, words_at = _role(before)
+            # A label counts only between the previous number and the role words (“占‘三公’经费支出的”
+            # names the base, not the subject); 增减额、占比、决算数 without a label of their own refer
+            # to the figure just named.
+            found = _last_label(para.text[:last_end + words_at], labels, since=last_end)
+            subject = found if found is not None or role == "value" else subject
+            last_end = m.end()
+            if subject is None:
+                continue
+            stated = Decimal(m.group("num").replace(",", ""))
+            sentence = _sentence(para.text, m.start())
+            if m.group("unit") == "万元":
+                f = _amount(ctx, subject, role, word, stated, state, sentence, implied_prior)
+            else:
+                f = _percent(ctx, subject, role, word, stated, _decimals(m.group("num")), state, sentence, before)
+            if f:
+                findings.append(f)
+    return _once(findings)
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """The same truncated amount stated again and again is one warning, with how often it occurs."""
+    seen: dict[tuple, Finding] = {}
+    counts: dict[tuple, int] = {}
+    out = []
+    for f in findings:
+        key = (f.rule, f.expected, f.actual) if f.rule == "尾数" else (id(f),)
+        if key in seen:
+            counts[key] += 1
+            continue
+        seen[key], counts[key] = f, 1
+        out.append(f)
+    for key, f in seen.items():
+        if counts[key] > 1:
+            f.message += f"文中共 {counts[key]} 处。"
+    return out
+
+
+def _role(before: str) -> tuple[str, str, int]:
+    """What the number is, the 增减 word, and where the role words start in `before`."""
+    cut = max(0, len(before) - 14)
+    for pattern, role in _ROLE_WORDS:
+        if m := pattern.search(before, cut):
+            return role, (m.groupdict().get("w") or ""), m.start()
+    return "value", "", len(before)
+
+
+def _last_label(text: str, labels: list[tuple[str, Figure]], since: int) -> Figure | None:
+    """The figure whose label ends latest in text (the longest label when several end there)."""
+    best, best_end = None, -1
+    for label, fig in labels:
+        pos = text.rfind(label)
+        if pos >= since and pos + len(label) > best_end:
+            best, best_end = fig, pos + len(label)
+    return best
+
+
+def _sentence(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_END) + 1
+    ends = [i for i in (text.find(c, pos) for c in _SENTENCE_END) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    s = text[start:end]
+    return s if len(s) <= 90 else s[: 88] + "…"
+
+
+def _decimals(num: str) -> int:
+    return len(num.split(".", 1)[1]) if "." in num else 0
+
+
+def _finding(level: str, rule: str, message: str, expected=None, actual=None) -> Finding:
+    text = "情况说明中的数字与表格一致" if rule == "文表一致" else "情况说明前后一致"
+    return Finding(level, rule, text, message, (TABLE,), [], expected, actual)
+
+
+def _amount(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, state: _State, sentence: str,
+            implied_prior: dict[str, tuple[Decimal, str]]) -> Finding | None:
+    if role == "budget":
+        state.budget[fig.name] = stated
+        if fig.budget is not None and stated != round_half_up(fig.budget):
+            state.wrong.add(fig.name)
+            return _finding("error", "文表一致", f"「{sentence}」中{fig.name}的年初预算写为 {stated} 万元，"
+                            f"预算表中为 {round_half_up(fig.budget)} 万元。", round_half_up(fig.budget), stated)
+        return None
+    if role in ("rate", "delta"):
+        word = _AS_DELTA.get(word, word)
+        signed = stated if word == "增加" else -stated
+        state.delta[fig.name] = signed
+        current = state.value.get(fig.name, round_half_up(fig.value) if fig.value is not None else None)
+        if current is not None:
+            implied = current - signed
+            other = implied_prior.get(fig.same_as or "") if fig.same_as else None
+            implied_prior[fig.name] = (implied, sentence)
+            if other and other[0] != implied:
+                return _finding("error", "文内一致", f"「{sentence}」与「{other[1]}」自相矛盾：{fig.name}与{fig.same_as}"
+                                f"本年相等，上年也应相等，但按所述增减额推出的上年数分别为 {implied} 万元和 {other[0]} 万元。")
+        if fig.delta is not None:
+            expected = round_half_up(fig.delta)
+            if expected != signed:
+                return _finding("error", "文表一致", f"「{sentence}」中{fig.name}比上年{word} {stated} 万元，"
+                                f"按两年表格应为{_signed_words(expected)}。", expected, signed)
+        return None
+    state.value[fig.name] = stated
+    if fig.value is None:
+        return None
+    expected = round_half_up(fig.value)
+    if stated == expected:
+        return None
+    state.wrong.add(fig.name)
+    if stated == fig.value.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        return _finding("warning", "尾数", f"「{sentence}」中{fig.name}写为 {stated} 万元：表中为 {_plain(fig.value)} 万元，"
+                        f"四舍五入应为 {expected} 万元（文中是直接截去尾数）。", expected, stated)
+    return _finding("error", "文表一致", f"「{sentence}」中{fig.name}写为 {stated} 万元，表中为 {expected} 万元"
+                    f"（相差 {stated - expected} 万元）。", expected, stated)
+
+
+def _percent(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, decimals: int, state: _State,
+             sentence: str, before: str) -> Finding | None:
+    half = Decimal(5).scaleb(-decimals - 1)
+    if role in ("rate", "delta"):
+        if "增长" in before[-6:] and "下降" in before[-6:]:
+            return _finding("error", "文内一致", f"「{sentence}」中“增长下降”自相矛盾：应只写“增长”或“下降”。")
+        signed_delta = state.delta.get(fig.name)
+        if signed_delta is None:
+            return None
+        if (signed_delta > 0) != (word in ("增长", "增加")) and signed_delta:
+            return _finding("error", "文内一致", f"「{sentence}」中增减额与增减率方向相反。")
+        current = state.value.get(fig.name, round_half_up(fig.value) if fig.value is not None else None)
+        if current is None:
+            return None
+        low, high = _rate_range(current, signed_delta)
+        if low is not None and current != signed_delta and not (low - half <= stated <= high + half):
+            implied = (abs(signed_delta) / (current - signed_delta) * 100)
+            return _finding("error", "文内一致", f"「{sentence}」中增减率 {stated}% 与增减额不符：按本年 {current} 万元、"
+                            f"增减额 {abs(signed_delta)} 万元，应为 {round_half_up(implied, Decimal(1).scaleb(-decimals))}%。",
+                            round_half_up(implied, Decimal(1).scaleb(-decimals)), stated)
+        return None
+    if fig.name in state.wrong:
+        return None   # the amount itself is already reported; its percentage follows from it
+    if role == "share" and fig.share is not None:
+        return _check_ratio(fig, "占比", stated, decimals, sentence, fig.value, fig.share_of.value if fig.share_of else None)
+    if role == "completion":
+        budget = fig.budget if fig.budget is not None else state.budget.get(fig.name)
+        value = state.value.get(fig.name, fig.value)
+        if budget:
+            return _check_ratio(fig, "完成年初预算的比例", stated, decimals, sentence, value, budget)
+    return None
+
+
+def _check_ratio(fig: Figure, what: str, stated: Decimal, decimals: int, sentence: str,
+                 part: Decimal | None, whole: Decimal | None) -> Finding | None:
+    if part is None or not whole:
+        return None
+    q = Decimal(1).scaleb(-decimals)
+    exact = part / whole * 100
+    # Either the exact values or the printed (rounded) ones may have been divided: accept both.
+    printed = round_half_up(part) / round_half_up(whole) * 100 if round_half_up(whole) else exact
+    if stated in (round_half_up(exact, q), round_half_up(printed, q)):
+        return None
+    return _finding("error", "文表一致", f"「{sentence}」中{fig.name}的{what}写为 {stated}%，按表中数应为 "
+                    f"{round_half_up(exact, q)}%。", round_half_up(exact, q), stated)
+
+
+def _rate_range(current: Decimal, delta: Decimal) -> tuple[Decimal | None, Decimal | None]:
+    """增减率 (%) consistent with a printed current amount and 增减额, each ±0.005 万元."""
+    rates = []
+    for dv in (Decimal("-0.005"), Decimal("0.005")):
+        for dd in (Decimal("-0.005"), Decimal("0.005")):
+            prior = current + dv - (delta + dd)
+            if prior > 0:
+                rates.append(abs(delta + dd) / prior * 100)
+    return (min(rates), max(rates)) if rates else (None, None)
+
+
+def _signed_words(delta: Decimal) -> str:
+    if not delta:
+        return "持平"
+    return f"{'增加' if delta > 0 else '减少'} {abs(delta)} 万元"
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
