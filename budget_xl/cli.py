@@ -37,6 +37,47 @@ def cli() -> None:
     """
 
 
+def _narrative_options(f):
+    """--prior / --budget / --profile: what the narrative compares with and the facts no table holds."""
+    f = click.option("--profile", type=click.Path(dir_okay=False, path_type=str), metavar="补充信息.yaml",
+                     help="情况说明用的补充信息（部门职责、三公团组人次、车辆等），“项目: 内容”格式；"
+                          "也可写在工作簿的“补充信息”表中。")(f)
+    f = click.option("--budget", "budget_file", type=click.Path(dir_okay=False, path_type=str), metavar="年初预算.xlsx",
+                     help="（决算）同一年度的部门预算工作簿：情况说明中写“完成年初预算的 %”。")(f)
+    f = click.option("--prior", "prior_file", type=click.Path(dir_okay=False, path_type=str), metavar="上年.xlsx",
+                     help="上年同类工作簿：情况说明中写比上年增减额和增减率（不给则不写比较）。")(f)
+    return f
+
+
+def _narrative_context(d, source: Path, prior_file: str | None, budget_file: str | None, profile: str | None):
+    from . import read
+    from .narrative import context_for
+
+    prior = read(prior_file) if prior_file else None
+    budget = read(budget_file) if budget_file else None
+    return context_for(d, prior=prior, budget=budget, source=source, profile=Path(profile) if profile else None)
+
+
+def _write_narrative(ctx, d, target: Path, *, full: bool, force: bool, source: Path) -> Path:
+    """The 情况说明 as .docx (or the whole disclosure document with full), or plain text for .txt/.md."""
+    from .narrative import draft
+    from .narrative.document import plain_text
+    from .report.output import atomic_output
+
+    blocks = draft(ctx)
+    if target.suffix.lower() in (".txt", ".md"):
+        with atomic_output(target, source=source, force=force) as tmp:
+            tmp.write_text(plain_text(blocks) + "\n", encoding="utf-8")
+        return target
+    from .report.docx import write_docx
+
+    if full:
+        from .narrative.full import full_document_blocks
+
+        blocks = full_document_blocks(d, blocks, ctx.facts)
+    return write_docx(blocks, target, disclosure=d, force=force, source=source)
+
+
 @cli.command("show", context_settings=CONTEXT)
 @click.argument("workbook", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--table", "tables", multiple=True, metavar="表代码",
@@ -77,9 +118,13 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
 @click.option("--jobs", type=int, default=0, metavar="N", help="检查文件夹时同时处理的文件数（默认：CPU 核数）。")
 @click.option("--summary", "summary_to", type=click.Path(dir_okay=False, path_type=str), metavar="OUT.xlsx",
               help="检查文件夹时写出一张汇总工作簿（每个工作簿一行：部门、年度、错误数、主要问题）。")
+@click.option("--narrative", "narrative_file", type=click.Path(dir_okay=False, path_type=str), metavar="说明.docx",
+              help="同时核对情况说明（.docx 或纯文本）：文中每个金额、百分比是否与表格一致、前后是否一致。")
+@_narrative_options
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, dept: str | None, notes: bool,
-              annotate_to: str | None, jobs: int, summary_to: str | None, force: bool) -> None:
+              annotate_to: str | None, jobs: int, summary_to: str | None, narrative_file: str | None,
+              prior_file: str | None, budget_file: str | None, profile: str | None, force: bool) -> None:
     """校验工作簿：逐条核对表内、表间审核公式和科目编码，指出要改的单元格。
 
     万元表中在尾数误差范围内的差异列为“尾数误差”，不算错误；元表中差 0.01 即为错误。
@@ -93,9 +138,8 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
       budget-xl check 决算.xlsx --format json > 校验结果.json
       budget-xl check 附表.xlsx --annotate 附表_校验.xlsx
       budget-xl check 各部门报表/ --jobs 2 --summary 汇总.xlsx
+      budget-xl check 决算.xlsx --narrative 情况说明.docx --prior 上年决算.xlsx
     """
-    from pathlib import Path
-
     if Path(workbook).is_dir():
         _check_folder(Path(workbook), template, jobs, summary_to, force)
         return
@@ -103,7 +147,14 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
     from .report.check import check_json, check_text
     from .rules import check
 
-    report = check(read(workbook, template, year=year, department=dept))
+    d = read(workbook, template, year=year, department=dept)
+    report = check(d)
+    if narrative_file:
+        from .narrative.verify import read_narrative, verify
+
+        lines = read_narrative(Path(narrative_file))
+        ctx = _narrative_context(d, Path(workbook), prior_file, budget_file, profile)
+        report.findings.extend(verify(ctx, lines))
     if annotate_to:
         from .report.annotate import annotate
 
@@ -160,9 +211,12 @@ def _check_folder(folder, template: str | None, jobs: int, summary_to: str | Non
 @click.option("--template", metavar="模板", help="指定表套模板；默认自动识别。")
 @click.option("--year", type=int, metavar="年度", help="工作簿中没有写明年度时使用。")
 @click.option("--dept", metavar="代码-名称", help="工作簿中没有写明部门时使用。")
+@_narrative_options
+@click.option("--full", is_flag=True, help="情况说明之外再生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
 @click.option("--force", is_flag=True, help="有校验错误也照样生成；输出文件已存在时覆盖。")
 def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | None, template: str | None,
-             year: int | None, dept: str | None, force: bool) -> None:
+             year: int | None, dept: str | None, prior_file: str | None, budget_file: str | None, profile: str | None,
+             full: bool, force: bool) -> None:
     """生成可直接公开的表格：补齐合计、小计和上级科目，校验后按官方格式排版输出。
 
     填写的合计与计算结果不一致时停止并列出（加 --recompute 以计算结果为准）；校验有错误时不生成
@@ -172,6 +226,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     示例：
       budget-xl fill sample_workbooks/2024_住建局_部门预算_更正版.xlsx -o 发布/
       budget-xl fill 附表.xlsx -o 发布/ --unit 万元
+      budget-xl fill 2024附表.xlsx -o 发布/ --prior 2023附表.xlsx --full
     """
     from . import read
     from .derive import complete, convert_unit, derive_tables
@@ -212,13 +267,19 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     except OSError as exc:
         raise InputError(f"无法创建输出目录 {folder}（{exc.strerror}）：请检查路径和权限。") from None
     name = _output_name(d)
+    ctx = _narrative_context(d, source, prior_file, budget_file, profile)   # bad --prior: stop before writing
     target = write_publish_workbook(d, folder / f"{name}.xlsx", force=force, source=source)
+    doc = _write_narrative(ctx, d, folder / f"{name}_情况说明.docx", full=False, force=force, source=source)
+    whole = _write_narrative(ctx, d, folder / f"{name}_公开文件.docx", full=True, force=force, source=source) if full else None
     with atomic_output(folder / f"{name}_校验报告.txt", force=force, source=source) as tmp:
         tmp.write_text(check_text(report), encoding="utf-8")
     filled = sum(1 for c in changes if not c.conflict)
     click.echo(f"已补齐 {filled} 个合计、小计或上级科目金额；校验：{report.errors} 处错误，{report.count('warning')} 处警告，"
                f"{report.count('rounding')} 处尾数误差。")
     click.echo(f"已生成：{target}")
+    click.echo(f"情况说明：{doc}（高亮处待填写）")
+    if whole:
+        click.echo(f"整份公开文件：{whole}")
     click.echo(f"校验报告：{folder / (name + '_校验报告.txt')}")
     sys.exit(0)
 
@@ -226,6 +287,49 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
 def _output_name(d) -> str:
     dept = (d.department or "部门").split("-", 1)[-1]
     return f"{d.year or ''}年{dept}{d.kind}公开表".replace("/", "／")
+
+
+@cli.command("narrate", context_settings=CONTEXT)
+@click.argument("workbook", type=str)
+@_narrative_options
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=str), metavar="说明.docx",
+              help="输出文件：.docx 为 Word，.txt/.md 为纯文本（默认：输入工作簿旁的“…_情况说明.docx”）。")
+@click.option("--full", is_flag=True, help="生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
+@click.option("--template", metavar="模板", help="指定表套模板；默认自动识别。")
+@click.option("--year", type=int, metavar="年度", help="工作簿中没有写明年度时使用。")
+@click.option("--dept", metavar="代码-名称", help="工作簿中没有写明部门时使用。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, profile: str | None,
+                out_file: str | None, full: bool, template: str | None, year: int | None, dept: str | None,
+                force: bool) -> None:
+    """起草情况说明：每个数字都从表中算出（万元，两位小数，四舍五入），按官方结构和措辞成文。
+
+    有上年工作簿（--prior）才写比上年增减额、增减率；“主要原因”和表中没有的事实（三公团组人次、
+    车辆数等）留作高亮待填，或取自工作簿的“补充信息”表、--profile 文件。措辞模板在
+    templates/narrative/ 下，可以修改。数字有错的工作簿照样起草，但会提示先运行 check。
+
+    \b
+    示例：
+      budget-xl narrate sample_workbooks/2024_住建局_部门预算_更正版.xlsx \\
+          --prior sample_workbooks/2023_住建局_部门预算.xlsx -o 情况说明.docx
+      budget-xl narrate 决算.xlsx --budget 年初预算.xlsx --profile 补充信息.yaml -o 说明.docx --full
+      budget-xl narrate 附表.xlsx -o 说明.txt
+    """
+    from . import read
+    from .derive import complete, derive_tables
+    from .rules import check
+
+    source = Path(workbook)
+    d = read(source, template, year=year, department=dept)
+    complete(d)          # a workbook with only the detail rows entered still gives every total;
+    derive_tables(d)     # entered values are kept (a disagreeing one is a check error, reported below)
+    ctx = _narrative_context(d, source, prior_file, budget_file, profile)
+    target = Path(out_file) if out_file else source.with_name(f"{_output_name(d)}_情况说明.docx")
+    errors = check(d).errors
+    _write_narrative(ctx, d, target, full=full, force=force, source=source)
+    if errors:
+        click.echo(f"注意：工作簿有 {errors} 处校验错误，情况说明中的数字随之有误；请先运行 budget-xl check 并改正。")
+    click.echo(f"已生成：{target}（高亮处待填写）")
 
 
 @cli.command("init", context_settings=CONTEXT)

@@ -35,6 +35,7 @@ def write_blank_workbook(ts: TemplateSet, year: int, department: str, units: lis
                                    "bg_color": "#FFF9DB"}),
         }
         _instructions(wb, ts, year, department)
+        _facts_sheet(wb, ts)
         ranges = _code_lists(wb, ts, year, department, units)
         for spec in ts.tables.values():
             if not spec.derived:
@@ -67,6 +68,36 @@ def _instructions(wb, ts: TemplateSet, year: int, department: str) -> None:
     for r, (line, fmt) in enumerate(lines):
         ws.write_string(r, 0, line, fmt)
     ws.set_column(0, 0, 110)
+
+
+def _facts_sheet(wb, ts: TemplateSet) -> None:
+    """补充信息: what the narrative needs that no table holds, one open cell per item."""
+    from ..errors import TemplateError
+    from ..narrative.facts import SHEET
+    from ..narrative.spec import narrative_spec
+
+    try:
+        facts = narrative_spec(ts).facts
+    except TemplateError:
+        return   # a table set without a narrative template: nothing to ask for
+    ws = wb.add_worksheet(SHEET)
+    head = wb.add_format({"bold": True, "font_name": "宋体", "font_size": 11, "border": 1, "bg_color": "#F2F2F2"})
+    key = wb.add_format({"font_name": "宋体", "font_size": 11, "border": 1, "valign": "top"})
+    hint = wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top", "text_wrap": True,
+                          "font_color": "#595959"})
+    value = wb.add_format({"font_name": "宋体", "font_size": 11, "border": 1, "valign": "top", "text_wrap": True,
+                           "locked": False, "bg_color": "#FFF9DB"})
+    for c, title in enumerate(("项目", "内容（情况说明中使用；不填则留作待填）", "说明")):
+        ws.write_string(0, c, title, head)
+    for r, (name, what) in enumerate(facts.items(), start=1):
+        ws.write_string(r, 0, name, key)
+        ws.write_blank(r, 1, None, value)
+        ws.write_string(r, 2, what, hint)
+    ws.set_column(0, 0, 20)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 2, 50)
+    ws.freeze_panes(1, 0)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
 def _code_lists(wb, ts: TemplateSet, year: int, department: str, units: list[str]) -> dict[str, str]:
