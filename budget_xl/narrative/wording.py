@@ -53,7 +53,7 @@ def change(fig: Figure, decimals: int) -> str:
 
 def versus_budget(fig: Figure) -> str:
     """决算数 against 年初预算 as the narrative says it (compared at the cent, as printed)."""
-    shown, planned = round_half_up(fig.value or 0), round_half_up(fig.budget or 0)
+    shown, planned = round_half_up(fig.value or Decimal(0)), round_half_up(fig.budget or Decimal(0))
     return "大于" if shown > planned else "小于" if shown < planned else "等于"
 
 

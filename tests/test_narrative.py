@@ -1,0 +1,244 @@
+"""情况说明: drafted from the tables (exact sentences with their numbers, with and without a prior
+year, both table sets) and checked against them (the seeds' real disagreements, nothing on a
+narrative this tool wrote)."""
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import ROOT, SAMPLES
+
+BUDGET = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
+BUDGET_PUBLISHED = SAMPLES / "2024_住建局_部门预算_公开版.xlsx"
+BUDGET_2023 = SAMPLES / "2023_住建局_部门预算.xlsx"
+FINAL = SAMPLES / "2024_政府办_部门决算_更正版.xlsx"
+FINAL_PUBLISHED = SAMPLES / "2024_政府办_部门决算_公开版.xlsx"
+SEED_000 = next((ROOT.parent / "shared" / "seeds").glob("000_*.txt"), None)
+SEED_002 = next((ROOT.parent / "shared" / "seeds").glob("002_*.txt"), None)
+needs_seeds = pytest.mark.skipif(SEED_000 is None or SEED_002 is None, reason="seed documents not present")
+
+
+def narrate(cli, tmp_path, workbook, *extra, name="说明.txt") -> list[str]:
+    out = tmp_path / name
+    result = cli("narrate", workbook, "-o", out, *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out.read_text(encoding="utf-8").splitlines()
+
+
+def halved_prior(source: Path, target: Path, year_from="2024", year_to="2023", factor=2) -> Path:
+    """A consistent 'prior year' of a workbook: every amount multiplied, every year one less."""
+    wb = openpyxl.load_workbook(source)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    c.value = round(c.value * factor, 2)
+                elif isinstance(c.value, str) and year_from in c.value:
+                    c.value = c.value.replace(year_from, year_to)
+    wb.save(target)
+    return target
+
+
+# --------------------------------------------------------------------------- 部门预算
+def test_budget_narrative_with_prior_year(cli, tmp_path):
+    lines = narrate(cli, tmp_path, BUDGET, "--prior", BUDGET_2023)
+    assert lines[0] == "大连市西岗区住房和城乡建设局2024年部门预算情况说明"
+    expected = [
+        "一、2024年部门收支预算情况",
+        # 72,511,453.98 元 is 7251.15 万元 rounded half-up (the published narrative truncates to 7251.14)
+        "2024年收入预算7251.15万元，比2023年预算减少4612.25万元，下降38.88%。",
+        "其中：一般公共预算拨款收入2543.65万元，政府性基金预算拨款收入2660.00万元，国有资本经营预算拨款收入0.00万元，"
+        "财政专户管理资金收入2047.50万元。",
+        "其中：人员经费996.41万元，公用经费59.15万元，部门预算项目经费6195.58万元。",
+        "2024年一般公共预算支出预算2543.65万元，占本年支出预算合计的35.08%。与2023年相比，一般公共预算支出预算"
+        "减少6676.25万元，下降72.41%。主要原因：【请填写主要原因】。",
+        "1、城乡社区支出（类）2189.05万元，比2023年预算增加485.83万元，增长28.52%。主要原因：【请填写主要原因】。",
+        "2、住房保障支出（类）159.55万元，比2023年预算减少7256.05万元，下降97.85%。主要原因：【请填写主要原因】。",
+        "4、卫生健康支出（类）65.91万元，比2023年预算增加30.05万元，增长83.80%。主要原因：【请填写主要原因】。",
+        "因公出国（境）费预算0.00万元，与2023年预算持平，主要原因：【请填写主要原因】。",
+        "1、城乡社区支出（类）2660.00万元，比2023年预算增加16.50万元，增长0.62%。主要原因：【请填写主要原因】。",
+        "2024年度本部门无国有资本经营预算。",
+        "2024年度本部门政府采购预算1034.00万元，其中：货物类预算0.00万元、服务类预算210.00万元、工程类预算824.00万元。",
+    ]
+    for sentence in expected:
+        assert sentence in lines, sentence
+    assert any(line.startswith("公务用车购置及运行费预算0.00万元。") and "公务用车运行费0.00万元，比2023年预算减少6.60万元，"
+               "下降100.00%" in line for line in lines)
+    # the 类 are listed largest first, as the published narrative does
+    order = [line[2:8] for line in lines if line[:2] in ("1、", "2、", "3、", "4、") and "（类）" in line][:4]
+    assert order == ["城乡社区支出", "住房保障支出", "社会保障和就", "卫生健康支出"]
+
+
+def test_budget_narrative_without_prior_year_makes_no_comparison(cli, tmp_path):
+    lines = narrate(cli, tmp_path, BUDGET)
+    text = "\n".join(lines)
+    assert "2024年收入预算7251.15万元。" in lines
+    assert "1、城乡社区支出（类）2189.05万元。" in lines
+    assert "比2023" not in text and "持平" not in text and "主要原因" not in text.split("名词解释")[0].replace(
+        "增减", "")  # no reason is asked for when nothing is compared
+    # facts no table holds stay highlighted placeholders, never a guess
+    assert "截至2023年12月31日，本部门共有车辆【待填：车辆总数】辆，其中：【待填：车辆构成】。【待填：大型设备】。" in lines
+    assert "名词解释" in lines
+
+
+def test_profile_facts_fill_the_placeholders(cli, tmp_path):
+    profile = tmp_path / "补充信息.yaml"
+    profile.write_text("车辆总数: 3\n车辆构成: 执法执勤用车3辆\n大型设备: 单位价值50万元（含）以上通用设备0台（套）\n"
+                       "机关运行经费: 59.15\n上年机关运行经费: 51.98\n", encoding="utf-8")
+    lines = narrate(cli, tmp_path, BUDGET, "--prior", BUDGET_2023, "--profile", profile)
+    assert "截至2023年12月31日，本部门共有车辆3辆，其中：执法执勤用车3辆。单位价值50万元（含）以上通用设备0台（套）。" in lines
+    # the published narrative says 增长13.76%; 7.17 / 51.98 is 13.79%
+    assert any("机关运行经费财政拨款预算59.15万元，比2023年预算增加7.17万元，增长13.79%，主要原因：【请填写主要原因】。" in line
+               for line in lines)
+
+
+def test_facts_sheet_of_the_input_workbook(cli, tmp_path):
+    blank = tmp_path / "填报.xlsx"
+    assert cli("init", "部门预算", "--year", "2025", "--dept", "145-测试局", "-o", blank).returncode == 0
+    wb = openpyxl.load_workbook(blank)
+    assert "补充信息" in wb.sheetnames
+    ws = wb["补充信息"]
+    keys = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    assert "车辆总数" in keys and "部门职责" in keys and "机关运行经费" in keys
+    assert ws.cell(keys.index("车辆总数") + 2, 2).protection.locked is False
+
+    # the corrected sample with a 补充信息 sheet added, as a clerk would fill it
+    wb = openpyxl.load_workbook(BUDGET)
+    ws = wb.create_sheet("补充信息")
+    ws.append(["项目", "内容"])
+    ws.append(["车辆总数", 3])
+    ws.append(["绩效目标项目个数", 25])
+    with_facts = tmp_path / "附表.xlsx"
+    wb.save(with_facts)
+    lines = narrate(cli, tmp_path, with_facts)
+    assert any("截至2023年12月31日，本部门共有车辆3辆" in line for line in lines)
+    assert any("本部门共计编制项目绩效目标25个" in line for line in lines)
+
+
+# --------------------------------------------------------------------------- 部门决算
+def test_final_accounts_narrative_without_prior_year(cli, tmp_path):
+    lines = narrate(cli, tmp_path, FINAL)
+    expected = [
+        "大连市西岗区人民政府办公室2024年度收入总计677.92万元。2024年度支出总计677.92万元。",
+        "本年收入合计677.92万元，其中：财政拨款收入677.92万元，占100.0%。",
+        "本年支出合计677.92万元，其中：基本支出662.26万元，占97.7%；项目支出15.67万元，占2.3%。",
+        "大连市西岗区人民政府办公室2024年度一般公共预算财政拨款支出677.92万元，主要用于以下方面：一般公共服务支出（类）"
+        "449.88万元，占66.4%；社会保障和就业支出（类）98.09万元，占14.5%；卫生健康支出（类）39.53万元，占5.8%；"
+        "住房保障支出（类）90.43万元，占13.3%。",
+        "大连市西岗区人民政府办公室2024年度一般公共预算财政拨款基本支出662.26万元，其中：人员经费614.91万元，"
+        "公用经费47.35万元。基本支出中：",
+        "大连市西岗区人民政府办公室2024年度无政府性基金预算财政拨款收入和支出。",
+        "大连市西岗区人民政府办公室2024年度无国有资本经营预算财政拨款收入和支出。",
+    ]
+    for sentence in expected:
+        assert sentence in lines, sentence
+    # 三公: 决算09 has its own 预算数 columns, so 完成年初预算的 % needs no budget workbook
+    assert any(line.startswith("大连市西岗区人民政府办公室2024年度一般公共预算财政拨款安排的“三公”经费支出3.74万元，"
+                               "完成年初预算的27.9%，决算数小于年初预算数的主要原因：【请填写主要原因】。") for line in lines)
+    assert any(line.startswith("7．住房保障支出（类）住房改革支出（款）住房公积金（项）。") and "支出决算为90.43万元" in line
+               for line in lines)
+    assert not any("与2023年度相比" in line for line in lines)
+
+
+def test_final_accounts_narrative_with_prior_year(cli, tmp_path):
+    prior = halved_prior(FINAL, tmp_path / "2023决算.xlsx")
+    lines = narrate(cli, tmp_path, FINAL, "--prior", prior)
+    assert ("大连市西岗区人民政府办公室2024年度收入总计677.92万元，与2023年度相比，收入总计减少677.92万元，下降50.0%。"
+            "主要原因：【请填写主要原因】。") in lines[2]
+    assert any("2024年因公出国（境）费，与2023年度持平，主要原因" in line for line in lines)
+    assert any("公务用车购置及运行维护费3.74万元" in line and "比2023年度减少3.74万元，下降50.0%" in line for line in lines)
+
+
+def test_final_accounts_budget_completion_from_the_budget_workbook(cli, tmp_path):
+    # No sample budget of the same department exists: the 住建局 budget stands in, to show the
+    # mechanism — 年初预算 comes from its 附表7 (一般公共预算) total, 2543.65 万元.
+    lines = narrate(cli, tmp_path, FINAL, "--budget", BUDGET)
+    assert any("一般公共预算财政拨款支出年初预算为2543.65万元，支出决算为677.92万元，完成年初预算的26.7%。"
+               "决算数小于预算数的主要原因：【请填写主要原因】。" in line for line in lines)
+
+
+# --------------------------------------------------------------------------- the narrative check
+@needs_seeds
+def test_check_finds_the_real_disagreements_of_seed_002(cli):
+    result = cli("check", FINAL_PUBLISHED, "--narrative", SEED_002, "--format", "json")
+    import json
+
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["tables"] == ["情况说明"]]
+    assert result.returncode == 1
+    assert [(f["level"], f["expected"], f["actual"]) for f in findings if f["rule"] == "文表一致"] == [
+        ("error", "90.43", "90.63")]   # 住房保障支出（类）: the tables say 90.43
+    assert any("增长下降" in f["message"] for f in findings)
+    assert len(findings) == 2
+
+
+@needs_seeds
+def test_check_finds_the_real_disagreements_of_seed_000(cli):
+    result = cli("check", BUDGET, "--narrative", SEED_000, "--prior", BUDGET_2023)
+    out = result.stdout
+    assert result.returncode == 1
+    section = out.split("【情况说明】", 1)[1]
+    # truncation instead of half-up rounding is a warning, told apart from an error
+    assert "收入总计写为 7251.14 万元" in section and "四舍五入应为 7251.15 万元（文中是直接截去尾数）" in section
+    # 财政拨款收入 up 882.14 but 财政拨款支出 down 6659.75: contradict each other and the tables
+    assert "财政拨款收入比上年增加 882.14 万元，按两年表格应为减少 6659.75 万元" in section
+    assert "自相矛盾" in section and "11863.39" in section and "4321.50" in section
+    # 7.17 / 51.98 = 13.79 %, not 13.76 %
+    assert "增减率 13.76% 与增减额不符" in section and "应为 13.79%" in section
+    errors = [line for line in section.splitlines() if line.strip().startswith("错误")]
+    assert len(errors) == 3, section
+
+
+@pytest.mark.parametrize("workbook,prior", [(BUDGET, None), (BUDGET, BUDGET_2023), (FINAL, None)])
+def test_generated_narrative_checks_clean_and_a_changed_number_is_found(cli, tmp_path, workbook, prior):
+    extra = ["--prior", prior] if prior else []
+    text_file = tmp_path / "说明.txt"
+    assert cli("narrate", workbook, "-o", text_file, *extra).returncode == 0
+    result = cli("check", workbook, "--narrative", text_file, *extra)
+    assert result.returncode == 0, result.stdout
+    assert "【情况说明】" not in result.stdout
+
+    text = text_file.read_text(encoding="utf-8")
+    wrong = text.replace("基本支出662.26万元", "基本支出626.26万元").replace("人员经费996.41万元", "人员经费969.41万元", 1)
+    assert wrong != text
+    text_file.write_text(wrong, encoding="utf-8")
+    result = cli("check", workbook, "--narrative", text_file, *extra)
+    assert result.returncode == 1
+    section = result.stdout.split("【情况说明】", 1)[1]
+    assert ("写为 626.26 万元，表中为 662.26 万元" in section) or ("写为 969.41 万元，表中为 996.41 万元" in section)
+
+
+def test_narrative_bad_inputs(cli, tmp_path):
+    pdf = tmp_path / "说明.pdf"
+    pdf.write_bytes(b"%PDF-1.4 something")
+    result = cli("check", BUDGET, "--narrative", pdf)
+    assert result.returncode == 2 and "PDF" in result.stderr + result.stdout and "Traceback" not in result.stderr
+    result = cli("check", BUDGET, "--narrative", BUDGET)
+    assert result.returncode == 2 and "不是可读的 Word 文档" in result.stderr + result.stdout
+    result = cli("check", BUDGET, "--narrative", tmp_path / "没有.docx")
+    assert result.returncode == 2 and "找不到情况说明文件" in result.stderr + result.stdout
+    # a prior year of the other kind, or not earlier
+    result = cli("narrate", BUDGET, "--prior", FINAL, "-o", tmp_path / "a.txt")
+    assert result.returncode == 2 and "同一类别" in result.stderr + result.stdout
+    result = cli("narrate", BUDGET, "--prior", BUDGET_PUBLISHED, "-o", tmp_path / "a.txt")
+    assert result.returncode == 2 and "不早于本年" in result.stderr + result.stdout
+    assert not (tmp_path / "a.txt").exists()
+
+
+def test_broken_wording_template_is_a_clear_error(tmp_path):
+    from budget_xl import read
+    from budget_xl.errors import TemplateError
+    from budget_xl.narrative.spec import load_narrative_spec, narrative_dir
+    from budget_xl.narrative.context import build_context
+    from budget_xl.narrative.wording import render_text
+
+    d = read(BUDGET)
+    spec_text = (narrative_dir() / "部门预算-辽宁.yaml").read_text(encoding="utf-8")
+    (tmp_path / "部门预算-辽宁.md.j2").write_text("# {{ 部门 }}\n{{ f.没有这个数|万元 }}\n", encoding="utf-8")
+    (tmp_path / "部门预算-辽宁.yaml").write_text(spec_text, encoding="utf-8")
+    spec = load_narrative_spec(tmp_path / "部门预算-辽宁.yaml", d.template)
+    with pytest.raises(TemplateError, match="未定义"):
+        render_text(build_context(spec, d))
+    (tmp_path / "bad.yaml").write_text(spec_text.replace("附表1.in_amount[in_grand]", "附表1.nosuch[in_grand]"),
+                                       encoding="utf-8")
+    with pytest.raises(TemplateError, match="没有的列 nosuch"):
+        load_narrative_spec(tmp_path / "bad.yaml", d.template)
