@@ -242,3 +242,14 @@ def test_broken_wording_template_is_a_clear_error(tmp_path):
                                        encoding="utf-8")
     with pytest.raises(TemplateError, match="没有的列 nosuch"):
         load_narrative_spec(tmp_path / "bad.yaml", d.template)
+
+
+def test_an_omitted_class_is_reported(cli, tmp_path):
+    text_file = tmp_path / "说明.txt"
+    assert cli("narrate", FINAL, "-o", text_file).returncode == 0
+    text = text_file.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("6．卫生健康支出（类）")]
+    text_file.write_text("\n".join(lines), encoding="utf-8")
+    result = cli("check", FINAL, "--narrative", text_file)
+    assert "情况说明中没有写到行政单位医疗（项）（2101101，表中 39.53 万元）" in result.stdout
+    assert result.returncode == 0   # an omission is a warning

@@ -98,7 +98,7 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
         text = normalise(raw.lstrip("#").lstrip("- "))
         if not text:
             continue
-        if open_end and out and len(out[-1].text) >= 30 and not _HEADING1.match(text) and not _HEADING2.match(text):
+        if open_end and out and len(out[-1].text) >= 20 and not _HEADING1.match(text) and not _HEADING2.match(text):
             out[-1].text += text
             open_end = not text.endswith(_CLOSED)
             continue
@@ -117,7 +117,10 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
     """Every stated number of the narrative that disagrees with the tables or with itself."""
     findings: list[Finding] = []
     implied_prior: dict[str, tuple[Decimal, str]] = {}
+    mentioned: set[int] = set()
+    lists_seen: set[str] = set()
     for para in paragraphs(lines):
+        lists_seen.update(name for name, items in ctx.lists.items() if items and para.in_section(items[0].section))
         figures = [f for f in ctx.all_figures() if para.in_section(f.section)]
         labels = sorted(((normalise(lb), f) for f in figures for lb in f.labels if lb), key=lambda x: -len(x[0]))
         state = _State()
@@ -134,6 +137,7 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
             last_end = m.end()
             if subject is None:
                 continue
+            mentioned.add(id(subject))
             stated = Decimal(m.group("num").replace(",", ""))
             sentence = _sentence(para.text, m.start())
             if m.group("unit") == "万元":
@@ -142,6 +146,12 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
                 f = _percent(ctx, subject, role, word, stated, _decimals(m.group("num")), state, sentence, before)
             if f:
                 findings.append(f)
+    for name in lists_seen:
+        for item in ctx.lists[name]:
+            if id(item) not in mentioned:
+                findings.append(_finding("warning", "文表一致", f"情况说明中没有写到{item.labels[0]}（{item.code}，表中 "
+                                         f"{round_half_up(item.value)} 万元）：该部分应逐项说明，不应遗漏。",
+                                         round_half_up(item.value), None))
     return _once(findings)
 
 
