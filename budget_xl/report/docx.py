@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import TemplateError
 from ..layout import header_cells, layout_columns
 from ..model import Disclosure
 from ..money import fmt
@@ -303,11 +303,12 @@ class _Writer:
         self._footer(section)
         if self.blocks and self.blocks[0].kind == "cover":
             section.different_first_page_header_footer = True  # no page number on the cover
+        handlers = {"title": self._title, "part": self._part, "heading": self._heading, "para": self._para,
+                    "pagebreak": self._pagebreak, "cover": self._cover, "toc": self._toc, "table": self._table}
         for i, block in enumerate(self.blocks):
-            handler = getattr(self, f"_{block.kind}", None)
-            if handler is None:
-                raise InputError(f"文档中有无法识别的内容类型“{block.kind}”。")
-            handler(block, i)
+            if block.kind not in handlers:
+                raise TemplateError(f"文档中有无法识别的内容类型“{block.kind}”。")
+            handlers[block.kind](block, i)
         return self.doc
 
     # -- sections and page breaks
@@ -450,14 +451,14 @@ class _Writer:
 
     def _table(self, block: Block, i: int) -> None:
         if self.d is None:
-            raise InputError(f"文档要插入表格 {block.text}，但没有给出公开表数据。")
+            raise TemplateError(f"文档要插入表格“{block.text}”，但没有给出公开表数据。")
         _TableWriter(self, self._spec(block.text), i).write()
 
     def _spec(self, code: str) -> TableSpec:
         ts = self.d.template
         spec = ts.tables.get(code) or next((s for s in ts.tables.values() if code in s.code_aliases), None)
         if spec is None:
-            raise InputError(f"文档要插入表格“{code}”，但模板 {ts.id} 中没有这张表（有：{'、'.join(ts.tables)}）。")
+            raise TemplateError(f"文档要插入表格“{code}”，但模板 {ts.id} 中没有这张表（有：{'、'.join(ts.tables)}）。")
         return spec
 
 
