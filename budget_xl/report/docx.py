@@ -157,8 +157,9 @@ def _reset_style(style) -> None:
 
 def _paragraph_style(doc, name: str, look: Look, *, align: str = "justify", indent: int = 0,
                      line: float | None = LINE, before: float = 0, after: float = 0, outline: int | None = None,
-                     keep_next: bool = False):
-    """Create or restyle a paragraph style: fonts, size, alignment, indent, spacing."""
+                     keep_next: bool = False, style_id: str | None = None):
+    """Create or restyle a paragraph style: fonts, size, alignment, indent, spacing. New styles get
+    an ASCII id (the Chinese name is what users see), as Word and WPS write them."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Pt
@@ -168,6 +169,8 @@ def _paragraph_style(doc, name: str, look: Look, *, align: str = "justify", inde
     except KeyError:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
+        if style_id:
+            style.style_id = style_id
     _reset_style(style)
     set_fonts(style.element.get_or_add_rPr(), look)
     style.font.size = Pt(look.size)
@@ -197,6 +200,8 @@ def _set_up_styles(doc, heading_offset: int) -> dict[str, str]:
     """Normal and the document defaults carry the body look (so text without a style still shows
     仿宋); built-in Heading n styles are restyled (the TOC field and navigation pane use them).
     Returns the style id for each kind of paragraph."""
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
     defaults = doc.styles.element.find(_qn("w:docDefaults")).find(_qn("w:rPrDefault")).find(_qn("w:rPr"))
     set_fonts(defaults, BODY)
     lang = defaults.find(_qn("w:lang"))
@@ -222,16 +227,21 @@ def _set_up_styles(doc, heading_offset: int) -> dict[str, str]:
         word_level = level + heading_offset
         ids[f"h{level}"] = _paragraph_style(doc, f"Heading {word_level}", look, indent=2, outline=word_level,
                                             keep_next=True).style_id
-    ids["cover"] = _paragraph_style(doc, "封面", COVER, align="center", line=None, after=24).style_id
-    ids["toc_title"] = _paragraph_style(doc, "目录标题", TITLE, align="center", line=36, after=LINE).style_id
+    ids["cover"] = _paragraph_style(doc, "封面", COVER, align="center", line=None, after=24, style_id="Cover").style_id
+    ids["toc_title"] = _paragraph_style(doc, "目录标题", TITLE, align="center", line=36, after=LINE,
+                                        style_id="TocTitle").style_id
     for level in (1, 2, 3):   # Word's own names for the TOC levels, so updating the field keeps the look
-        style = _paragraph_style(doc, f"toc {level}", TOC_ENTRY, align="left", line=24)
+        style = _paragraph_style(doc, f"toc {level}", TOC_ENTRY, align="left", line=24, style_id=f"TOC{level}")
         style.paragraph_format.left_indent = _pt(TOC_ENTRY.size * 2 * (level - 1))
+        style.paragraph_format.tab_stops.add_tab_stop(_pt(text_width_pt(False)), WD_TAB_ALIGNMENT.RIGHT,
+                                                      WD_TAB_LEADER.DOTS)   # page numbers once updated
         ids[f"toc{level}"] = style.style_id
     ids["table_title"] = _paragraph_style(doc, "表标题", TABLE_TITLE, align="center", line=None, after=6,
-                                          keep_next=True).style_id
-    ids["table_note"] = _paragraph_style(doc, "表注", TABLE_NOTE, align="left", line=None, keep_next=True).style_id
-    ids["cell"] = _paragraph_style(doc, "表格文字", Look(SONG, 10), align="left", line=None).style_id
+                                          keep_next=True, style_id="TableTitle").style_id
+    ids["table_note"] = _paragraph_style(doc, "表注", TABLE_NOTE, align="left", line=None, keep_next=True,
+                                         style_id="TableNote").style_id
+    ids["cell"] = _paragraph_style(doc, "表格文字", Look(SONG, 10), align="left", line=None,
+                                   style_id="TableText").style_id
     ids["footer"] = _paragraph_style(doc, "Footer", FOOTER, align="center", line=None).style_id
     return ids
 
@@ -551,6 +561,8 @@ class _TableWriter:
         for side in ("left", "right"):
             margins.append(_el(f"w:{side}", w=str(CELL_MARGIN), type="dxa"))
         t._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+        t._tbl.tblPr.find(_qn("w:tblW")).set(_qn("w:w"), str(round(sum(self.widths) * 20)))
+        t._tbl.tblPr.find(_qn("w:tblW")).set(_qn("w:type"), "dxa")
         for col, width in zip(t.columns, self.widths):
             col.width = _pt(width)
         for row in t.rows:
