@@ -215,6 +215,15 @@ def test_wide_table_in_a_landscape_section_then_back_to_portrait(tables_doc):
     assert all(s.footer.is_linked_to_previous for s in sections[1:])      # page numbers carry on
 
 
+def test_a_table_the_workbook_lacks_prints_empty_with_its_note(tmp_path, budget):
+    from dataclasses import replace
+
+    without = replace(budget, tables={k: v for k, v in budget.tables.items() if k != "附表12"})
+    doc = docx.Document(str(write_docx([Block("table", "附表12")], tmp_path / "a.docx", disclosure=without)))
+    assert [p.text for p in doc.paragraphs][-1] == "本年度未产生与该表相关的预决算数据"
+    assert "项目支出表" in [p.text for p in doc.paragraphs] and len(doc.tables[0].rows) == 2   # the header only
+
+
 def test_table_needs_the_disclosure_and_a_known_code(tmp_path, budget):
     with pytest.raises(TemplateError, match="没有给出公开表数据"):
         write_docx([Block("table", "附表4")], tmp_path / "a.docx")
@@ -256,6 +265,18 @@ def test_full_final_document_follows_seed_002(final):
     assert "一、主要职能" in texts and "【待填：部门主要职能】" in texts
     assert texts[texts.index("第三部分　名词解释") + 1] == "【待填：名词解释】"   # no glossary in the narrative
     assert [b.text for b in blocks if b.kind == "table"] == list(final.template.tables)
+
+
+def test_a_malformed_layout_file_is_a_clear_error(tmp_path):
+    from budget_xl.narrative.full import load_layout
+
+    bad = tmp_path / "部门预算.yaml"
+    bad.write_text("cover: x\nparts:\n  - content: 附表\n    title: 表\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="第 1 部分应有 content"):
+        load_layout(bad)
+    bad.write_text("cover: '{单位}'\nparts: []\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="只能用"):
+        load_layout(bad)
 
 
 def test_chinese_numbers():
