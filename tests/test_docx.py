@@ -137,7 +137,7 @@ def test_page_break_starts_the_next_paragraph_on_a_new_page(tmp_path):
 def tables_doc(tmp_path_factory, budget):
     path = tmp_path_factory.mktemp("docx") / "表.docx"
     blocks = [Block("para", "正文。"), Block("table", "附表4"), Block("pagebreak"), Block("table", "附表9"),
-              Block("para", "表后正文。")]
+              Block("pagebreak"), Block("table", "附表12"), Block("para", "表后正文。")]
     write_docx(blocks, path, disclosure=budget)
     return docx.Document(str(path))
 
@@ -188,6 +188,13 @@ def test_table_rows_styled_by_level(tables_doc):
     assert amount.alignment == 2 and amount.runs[0].bold                   # right-aligned, totals bold
     assert east_asia(amount.runs[0]._r.find(qn("w:rPr"))) == "宋体"
     assert 9 <= amount.runs[0].font.size.pt <= 10.5
+
+
+def test_item_table_prints_sequence_numbers_as_typed(tables_doc):
+    rows = cell_texts(tables_doc.tables[2])
+    assert rows[2][:3] == ["", "", "合 计"]
+    assert [r[0] for r in rows[3:6]] == ["1", "2", "3"]        # not "1.0" (the workbook holds numbers)
+    assert rows[3][2] == "新云巷危房安全监测费"
 
 
 def test_table_title_code_and_unit_lines(tables_doc):

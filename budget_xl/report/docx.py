@@ -543,11 +543,17 @@ class _TableWriter:
         w, d = self.w, self.w.d
         p = w._add("table_note")
         width = sum(self.widths)
-        p.paragraph_format.tab_stops.add_tab_stop(_pt(width / 2), WD_TAB_ALIGNMENT.CENTER)
-        p.paragraph_format.tab_stops.add_tab_stop(_pt(width), WD_TAB_ALIGNMENT.RIGHT)
         left = f"部门（单位）：{d.department}" if d.department else ""
         middle = f"{d.year}年度" if d.year else ""
-        w._runs(p, f"{left}\t{middle}\t金额单位：{table_unit(d, self.spec, self.table)}", TABLE_NOTE)
+        right = f"金额单位：{table_unit(d, self.spec, self.table)}"
+        tabs = p.paragraph_format.tab_stops
+        if text_pt(left, TABLE_NOTE.size) + TABLE_NOTE.size < (width - text_pt(middle, TABLE_NOTE.size)) / 2:
+            tabs.add_tab_stop(_pt(width / 2), WD_TAB_ALIGNMENT.CENTER)
+            text = f"{left}\t{middle}\t{right}"
+        else:   # a long department name would run past the centre: the year goes to the right
+            text = f"{left}\t{middle}　{right}" if middle else f"{left}\t{right}"
+        tabs.add_tab_stop(_pt(width), WD_TAB_ALIGNMENT.RIGHT)
+        w._runs(p, text, TABLE_NOTE)
 
     def _word_table(self) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
