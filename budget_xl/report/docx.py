@@ -18,6 +18,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+
 from ..errors import TemplateError
 from ..layout import header_cells, layout_columns
 from ..model import Disclosure
@@ -61,7 +71,7 @@ HEADING_LOOKS = {1: Look(HEI, 16), 2: Look(KAI, 16), 3: Look(BODY_FONT, 16, bold
 TITLE = Look(TITLE_FONT, 22)
 PART = Look(TITLE_FONT, 22)
 COVER = Look(TITLE_FONT, 26)                        # 一号
-TOC_ENTRY = Look(BODY_FONT, 14)                    # 四号: a 目录 of two levels fits a page
+TOC_ENTRY = Look(BODY_FONT, 14)                    # 四号: the 目录 of a whole disclosure stays short
 TABLE_TITLE = Look(SONG, 16, bold=True)
 TABLE_NOTE = Look(SONG, 10.5)
 FOOTER = Look(SONG, 14, latin=SONG)                 # 4号 半角宋体 page numbers
@@ -85,18 +95,10 @@ def build_document(blocks: list[Block], disclosure: Disclosure | None = None):
 
 
 # --------------------------------------------------------------------------- low-level XML helpers
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(tag)
-
-
 def _el(tag: str, **attrs: str):
-    from docx.oxml import OxmlElement
-
     el = OxmlElement(tag)
     for key, value in attrs.items():
-        el.set(_qn(f"w:{key}"), value)
+        el.set(qn(f"w:{key}"), value)
     return el
 
 
@@ -109,9 +111,9 @@ def set_fonts(rpr, look: Look) -> None:
         if attr.endswith(("Theme", "theme")):
             del fonts.attrib[attr]
     for attr in ("ascii", "hAnsi", "cs"):
-        fonts.set(_qn(f"w:{attr}"), look.latin)
-    fonts.set(_qn("w:eastAsia"), look.east_asia)
-    fonts.set(_qn("w:hint"), "eastAsia")
+        fonts.set(qn(f"w:{attr}"), look.latin)
+    fonts.set(qn("w:eastAsia"), look.east_asia)
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _indent_chars(ppr, first_line_chars: int, size: float) -> None:
@@ -119,13 +121,13 @@ def _indent_chars(ppr, first_line_chars: int, size: float) -> None:
     two CJK characters whatever the font size; w:firstLine carries the same in twips for readers that
     ignore character units. A zero overrides an inherited indent."""
     ind = ppr.get_or_add_ind()
-    ind.set(_qn("w:firstLineChars"), str(first_line_chars * 100))
-    ind.set(_qn("w:firstLine"), str(round(first_line_chars * size * 20)))
+    ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+    ind.set(qn("w:firstLine"), str(round(first_line_chars * size * 20)))
 
 
 def _outline_level(ppr, level: int) -> None:
     """w:outlineLvl (0-based) on a paragraph or style: what the TOC field and navigation pane follow."""
-    for old in ppr.findall(_qn("w:outlineLvl")):
+    for old in ppr.findall(qn("w:outlineLvl")):
         ppr.remove(old)
     ppr.insert_element_before(_el("w:outlineLvl", val=str(level - 1)),
                               "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
@@ -151,7 +153,7 @@ def _field_close(paragraph) -> None:
 def _reset_style(style) -> None:
     """Drop a built-in style's formatting (colours, theme fonts, borders, spacing) before restyling."""
     for tag in ("w:pPr", "w:rPr"):
-        for old in style.element.findall(_qn(tag)):
+        for old in style.element.findall(qn(tag)):
             style.element.remove(old)
 
 
@@ -160,10 +162,6 @@ def _paragraph_style(doc, name: str, look: Look, *, align: str = "justify", inde
                      keep_next: bool = False, style_id: str | None = None):
     """Create or restyle a paragraph style: fonts, size, alignment, indent, spacing. New styles get
     an ASCII id (the Chinese name is what users see), as Word and WPS write them."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Pt
-
     try:
         style = doc.styles[name]
     except KeyError:
@@ -190,8 +188,6 @@ def _paragraph_style(doc, name: str, look: Look, *, align: str = "justify", inde
 
 
 def _align(name: str):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     return {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
             "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[name]
 
@@ -200,23 +196,21 @@ def _set_up_styles(doc, heading_offset: int) -> dict[str, str]:
     """Normal and the document defaults carry the body look (so text without a style still shows
     仿宋); built-in Heading n styles are restyled (the TOC field and navigation pane use them).
     Returns the style id for each kind of paragraph."""
-    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-
-    defaults = doc.styles.element.find(_qn("w:docDefaults")).find(_qn("w:rPrDefault")).find(_qn("w:rPr"))
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(defaults, BODY)
-    lang = defaults.find(_qn("w:lang"))
+    lang = defaults.find(qn("w:lang"))
     if lang is not None:
-        lang.set(_qn("w:eastAsia"), "zh-CN")
-    for fonts in doc.styles.element.iter(_qn("w:rFonts")):   # no theme fonts anywhere (linked styles too)
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):   # no theme fonts anywhere (linked styles too)
         for attr in list(fonts.attrib):
             if attr.endswith(("Theme", "theme")):
                 del fonts.attrib[attr]
-    spacing = doc.styles.element.find(_qn("w:docDefaults")).find(_qn("w:pPrDefault")).find(_qn("w:pPr"))
-    for old in spacing.findall(_qn("w:spacing")):   # Word 2007's 10 pt after / 1.15 lines: not ours
+    spacing = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for old in spacing.findall(qn("w:spacing")):   # Word 2007's 10 pt after / 1.15 lines: not ours
         spacing.remove(old)
-    theme_lang = doc.settings.element.find(_qn("w:themeFontLang"))
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
     if theme_lang is not None:
-        theme_lang.set(_qn("w:eastAsia"), "zh-CN")
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
     ids = {"body": _paragraph_style(doc, "Normal", BODY, indent=2).style_id}
     ids["title"] = _paragraph_style(doc, "Title", TITLE, align="center", line=36, after=LINE).style_id
@@ -232,8 +226,8 @@ def _set_up_styles(doc, heading_offset: int) -> dict[str, str]:
                                         style_id="TocTitle").style_id
     for level in (1, 2, 3):   # Word's own names for the TOC levels, so updating the field keeps the look
         style = _paragraph_style(doc, f"toc {level}", TOC_ENTRY, align="left", line=24, style_id=f"TOC{level}")
-        style.paragraph_format.left_indent = _pt(TOC_ENTRY.size * 2 * (level - 1))
-        style.paragraph_format.tab_stops.add_tab_stop(_pt(text_width_pt(False)), WD_TAB_ALIGNMENT.RIGHT,
+        style.paragraph_format.left_indent = Pt(TOC_ENTRY.size * 2 * (level - 1))
+        style.paragraph_format.tab_stops.add_tab_stop(Pt(text_width_pt(False)), WD_TAB_ALIGNMENT.RIGHT,
                                                       WD_TAB_LEADER.DOTS)   # page numbers once updated
         ids[f"toc{level}"] = style.style_id
     ids["table_title"] = _paragraph_style(doc, "表标题", TABLE_TITLE, align="center", line=None, after=6,
@@ -246,16 +240,7 @@ def _set_up_styles(doc, heading_offset: int) -> dict[str, str]:
     return ids
 
 
-def _pt(value: float):
-    from docx.shared import Pt
-
-    return Pt(value)
-
-
 def _page(section, landscape: bool) -> None:
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm
-
     width, height = A4
     margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -276,8 +261,6 @@ def text_width_pt(landscape: bool) -> float:
 # --------------------------------------------------------------------------- the writer
 class _Writer:
     def __init__(self, blocks: list[Block], disclosure: Disclosure | None):
-        from docx import Document
-
         self.blocks = blocks
         self.d = disclosure
         self.doc = Document()
@@ -338,20 +321,16 @@ class _Writer:
         return brk
 
     def _new_section(self, landscape: bool, restart: bool) -> None:
-        from docx.enum.section import WD_SECTION
-        from docx.enum.text import WD_LINE_SPACING
-        from docx.text.paragraph import Paragraph
-
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         # python-docx ends the previous section with an empty paragraph: make it 1 pt high so it
         # never pushes a blank page after a full one.
         holder = Paragraph(self.doc.element.body[-2], self.doc._body)
-        holder.paragraph_format.line_spacing = _pt(1)
+        holder.paragraph_format.line_spacing = Pt(1)
         holder.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         _page(section, landscape)
         section.different_first_page_header_footer = False
         sect = section._sectPr
-        for old in sect.findall(_qn("w:pgNumType")):
+        for old in sect.findall(qn("w:pgNumType")):
             sect.remove(old)
         if restart:
             sect.insert_element_before(_el("w:pgNumType", start="1"), "w:cols", "w:formProt", "w:vAlign",
@@ -385,8 +364,6 @@ class _Writer:
     # -- runs
     def _runs(self, paragraph, text: str, look: Look, bold: bool = False) -> None:
         """Text with **bold** and 【placeholders】 (highlighted yellow) as runs, each with its fonts."""
-        from docx.enum.text import WD_COLOR_INDEX
-
         for piece in _INLINE.split(text):
             if not piece:
                 continue
@@ -435,7 +412,7 @@ class _Writer:
         for n, line in enumerate(lines):
             p = self._paragraph("cover")
             if n == 0:
-                p.paragraph_format.space_before = _pt(150)   # the name in the upper third of the page
+                p.paragraph_format.space_before = Pt(150)   # the name in the upper third of the page
             self._runs(p, line, COVER)
         self.after_cover = True
 
@@ -489,7 +466,7 @@ class _TableWriter:
 
     def _widths(self, size: float) -> tuple[list[float], list[float]]:
         """(natural, narrowest) width of each column in pt: amounts and codes never wrap; names may
-        wrap down to ten characters; a header wraps at four characters a line."""
+        wrap down to ten characters; a header may wrap at three characters a line."""
         natural, narrow = [], []
         for c, col in enumerate(self.cols):
             data = 0.0
@@ -533,13 +510,11 @@ class _TableWriter:
         self._word_table()
         if prints_empty(self.table, self.grid):
             note = w._add("table_note")
-            note.paragraph_format.space_before = _pt(6)
+            note.paragraph_format.space_before = Pt(6)
             w._runs(note, w.d.template.empty_note, TABLE_NOTE)
 
     def _info_line(self) -> None:
         """部门（单位）：… on the left, 年度 in the middle, 金额单位 on the right (tab stops at the table's edges)."""
-        from docx.enum.text import WD_TAB_ALIGNMENT
-
         w, d = self.w, self.w.d
         p = w._add("table_note")
         width = sum(self.widths)
@@ -548,16 +523,14 @@ class _TableWriter:
         right = f"金额单位：{table_unit(d, self.spec, self.table)}"
         tabs = p.paragraph_format.tab_stops
         if text_pt(left, TABLE_NOTE.size) + TABLE_NOTE.size < (width - text_pt(middle, TABLE_NOTE.size)) / 2:
-            tabs.add_tab_stop(_pt(width / 2), WD_TAB_ALIGNMENT.CENTER)
+            tabs.add_tab_stop(Pt(width / 2), WD_TAB_ALIGNMENT.CENTER)
             text = f"{left}\t{middle}\t{right}"
         else:   # a long department name would run past the centre: the year goes to the right
             text = f"{left}\t{middle}　{right}" if middle else f"{left}\t{right}"
-        tabs.add_tab_stop(_pt(width), WD_TAB_ALIGNMENT.RIGHT)
+        tabs.add_tab_stop(Pt(width), WD_TAB_ALIGNMENT.RIGHT)
         w._runs(p, text, TABLE_NOTE)
 
     def _word_table(self) -> None:
-        from docx.enum.table import WD_TABLE_ALIGNMENT
-
         w = self.w
         t = w.doc.add_table(rows=self.n_header, cols=len(self.cols))
         t.style = w.doc.styles["Table Grid"]
@@ -567,14 +540,14 @@ class _TableWriter:
         for side in ("left", "right"):
             margins.append(_el(f"w:{side}", w=str(CELL_MARGIN), type="dxa"))
         t._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
-        t._tbl.tblPr.find(_qn("w:tblW")).set(_qn("w:w"), str(round(sum(self.widths) * 20)))
-        t._tbl.tblPr.find(_qn("w:tblW")).set(_qn("w:type"), "dxa")
+        t._tbl.tblPr.find(qn("w:tblW")).set(qn("w:w"), str(round(sum(self.widths) * 20)))
+        t._tbl.tblPr.find(qn("w:tblW")).set(qn("w:type"), "dxa")
         for col, width in zip(t.columns, self.widths):
-            col.width = _pt(width)
+            col.width = Pt(width)
         for row in t.rows:
             _header_row(row)
             for cell, width in zip(row.cells, self.widths):
-                cell.width = _pt(width)
+                cell.width = Pt(width)
         for hc in self.header:
             cell = t.cell(hc.row, hc.col)
             if hc.merged:
@@ -593,14 +566,12 @@ class _TableWriter:
                     self._fill(cell, text, "left", bold=key == "bold", indent=indent)
 
     def _fill(self, cell, text: str, align: str, *, bold: bool = False, indent: int = 0, shade: bool = False) -> None:
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         _styled(p, self.w.styles["cell"])
         p.alignment = _align(align)
         if indent:
-            p.paragraph_format.left_indent = _pt(self.size * indent)
+            p.paragraph_format.left_indent = Pt(self.size * indent)
         if shade:
             cell._tc.get_or_add_tcPr().insert_element_before(
                 _el("w:shd", val="clear", color="auto", fill="F2F2F2"),
@@ -608,7 +579,7 @@ class _TableWriter:
         if text:
             run = p.add_run(text)
             set_fonts(run._r.get_or_add_rPr(), Look(SONG, self.size))
-            run.font.size = _pt(self.size)
+            run.font.size = Pt(self.size)
             if bold:
                 run.bold = True
 
