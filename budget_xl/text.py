@@ -43,6 +43,8 @@ def display(value: object) -> str:
     """Cell text as a user wrote it, trimmed, with inner line breaks turned into spaces."""
     if value is None:
         return ""
+    if value.__class__ is float and value.is_integer():
+        return str(int(value))   # a 序号 typed as 1 reads back as 1.0 from the workbook: show it as typed
     text = str(value).strip()
     if "  " in text or "\n" in text or "\t" in text or "\u3000" in text or "\r" in text:
         text = _SPACES.sub(" ", text)

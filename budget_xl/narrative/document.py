@@ -13,6 +13,8 @@ here into blocks; the docx writer (report/docx.py) turns blocks into Word. Marku
     [[table 附表4]]        (full document only) the table of that code as a Word table
     [[pagebreak]]          a page break
     [[toc]]                a table of contents field (目录)
+    [[part 第一部分 部门概况]]  (full document) a part title: a top-level heading above 一、
+    [[cover 某某局|2024年度部门预算]]  (full document) the cover page, one line per "|"
 
 Blank lines carry no meaning: every non-empty line is one block.
 """
@@ -22,13 +24,13 @@ import re
 from dataclasses import dataclass
 
 PLACEHOLDER = re.compile(r"【[^】]*】")
-_DIRECTIVE = re.compile(r"^\[\[(table|pagebreak|toc)(?:\s+(.+?))?\]\]$")
+_DIRECTIVE = re.compile(r"^\[\[(table|pagebreak|toc|part|cover)(?:\s+(.+?))?\]\]$")
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    kind: str        # title / heading / para / table / pagebreak / toc
-    text: str = ""   # for a table block: the table code
+    kind: str        # title / heading / para / table / pagebreak / toc / part / cover
+    text: str = ""   # for a table block: the table code; for a cover: its lines, "\n"-separated
     level: int = 0   # heading level 1..3
 
     @property
@@ -43,7 +45,10 @@ def parse_blocks(text: str) -> list[Block]:
         if not line:
             continue
         if m := _DIRECTIVE.match(line):
-            blocks.append(Block(m.group(1), (m.group(2) or "").strip()))
+            kind, arg = m.group(1), (m.group(2) or "").strip()
+            if kind == "cover":
+                arg = "\n".join(part.strip() for part in arg.split("|") if part.strip())
+            blocks.append(Block(kind, arg))
         elif line.startswith("#"):
             hashes = len(line) - len(line.lstrip("#"))
             body = line[hashes:].strip()

@@ -54,9 +54,8 @@ class Styles:
 def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
     ws = wb.add_worksheet(spec.code[:31])
     cols = layout_columns(spec)
-    unit = table.unit if table is not None else (d.unit if d.unit in ("元", "万元") else spec.unit)
-    first_data = write_heading(ws, st, spec, d.department, d.year, unit)
-    grid = _grid(spec, table)
+    first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table))
+    grid = table_grid(spec, table)
     widths = [max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols]
     for r, line in enumerate(grid):
         for c, (value, style_key) in enumerate(line):
@@ -73,9 +72,7 @@ def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | 
             indent = 2 * _LEVEL_INDENT.get(style_key.removeprefix("indent"), 0) if style_key.startswith("indent") else 0
             widths[c] = max(widths[c], cjk_width(text) + indent + 2)
     end = first_data + len(grid)
-    notes = []
-    if table is None or not grid or all(v in (None, "", 0) for line in grid for v, k in line if k.startswith("amount")):
-        notes.append(d.template.empty_note)
+    notes = [d.template.empty_note] if prints_empty(table, grid) else []
     for i, note in enumerate(notes):
         ws.write_string(end + 1 + i, 0, note, st.note)
     for c, w in enumerate(widths):
@@ -92,7 +89,7 @@ def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year:
     cols = layout_columns(spec)
     width = len(cols)
     last = width - 1
-    ws.write_string(0, last, _code_label(spec), st.right)
+    ws.write_string(0, last, code_label(spec), st.right)
     if width > 1:
         ws.merge_range(1, 0, 1, last, spec.title, st.title)
     else:
@@ -125,8 +122,19 @@ def page_setup(ws, first_data: int, last_row: int, last_col: int) -> None:
     ws.print_area(0, 0, last_row, last_col)
 
 
-def _code_label(spec: TableSpec) -> str:
+def code_label(spec: TableSpec) -> str:
+    """The code as printed above the table ("财决公开01表" rather than the id "财决公开01")."""
     return next((a for a in spec.code_aliases if a.startswith(spec.code) and a.endswith("表")), spec.code)
+
+
+def table_unit(d: Disclosure, spec: TableSpec, table: Table | None) -> str:
+    """The 金额单位 printed for a table (a missing table takes the workbook's or template's)."""
+    return table.unit if table is not None else (d.unit if d.unit in ("元", "万元") else spec.unit)
+
+
+def prints_empty(table: Table | None, grid: list[list[tuple[object, str]]]) -> bool:
+    """An empty table is still published, with the official note under it."""
+    return table is None or not grid or all(v in (None, "", 0) for line in grid for v, k in line if k.startswith("amount"))
 
 
 def _style(st: Styles, key: str):
@@ -135,8 +143,10 @@ def _style(st: Styles, key: str):
     return getattr(st, key)
 
 
-def _grid(spec: TableSpec, table: Table | None) -> list[list[tuple[object, str]]]:
-    """The printed rows: each a list of (value, style key) per layout column."""
+def table_grid(spec: TableSpec, table: Table | None) -> list[list[tuple[object, str]]]:
+    """The printed rows: each a list of (value, style key) per layout column. Style keys: amount,
+    amount_bold, text, text_center, bold, indent1, indent2 (款/项 under their 类). Shared by the
+    workbook and the Word writer, so a table prints the same in both."""
     if table is None:
         return []
     if spec.rows.kind == "fixed":
