@@ -253,3 +253,22 @@ def test_an_omitted_class_is_reported(cli, tmp_path):
     result = cli("check", FINAL, "--narrative", text_file)
     assert "情况说明中没有写到行政单位医疗（项）（2101101，表中 39.53 万元）" in result.stdout
     assert result.returncode == 0   # an omission is a warning
+
+
+@pytest.mark.parametrize("workbook,extra", [(BUDGET, ["--prior", BUDGET_2023]), (FINAL, [])])
+def test_fill_writes_the_narrative_docx_and_it_checks_clean(cli, tmp_path, workbook, extra):
+    from docx import Document
+
+    result = cli("fill", workbook, "-o", tmp_path, *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    docs = list(tmp_path.glob("*_情况说明.docx"))
+    assert len(docs) == 1 and "情况说明" in result.stdout
+    paragraphs = [p.text for p in Document(str(docs[0])).paragraphs]
+    if workbook == BUDGET:
+        assert "2024年收入预算7251.15万元，比2023年预算减少4612.25万元，下降38.88%。" in paragraphs
+    else:
+        assert "本年支出合计677.92万元，其中：基本支出662.26万元，占97.7%；项目支出15.67万元，占2.3%。" in paragraphs
+    highlighted = [r.text for p in Document(str(docs[0])).paragraphs for r in p.runs if r.font.highlight_color]
+    assert highlighted and all(t.startswith("【") and t.endswith("】") for t in highlighted)
+    result = cli("check", workbook, "--narrative", docs[0], *extra)
+    assert result.returncode == 0 and "【情况说明】" not in result.stdout, result.stdout
