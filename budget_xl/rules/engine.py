@@ -20,14 +20,34 @@ HALF_CENT = Decimal("0.005")
 TEN_THOUSAND = Decimal(10000)
 
 
-@dataclass
+_LATER = object()  # a term's cell or label not worked out yet
+
+
 class Term:
-    value: Decimal
-    cell: CellRef | None
-    sign: int
-    unit: str
-    label: str          # "附表4「208-社会保障和就业支出」合计"
-    blank: bool = False
+    """One amount of an equation, signed, in its table's unit.
+
+    A large workbook has millions of terms and only the few in failed equations are ever shown, so
+    a term read from a row (made by `term`) works out its cell and its label ("附表4「…」合计") when
+    first asked. Its value is taken when it is made: later changes to the row do not move it."""
+    __slots__ = ("value", "sign", "unit", "blank", "_cell", "_label", "_where")
+
+    def __init__(self, value: Decimal, cell: CellRef | None, sign: int, unit: str, label: str, blank: bool = False):
+        self.value, self.sign, self.unit, self.blank = value, sign, unit, blank
+        self._cell, self._label, self._where = cell, label, None
+
+    @property
+    def cell(self) -> CellRef | None:
+        if self._cell is _LATER:
+            _, row, column = self._where
+            self._cell = row.cell(column)
+        return self._cell
+
+    @property
+    def label(self) -> str:
+        if self._label is _LATER:
+            table, row, column = self._where
+            self._label = f"{table.code}「{row.name or row.label or row.key}」{table.column_label(column)}"
+        return self._label
 
 
 @dataclass
@@ -49,9 +69,10 @@ class Equation:
         return self.left + self.right
 
     def evaluate(self) -> str:
-        self.unit = "万元" if any(t.unit == "万元" for t in self.terms) else "元"
+        wan_terms = _count_wan(self.left) + _count_wan(self.right)
+        self.unit = "万元" if wan_terms else "元"
         # 万元 tables carry 尾数误差: k rounded terms may miss their rounded total by (k + 1) × 0.005.
-        self.tolerance = rounding_envelope(sum(1 for t in self.terms if t.unit == "万元")) if self.unit == "万元" else ZERO
+        self.tolerance = rounding_envelope(wan_terms) if wan_terms else ZERO
         left, right = self.sides()
         self.diff = left - right
         self.status = self.status_of(self.diff)
@@ -72,16 +93,30 @@ class Equation:
 
     def sides(self) -> tuple[Decimal, Decimal]:
         wan = self.unit == "万元"
-
-        def value(t: Term) -> Decimal:
-            return t.value / TEN_THOUSAND if wan and t.unit == "元" else t.value
-        return (sum((t.sign * value(t) for t in self.left), ZERO), sum((t.sign * value(t) for t in self.right), ZERO))
+        return _total(self.left, wan), _total(self.right, wan)
 
     def describe(self) -> str:
         left, right = self.sides()
         op = {"=": "应等于", "<=": "应不大于", ">=": "应不小于"}[self.op]
         return (f"{_side(self.left)} = {fmt(left)}，{op} {_side(self.right)} = {fmt(right)}，"
                 f"相差 {fmt(left - right)}{'' if self.unit == '元' else ' 万元'}")
+
+
+def _count_wan(terms: list[Term]) -> int:
+    n = 0
+    for t in terms:
+        if t.unit == "万元":
+            n += 1
+    return n
+
+
+def _total(terms: list[Term], wan: bool) -> Decimal:
+    """Σ sign × value, 元 amounts turned into 万元 in an equation that has 万元 terms. (A plain loop:
+    this runs for every equation of the workbook.)"""
+    total = ZERO
+    for t in terms:
+        total += t.sign * (t.value / TEN_THOUSAND if wan and t.unit == "元" else t.value)
+    return total
 
 
 def _side(terms: list[Term]) -> str:
@@ -94,11 +129,11 @@ def _side(terms: list[Term]) -> str:
 
 # --------------------------------------------------------------------------- terms
 def term(table: Table, row: Row, column: str, sign: int = 1) -> Term:
+    """The amount of a row's column as a term (a blank counts as 0)."""
     raw = row.amounts.get(column)
-    label = row.name or row.label or row.key
-    col = table.column_label(column)
-    return Term(raw if raw is not None else ZERO, row.cell(column), sign, table.unit,
-                f"{table.code}「{label}」{col}", blank=raw is None)
+    t = Term(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None)  # type: ignore[arg-type]
+    t._where = (table, row, column)
+    return t
 
 
 def _read(row: Row, column: str) -> bool:
