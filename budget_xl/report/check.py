@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Iterator, TextIO
 
 from ..rules.findings import LEVEL_WORDS, Report
 
@@ -41,13 +42,23 @@ def summary_line(report: Report) -> str:
 
 
 def check_text(report: Report, colour: bool = False, show_notes: bool = True) -> str:
+    return "".join(line + "\n" for line in check_lines(report, colour, show_notes))
+
+
+def write_check_text(report: Report, out: TextIO, colour: bool = False, show_notes: bool = True) -> None:
+    """The text report written out line by line: a large workbook's report is never held whole."""
+    for line in check_lines(report, colour, show_notes):
+        out.write(line + "\n")
+
+
+def check_lines(report: Report, colour: bool = False, show_notes: bool = True) -> Iterator[str]:
+    """The lines of the text report: findings grouped by table, errors first, then the summary."""
     import click
 
     def paint(text: str, level: str) -> str:
         return click.style(text, fg=_COLOURS.get(level), bold=level == "error") if colour else text
 
-    head = f"{report.file}　{report.kind}（模板 {report.template}）　{report.department or '部门未写明'}　{report.year or ''}年度"
-    lines = [head]
+    yield f"{report.file}　{report.kind}（模板 {report.template}）　{report.department or '部门未写明'}　{report.year or ''}年度"
     groups: dict[str, list] = {}
     for f in report.findings:
         if f.level == "note" and not show_notes:
@@ -55,13 +66,12 @@ def check_text(report: Report, colour: bool = False, show_notes: bool = True) ->
         groups.setdefault(f.table or "（全表套）", []).append(f)
     order = {"error": 0, "warning": 1, "rounding": 2, "note": 3}
     for table, findings in groups.items():
-        lines.append("")
-        lines.append(paint(f"【{table}】", "error" if any(f.level == "error" for f in findings) else "note"))
+        yield ""
+        yield paint(f"【{table}】", "error" if any(f.level == "error" for f in findings) else "note")
         for f in sorted(findings, key=lambda f: order[f.level]):
             where = "、".join(str(c) for c in f.cells[:4]) + ("…" if len(f.cells) > 4 else "")
-            lines.append(f"  {paint(LEVEL_WORDS[f.level], f.level)} [{f.rule}] {f.message}")
+            yield f"  {paint(LEVEL_WORDS[f.level], f.level)} [{f.rule}] {f.message}"
             if where:
-                lines.append(f"      单元格：{where}")
-    lines.append("")
-    lines.append(paint(summary_line(report), "error" if report.errors else "note"))
-    return "\n".join(lines) + "\n"
+                yield f"      单元格：{where}"
+    yield ""
+    yield paint(summary_line(report), "error" if report.errors else "note")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..codes import catalogue
 from ..model import CLASS, Disclosure
 from ..text import norm
-from .blame import explain, rounding
+from .blame import explain, plain, rounding
 from .engine import equations, skipped_identities
 from .findings import LEVELS, Finding, Report
 
@@ -34,7 +34,7 @@ def check(d: Disclosure) -> Report:
         elif status == "fail":
             suspects.update(t.cell for t in eq.terms if t.cell is not None)
             if not any(t.cell is not None for t in eq.terms):
-                findings.append(explain([eq], [eq])[0])
+                findings.append(plain(eq))  # no cell to blame (values computed by fill)
     if suspects:
         nearby = []
         for eq in equations(d):

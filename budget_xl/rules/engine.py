@@ -50,7 +50,7 @@ class Term:
         return self._label
 
 
-@dataclass
+@dataclass(slots=True)  # slots: made for every identity of every row
 class Equation:
     rule: str
     text: str
