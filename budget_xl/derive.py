@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .codes import catalogue, level_of
+from .gcpause import without_cycle_collection
 from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
 from .money import rounding_envelope
 from .structure import row_sums
@@ -36,6 +37,7 @@ class Change:
         return self.entered is not None and abs(self.entered - self.computed) > self.tolerance
 
 
+@without_cycle_collection
 def complete(d: Disclosure, recompute: bool = False) -> list[Change]:
     """Fill every derived value of every table in place; returns what was filled or disagreed.
 
@@ -199,6 +201,7 @@ def convert_unit(d: Disclosure, unit: str) -> int:
 
 
 # --------------------------------------------------------------------------- derived tables
+@without_cycle_collection
 def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
     """Compute the tables the template marks `derived` (附表1/3/6, 决算01/04) from the others.
 

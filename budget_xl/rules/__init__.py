@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..codes import catalogue
+from ..gcpause import without_cycle_collection
 from ..model import CLASS, Disclosure
 from ..text import norm
 from .blame import explain, plain, rounding
@@ -18,6 +19,7 @@ __all__ = ["check", "Finding", "Report"]
 _NOTE_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
+@without_cycle_collection
 def check(d: Disclosure) -> Report:
     findings: list[Finding] = []
     findings += _read_notes(d)
