@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterable
 
 from ..layout import header_cells, layout_columns
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
@@ -185,43 +186,68 @@ def _code_label(spec: TableSpec) -> str:
     return next((a for a in spec.code_aliases if a.startswith(spec.code) and a.endswith("表")), spec.code)
 
 
-def _grid(spec: TableSpec, table: Table | None) -> list[list[tuple[object, str]]]:
-    """The printed rows: each a list of (value, style key) per layout column."""
+def _grid(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[object, str]]]:
+    """The printed rows, top to bottom: each a list of (value, style key) per layout column. The
+    rows of a classified table are made one at a time, as they are written."""
     if table is None:
         return []
     if spec.rows.kind == "fixed":
         return _fixed_grid(spec, table)
     if len(spec.panels) > 1:
         return _class_panels_grid(spec, table)
-    panel = spec.panels[0]
-    return [_row_cells(panel, row) for row in table.rows]
+    printer = _RowPrinter(spec.panels[0])
+    return (printer.cells(row) for row in table.rows)
 
 
 def _row_cells(panel: PanelSpec, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
-    out = []
-    bold = row is not None and (row.kind in (TOTAL, DEPT, UNIT) or (row.kind == CLASS and row.level == "类") or
-                                (row.kind == FIXED and row.level == "行" and "计" in row.label))
-    for col in panel.columns:
+    return _RowPrinter(panel).cells(row, line)
+
+
+class _RowPrinter:
+    """What each column of a panel prints for a row, worked out once per table, not per row."""
+
+    def __init__(self, panel: PanelSpec):
+        self.columns = [(col.id, _column_kind(col)) for col in panel.columns]
+        self.has_code_cols = any(c.role.startswith("code") for c in panel.columns)
+
+    def cells(self, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
         if row is None:
-            out.append((line if col.role == "line" and line is not None else None,
-                        "text_center" if col.role == "line" else ("amount" if col.is_amount else "text")))
-            continue
-        if col.is_amount:
-            out.append((row.amounts.get(col.id), "amount_bold" if bold else "amount"))
-        elif col.role == "label":
-            has_code_cols = any(c.role.startswith("code") for c in panel.columns)
-            text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
-            indent = _LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
-            out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
-        elif col.role in ("code", "code_class"):
-            out.append((row.code if row.kind == CLASS else "", "text"))
-        elif col.role in ("code_kuan", "code_xiang"):
-            out.append(("", "text"))
-        elif col.role == "line":
-            out.append((line if line is not None else "", "text_center"))
-        else:
-            out.append((row.attrs.get(col.id, ""), "text_center" if col.role == "seq" else "text"))
-    return out
+            return [(line if kind == "line" and line is not None else None,
+                     "text_center" if kind == "line" else ("amount" if kind == "amount" else "text"))
+                    for _, kind in self.columns]
+        out = []
+        bold = (row.kind in (TOTAL, DEPT, UNIT) or (row.kind == CLASS and row.level == "类") or
+                (row.kind == FIXED and row.level == "行" and "计" in row.label))
+        for cid, kind in self.columns:
+            if kind == "amount":
+                out.append((row.amounts.get(cid), "amount_bold" if bold else "amount"))
+            elif kind == "label":
+                has_code_cols = self.has_code_cols
+                text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
+                indent = _LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
+                out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
+            elif kind == "code":
+                out.append((row.code if row.kind == CLASS else "", "text"))
+            elif kind == "code_part":
+                out.append(("", "text"))
+            elif kind == "line":
+                out.append((line if line is not None else "", "text_center"))
+            else:
+                out.append((row.attrs.get(cid, ""), "text_center" if kind == "seq" else "text"))
+        return out
+
+
+def _column_kind(col) -> str:
+    """amount | label | code | code_part (类/款/项 cells left blank) | line | seq | text."""
+    if col.is_amount:
+        return "amount"
+    if col.role in ("code", "code_class"):
+        return "code"
+    if col.role in ("code_kuan", "code_xiang"):
+        return "code_part"
+    if col.role in ("label", "line", "seq"):
+        return col.role
+    return "text"
 
 
 def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]:
