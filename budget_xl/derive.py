@@ -21,7 +21,7 @@ from .structure import row_sums
 ZERO = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)  # slots: fill of a large workbook keeps one per value it computes
 class Change:
     table: str
     row: str           # row key

@@ -126,7 +126,7 @@ def _finding(eqs: list[Equation], cell: CellRef, t: Term, new_value: Decimal, ac
         message += f"。这一处还使另外 {len(eqs) - 1} 条公式不成立（{'、'.join(others)}）"
     tables = tuple(dict.fromkeys(tb for eq in eqs for tb in eq.tables))
     return Finding(_level(eqs), first.rule, first.text, message, tables, _cells(eqs, cell),
-                   expected=new_value, actual=actual, also=[r for r in others if r != first.rule], blamed=True)
+                   expected=new_value, actual=actual, also=tuple(r for r in others if r != first.rule), blamed=True)
 
 
 def plain(eq: Equation) -> Finding:

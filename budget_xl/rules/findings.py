@@ -20,7 +20,7 @@ class Finding:
     cells: list[CellRef] = field(default_factory=list)  # most likely wrong first
     expected: Decimal | None = None
     actual: Decimal | None = None
-    also: list[str] = field(default_factory=list)       # other rules the same wrong cell breaks
+    also: tuple[str, ...] = ()                           # other rules the same wrong cell breaks
     blamed: bool = False   # the first cell is the one judged wrong (expected/actual are that cell's)
 
     @property
