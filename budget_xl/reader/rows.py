@@ -197,8 +197,9 @@ class TableBuilder:
                 if value == last_float and value:
                     amount = last_amount
                 else:
-                    amount = last_amount = parse_amount(value)
-                    last_float = value
+                    text = f"{value:.2f}"  # parse_amount's fast path, inline
+                    amount = Decimal(text) if float(text) == value else parse_amount(value)
+                    last_float, last_amount = value, amount
                 found = True
             elif value == "" or value is None:
                 amount = None
@@ -217,7 +218,7 @@ class TableBuilder:
 
     def row_code(self, plan: "_Plan", label: str, cell) -> tuple[str | None, str]:
         code_col, parts = plan.code_col, plan.code_parts
-        if code_col or any(parts):
+        if code_col or plan.has_code_parts:
             if code_col:
                 code = code_text(cell(code_col.id))
             else:
@@ -267,7 +268,9 @@ class TableBuilder:
         elif len(code) == 5:
             self.kuan = code
         key = f"{self.unit}/{code}" if self.unit else code
-        self.add(Row(key, CLASS, level, label, code=code, unit=self.unit, name=name), amounts, r, plan)
+        # Row(key, kind, level, label, code, unit, name, amounts), positional: made for nearly every
+        # row read, and keyword arguments cost twice as much here.
+        self.add(Row(key, CLASS, level, label, code, self.unit, name, amounts), amounts, r, plan)
 
     def add_named_row(self, name, label_raw, amounts, r, plan) -> None:
         """A row with a name and no code: find the code under the current parent in the catalogue;
@@ -392,6 +395,7 @@ class _Plan:
             self.colmap["label"] = self.label_col
         self.code_col = panel.role("code")
         self.code_parts = [panel.role(role) for role in ("code_class", "code_kuan", "code_xiang")]
+        self.has_code_parts = any(self.code_parts)
 
     def first_cell(self, r: int) -> CellRef | None:
         """The cell a note about grid row r points at: its name cell, else its first amount."""
