@@ -17,6 +17,7 @@ from .output import atomic_output
 
 FONT = "宋体"
 _LEVEL_INDENT = {"款": 1, "项": 2}
+_INDENT_WIDTH = 2  # narrow characters a column needs per indent level of its text
 
 
 def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, source: Path | None = None) -> Path:
@@ -77,7 +78,7 @@ def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | 
             else:
                 text = str(value)
                 ws.write_string(end, c, text, style)
-                widths.text(c, text)
+                widths.text(c, text, _INDENT_WIDTH * int(style_key[-1]) if style_key.startswith("indent") else 0)
         end += 1
     notes = [] if has_amounts else [d.template.empty_note]
     for i, note in enumerate(notes):
@@ -97,10 +98,10 @@ class _Widths:
         self.low: dict[int, Decimal] = {}    # per column: the smallest and largest amount; the
         self.high: dict[int, Decimal] = {}   # longest printed amount is one of the two
 
-    def text(self, c: int, text: str) -> None:
+    def text(self, c: int, text: str, indent: int = 0) -> None:
         # A character is at most two units wide: most texts are ruled out without measuring them.
-        if 2 * len(text) + 2 > self.widths[c] and self.widths[c] < self.MAX:
-            self.widths[c] = max(self.widths[c], cjk_width(text) + 2)
+        if 2 * len(text) + indent + 2 > self.widths[c] and self.widths[c] < self.MAX:
+            self.widths[c] = max(self.widths[c], cjk_width(text) + indent + 2)
 
     def amount(self, c: int, value: Decimal) -> None:
         if c not in self.high:
