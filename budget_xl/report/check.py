@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from decimal import Decimal
 from typing import Iterator, TextIO
 
@@ -34,10 +35,11 @@ def check_json(report: Report) -> str:
 
 
 def summary_line(report: Report) -> str:
-    parts = [f"{report.errors} 处错误", f"{report.count('warning')} 处警告", f"{report.count('rounding')} 处尾数误差"]
-    if report.count("note"):
-        parts.append(f"{report.count('note')} 条提示")
-    verdict = "未通过：有错误需要更正" if report.errors else "通过（没有错误）"
+    n = Counter(f.level for f in report.findings)  # one pass, not one per level
+    parts = [f"{n['error']} 处错误", f"{n['warning']} 处警告", f"{n['rounding']} 处尾数误差"]
+    if n["note"]:
+        parts.append(f"{n['note']} 条提示")
+    verdict = "未通过：有错误需要更正" if n["error"] else "通过（没有错误）"
     return f"{'，'.join(parts)}。{verdict}。"
 
 
