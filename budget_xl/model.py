@@ -6,8 +6,8 @@ pandas is imported only when a DataFrame is asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
