@@ -144,7 +144,7 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
         _check_folder(Path(workbook), template, jobs, summary_to, force)
         return
     from . import read
-    from .report.check import check_json, check_text
+    from .report.check import check_json
     from .rules import check
 
     d = read(workbook, template, year=year, department=dept)
@@ -162,11 +162,23 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
     if fmt == "json":
         click.echo(check_json(report), nl=False)
     else:
-        colour = sys.stdout.isatty()
-        click.echo(check_text(report, colour=colour, show_notes=notes), nl=False, color=colour)
+        _echo_report(report, show_notes=notes)
         if annotate_to:
             click.echo(f"已写出标注后的工作簿：{annotate_to}")
     sys.exit(report.exit_code)
+
+
+def _echo_report(report, show_notes: bool) -> None:
+    """The check report on standard output (coloured on a terminal), a block of lines at a time:
+    a large workbook's report is never held whole."""
+    from itertools import islice
+
+    from .report.check import check_lines
+
+    colour = sys.stdout.isatty()
+    lines = check_lines(report, colour=colour, show_notes=show_notes)
+    while block := list(islice(lines, 1000)):
+        click.echo("\n".join(block), color=colour)
 
 
 def _check_folder(folder, template: str | None, jobs: int, summary_to: str | None, force: bool) -> None:
@@ -232,7 +244,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     from .derive import complete, convert_unit, derive_tables
     from .errors import InputError
     from .money import fmt
-    from .report.check import check_text
+    from .report.check import write_check_text
     from .report.output import atomic_output
     from .report.publish import write_publish_workbook
     from .rules import check
@@ -244,7 +256,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     conflicts = list({(c.table, c.row, c.column): c for c in changes if c.conflict}.values())
     if conflicts and not recompute:
         # The check report names the cell most likely wrong; the raw list follows.
-        click.echo(check_text(check(d), colour=sys.stdout.isatty(), show_notes=False), nl=False)
+        _echo_report(check(d), show_notes=False)
         click.echo(f"填写的 {len(conflicts)} 个合计、小计与计算结果不一致，未生成（改正后重试，或加 --recompute 以计算结果为准）：")
         for c in conflicts:
             click.echo(f"  {c.cell or c.table}　{c.table}「{c.label}」{d.template.tables[c.table].column_label(c.column)}："
@@ -256,7 +268,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
         convert_unit(d, unit)
     report = check(d)
     if report.errors and not force:
-        click.echo(check_text(report, colour=sys.stdout.isatty(), show_notes=False), nl=False)
+        _echo_report(report, show_notes=False)
         click.echo("有错误，未生成公开表（改正后重试，或加 --force 照样生成）。")
         sys.exit(1)
     folder = Path(out_dir) if out_dir else source.parent
@@ -272,7 +284,8 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     doc = _write_narrative(ctx, d, folder / f"{name}_情况说明.docx", full=False, force=force, source=source)
     whole = _write_narrative(ctx, d, folder / f"{name}_公开文件.docx", full=True, force=force, source=source) if full else None
     with atomic_output(folder / f"{name}_校验报告.txt", force=force, source=source) as tmp:
-        tmp.write_text(check_text(report), encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as fh:
+            write_check_text(report, fh)
     filled = sum(1 for c in changes if not c.conflict)
     click.echo(f"已补齐 {filled} 个合计、小计或上级科目金额；校验：{report.errors} 处错误，{report.count('warning')} 处警告，"
                f"{report.count('rounding')} 处尾数误差。")

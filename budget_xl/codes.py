@@ -111,5 +111,8 @@ def is_class_code(code: str, classification: str | None) -> bool:
     return False
 
 
+_LEVELS = {3: "类", 5: "款", 7: "项"}
+
+
 def level_of(code: str, classification: str | None) -> str:
-    return {3: "类", 5: "款", 7: "项"}.get(len(code), "项") if classification else ""
+    return _LEVELS.get(len(code), "项") if classification else ""

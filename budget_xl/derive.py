@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .codes import catalogue, level_of
+from .gcpause import without_cycle_collection
 from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
 from .money import rounding_envelope
 from .structure import row_sums
@@ -20,7 +21,7 @@ from .structure import row_sums
 ZERO = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)  # slots: fill of a large workbook keeps one per value it computes
 class Change:
     table: str
     row: str           # row key
@@ -36,6 +37,7 @@ class Change:
         return self.entered is not None and abs(self.entered - self.computed) > self.tolerance
 
 
+@without_cycle_collection
 def complete(d: Disclosure, recompute: bool = False) -> list[Change]:
     """Fill every derived value of every table in place; returns what was filled or disagreed.
 
@@ -113,7 +115,7 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
     def value(row: Row, column: str) -> Decimal | None:
         return computed.get((row.key, column), row.amounts.get(column))
 
-    def put(row: Row, column: str, new: Decimal, report: bool = True, parts: int = 0) -> None:
+    def put(row: Row, column: str, new: Decimal, parts: int = 0) -> None:
         known = (row.key, column) in computed
         computed[(row.key, column)] = new
         entered = row.amounts.get(column)
@@ -123,7 +125,7 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
             if not known:
                 changes.append(Change(table.code, row.key, row.label, column, None, new, row.cell(column)))
         elif abs(entered - new) > tolerance:
-            if report and not known:
+            if not known:
                 changes.append(Change(table.code, row.key, row.label, column, entered, new, row.cell(column),
                                       tolerance))
             if recompute:
@@ -131,12 +133,14 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
         else:
             computed[(row.key, column)] = entered  # within 尾数误差: the printed total stands
 
-    def column_sums(row: Row, report: bool = True) -> None:
-        for col in leaf_first:
-            if col.sum_of and (row.colmap is None or col.id in row.colmap):
-                parts = [value(row, p) for p in col.sum_of if p in present]
-                if any(v is not None for v in parts):
-                    put(row, col.id, sum((v or ZERO for v in parts), ZERO), report, len(parts))
+    sum_columns = [(col.id, [p for p in col.sum_of if p in present]) for col in leaf_first if col.sum_of]
+
+    def column_sums(row: Row) -> None:
+        for column, parts in sum_columns:
+            if row.colmap is None or column in row.colmap:
+                values = [value(row, p) for p in parts]
+                if any(v is not None for v in values):
+                    put(row, column, sum((v or ZERO for v in values), ZERO), parts=len(values))
 
     parents = {id(p) for p, _ in plan}
     for row in rows:  # 1. detail rows: their 合计/小计 columns from the entered parts
@@ -149,8 +153,9 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
             values = [value(k, col.id) for k in kids]
             if any(v is not None for v in values):
                 put(parent, col.id, sum((v or ZERO for v in values), ZERO), parts=len(values))
-    for row in rows:  # 3. … and its 合计/小计 columns from its own parts, as on every row
-        column_sums(row)
+    for row in rows:  # 3. … and its 合计/小计 columns from its own parts (detail rows are done)
+        if id(row) in parents:
+            column_sums(row)
     return changes
 
 
@@ -196,6 +201,7 @@ def convert_unit(d: Disclosure, unit: str) -> int:
 
 
 # --------------------------------------------------------------------------- derived tables
+@without_cycle_collection
 def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
     """Compute the tables the template marks `derived` (附表1/3/6, 决算01/04) from the others.
 
@@ -214,10 +220,10 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
             d.tables[code] = _empty_table(template.tables[code], d.unit if d.unit in ("元", "万元") else None)
     d.tables = {code: d.tables[code] for code in template.tables if code in d.tables}
     changes: list[Change] = []
-    seen: set[tuple[str, str, str]] = set()
-    for _ in range(4):
-        progress = False
-        scopes_all: dict[str, _Scope] = {}  # built once per pass; rows created below are added to them
+    seen: set[tuple[str, str, str]] = set()  # (row key, column, table) of every value derived so far
+    scopes_all: dict[str, _Scope] = {}  # built once; rows created below are added to them
+    for pass_no in range(4):
+        touched: set[str] = set()  # derived tables that got a value in this pass
         for ident in template.identities:
             if any(t not in d.tables for t in ident.tables):
                 continue
@@ -234,18 +240,21 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                 for col in ident.for_columns or (None,):
                     column = target.ref.column.replace("{col}", col) if col else target.ref.column
                     for key in keys:
+                        row = _target_row(d, scopes, target.ref, key, ident.each, create=False)
+                        if row is not None and (row.key, column, target.ref.table) in seen:
+                            continue  # derived in an earlier pass: no need to sum its sources again
                         source = _terms(source_side, scopes, key, col, ident.each)
                         if not source or all(t.blank for t in source):
                             continue
                         value = sum((t.sign * t.value for t in source), ZERO) * target.sign
-                        row = _target_row(d, scopes, target.ref, key, ident.each)
+                        row = row or _target_row(d, scopes, target.ref, key, ident.each, create=True)
                         if row is None:
                             continue
                         mark = (row.key, column, target.ref.table)
                         if mark in seen:
                             continue
                         seen.add(mark)
-                        progress = True
+                        touched.add(target.ref.table)
                         entered = row.amounts.get(column)
                         tolerance = _tolerance(d.tables[target.ref.table].unit, len(source))
                         if entered is None or (recompute and abs(entered - value) > tolerance):
@@ -254,11 +263,14 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                                         row.cell(column), tolerance)
                         if not change.conflict or change.cell is not None:
                             changes.append(change)
-        for code in derived:
-            # Only a value read from the workbook can conflict; two computations disagreeing (a
-            # source table missing) is for `check` to report, not a clerk's entry.
-            changes += [c for c in _complete_table(d.tables[code], recompute) if c.conflict and c.cell is not None]
-        if not progress:
+        for code in template.tables:
+            # Every derived table once; after that only those that got new values (completing an
+            # unchanged table again would find nothing new).
+            if code in derived and (pass_no == 0 or code in touched):
+                # Only a value read from the workbook can conflict; two computations disagreeing (a
+                # source table missing) is for `check` to report, not a clerk's entry.
+                changes += [c for c in _complete_table(d.tables[code], recompute) if c.conflict and c.cell is not None]
+        if not touched:
             break
     return changes
 
@@ -273,11 +285,12 @@ def _empty_table(spec, unit: str | None) -> Table:
     return table
 
 
-def _target_row(d: Disclosure, scopes, ref, key, each) -> Row | None:
-    """The derived table's row for this value, created like the source row when it is new."""
+def _target_row(d: Disclosure, scopes, ref, key, each, create: bool) -> Row | None:
+    """The derived table's row for this value; with `create`, a new row like the source row when
+    the table does not have it yet."""
     table = d.tables[ref.table]
     rows = scopes[ref.table].rows_for(ref.row, key, each)
-    if rows:
+    if rows or not create:
         return rows[0] if len(rows) == 1 else None
     wanted = key if ref.row == "*" else ref.row
     if wanted is None or table.spec.rows.kind == "fixed":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
@@ -22,6 +23,7 @@ TOTAL, DEPT, UNIT, CLASS, FIXED, ITEM = "total", "dept", "unit", "class", "fixed
 TOTAL_KEY = "合计"
 
 
+@lru_cache(maxsize=None)  # asked for every cell a report names
 def column_letter(col: int) -> str:
     """0-based column index -> 'A', 'B', …, 'AA'."""
     letters = ""

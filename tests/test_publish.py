@@ -6,7 +6,8 @@ import openpyxl
 import pytest
 
 import budget_xl
-from budget_xl.report.publish import write_publish_workbook
+from budget_xl.layout import header_cells, layout_columns
+from budget_xl.report.publish import HEADING_TOP, write_publish_workbook
 from budget_xl.rules import check
 from test_samples import BUDGET_2023, BUDGET_2024_FIXED, FINAL_2024
 
@@ -41,6 +42,23 @@ def test_layout_of_a_published_table(tmp_path):
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$5"
     empty = wb["附表9"]
     assert any(c.value == "本年度未产生与该表相关的预决算数据" for row in empty.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize("path", [BUDGET_2024_FIXED, FINAL_2024], ids=lambda p: p.stem)
+def test_every_header_merged_as_its_template(tmp_path, path):
+    """Sheets are streamed row by row (constant memory), so merges are recorded apart from the
+    cells: every sheet must still carry exactly the title and header merges of its template."""
+    d = budget_xl.read(path)
+    wb = openpyxl.load_workbook(write_publish_workbook(d, tmp_path / "发布.xlsx"))
+    for code, spec in d.template.tables.items():
+        width = len(layout_columns(spec))
+        expected = {(2, 1, 2, width)} if width > 1 else set()
+        expected |= {(HEADING_TOP + hc.row + 1, hc.col + 1, HEADING_TOP + hc.last_row + 1, hc.last_col + 1)
+                     for hc in header_cells(spec)[1] if hc.merged}
+        merged = {(r.min_row, r.min_col, r.max_row, r.max_col) for r in wb[code].merged_cells.ranges}
+        assert merged == expected, code
+        for hc in header_cells(spec)[1]:
+            assert (wb[code].cell(HEADING_TOP + hc.row + 1, hc.col + 1).value or "") == hc.text, code
 
 
 def test_opens_in_libreoffice(tmp_path):

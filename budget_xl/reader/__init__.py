@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..gcpause import without_cycle_collection
 from ..model import CellRef, Disclosure, Note, Table
 from ..templates import TableSpec, TemplateSet, get_template, load_all
 from .locate import (ColumnMap, TitleIndex, column_paths, find_anchors, find_header,
@@ -32,6 +33,7 @@ class Piece:
     title_cell: tuple[int, int] | None
 
 
+@without_cycle_collection
 def read(path: str | Path, template: str | TemplateSet | None = None, *,
          year: int | None = None, department: str | None = None) -> Disclosure:
     """Read every official table of a workbook.

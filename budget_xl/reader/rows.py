@@ -35,6 +35,9 @@ def split_code(text: str) -> tuple[str | None, str]:
         text = unicodedata.normalize("NFKC", text).strip()
     if not text[:1].isdigit():
         return None, text
+    head, dash, rest = text.partition("-")
+    if dash and len(head) >= 3 and head.isdecimal():
+        return head, rest.strip()  # the usual "2080505-名称", as the pattern below reads it
     m = _CODE_LABEL.match(text)
     if not m:
         return (text, "") if text.isdigit() else (None, text)
@@ -131,29 +134,7 @@ class TableBuilder:
             value = line[c] if c < width else ""
             return sheet.merged_text(r, c) if value == "" and sheet.merges else value
 
-        amounts: dict[str, Decimal | None] = {}
-        has_amount = False
-        short = width <= plan.last_col
-        for cid, c in plan.amounts:
-            value = line[c] if not short or c < width else None
-            # Inline fast paths (a typed number, an empty cell): this loop runs for every cell.
-            if value.__class__ is float:
-                text = f"{value:.2f}"
-                amount = Decimal(text) if float(text) == value else parse_amount(value)
-            elif value == "" or value is None:
-                amount = None
-                if sheet.uncached and (r, c) in sheet.uncached:
-                    self.note("error", "公式没有保存计算结果，读不到金额：请在 Excel/WPS 中打开该文件、保存后再读",
-                              CellRef(sheet.name, r, c))
-            else:
-                try:
-                    amount = parse_amount(value)
-                except NotANumber as exc:
-                    amount = None
-                    self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
-            if amount is not None:
-                has_amount = True
-            amounts[cid] = amount
+        amounts, has_amount = self.read_amounts(sheet, r, line, plan)
         kind = self.spec.rows.kind
         c = plan.label_col
         label_raw = (line[c] if c < width else "") if c is not None else ""
@@ -198,9 +179,46 @@ class TableBuilder:
         else:
             self.add_named_row(name, label_raw, amounts, r, plan)
 
+    def read_amounts(self, sheet: Sheet, r: int, line: list, plan: "_Plan") -> tuple[dict[str, Decimal | None], bool]:
+        """Column id -> amount of one grid row and panel (None for a blank cell), and whether it has
+        any amount; a text that is no amount, or a formula without its value, is noted.
+
+        Runs for every amount cell: typed numbers and empty cells take the short paths, and a number
+        equal to the one before it in the row (合计 = 小计 = 一般公共预算 on most rows) reuses its
+        Decimal (immutable, so safe to share)."""
+        amounts: dict[str, Decimal | None] = {}
+        width = len(line)
+        last_float, last_amount = None, None
+        found = False
+        for cid, c in plan.amounts:
+            value = line[c] if c < width else None
+            if value.__class__ is float:
+                # Not for zero: -0.0 equals 0.0 but reads as -0.00.
+                if value == last_float and value:
+                    amount = last_amount
+                else:
+                    text = f"{value:.2f}"  # parse_amount's fast path, inline
+                    amount = Decimal(text) if float(text) == value else parse_amount(value)
+                    last_float, last_amount = value, amount
+                found = True
+            elif value == "" or value is None:
+                amount = None
+                if sheet.uncached and (r, c) in sheet.uncached:
+                    self.note("error", "公式没有保存计算结果，读不到金额：请在 Excel/WPS 中打开该文件、保存后再读",
+                              CellRef(sheet.name, r, c))
+            else:
+                try:
+                    amount = parse_amount(value)
+                except NotANumber as exc:
+                    amount = None
+                    self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
+                found = found or amount is not None
+            amounts[cid] = amount
+        return amounts, found
+
     def row_code(self, plan: "_Plan", label: str, cell) -> tuple[str | None, str]:
         code_col, parts = plan.code_col, plan.code_parts
-        if code_col or any(parts):
+        if code_col or plan.has_code_parts:
             if code_col:
                 code = code_text(cell(code_col.id))
             else:
@@ -250,7 +268,9 @@ class TableBuilder:
         elif len(code) == 5:
             self.kuan = code
         key = f"{self.unit}/{code}" if self.unit else code
-        self.add(Row(key, CLASS, level, label, code=code, unit=self.unit, name=name), amounts, r, plan)
+        # Row(key, kind, level, label, code, unit, name, amounts), positional: made for nearly every
+        # row read, and keyword arguments cost twice as much here.
+        self.add(Row(key, CLASS, level, label, code, self.unit, name, amounts), amounts, r, plan)
 
     def add_named_row(self, name, label_raw, amounts, r, plan) -> None:
         """A row with a name and no code: find the code under the current parent in the catalogue;
@@ -375,6 +395,7 @@ class _Plan:
             self.colmap["label"] = self.label_col
         self.code_col = panel.role("code")
         self.code_parts = [panel.role(role) for role in ("code_class", "code_kuan", "code_xiang")]
+        self.has_code_parts = any(self.code_parts)
 
     def first_cell(self, r: int) -> CellRef | None:
         """The cell a note about grid row r points at: its name cell, else its first amount."""

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from decimal import Decimal
+from typing import Iterator, TextIO
 
 from ..rules.findings import LEVEL_WORDS, Report
 
@@ -33,21 +35,32 @@ def check_json(report: Report) -> str:
 
 
 def summary_line(report: Report) -> str:
-    parts = [f"{report.errors} 处错误", f"{report.count('warning')} 处警告", f"{report.count('rounding')} 处尾数误差"]
-    if report.count("note"):
-        parts.append(f"{report.count('note')} 条提示")
-    verdict = "未通过：有错误需要更正" if report.errors else "通过（没有错误）"
+    n = Counter(f.level for f in report.findings)  # one pass, not one per level
+    parts = [f"{n['error']} 处错误", f"{n['warning']} 处警告", f"{n['rounding']} 处尾数误差"]
+    if n["note"]:
+        parts.append(f"{n['note']} 条提示")
+    verdict = "未通过：有错误需要更正" if n["error"] else "通过（没有错误）"
     return f"{'，'.join(parts)}。{verdict}。"
 
 
 def check_text(report: Report, colour: bool = False, show_notes: bool = True) -> str:
+    return "".join(line + "\n" for line in check_lines(report, colour, show_notes))
+
+
+def write_check_text(report: Report, out: TextIO, colour: bool = False, show_notes: bool = True) -> None:
+    """The text report written out line by line: a large workbook's report is never held whole."""
+    for line in check_lines(report, colour, show_notes):
+        out.write(line + "\n")
+
+
+def check_lines(report: Report, colour: bool = False, show_notes: bool = True) -> Iterator[str]:
+    """The lines of the text report: findings grouped by table, errors first, then the summary."""
     import click
 
     def paint(text: str, level: str) -> str:
         return click.style(text, fg=_COLOURS.get(level), bold=level == "error") if colour else text
 
-    head = f"{report.file}　{report.kind}（模板 {report.template}）　{report.department or '部门未写明'}　{report.year or ''}年度"
-    lines = [head]
+    yield f"{report.file}　{report.kind}（模板 {report.template}）　{report.department or '部门未写明'}　{report.year or ''}年度"
     groups: dict[str, list] = {}
     for f in report.findings:
         if f.level == "note" and not show_notes:
@@ -55,13 +68,12 @@ def check_text(report: Report, colour: bool = False, show_notes: bool = True) ->
         groups.setdefault(f.table or "（全表套）", []).append(f)
     order = {"error": 0, "warning": 1, "rounding": 2, "note": 3}
     for table, findings in groups.items():
-        lines.append("")
-        lines.append(paint(f"【{table}】", "error" if any(f.level == "error" for f in findings) else "note"))
+        yield ""
+        yield paint(f"【{table}】", "error" if any(f.level == "error" for f in findings) else "note")
         for f in sorted(findings, key=lambda f: order[f.level]):
             where = "、".join(str(c) for c in f.cells[:4]) + ("…" if len(f.cells) > 4 else "")
-            lines.append(f"  {paint(LEVEL_WORDS[f.level], f.level)} [{f.rule}] {f.message}")
+            yield f"  {paint(LEVEL_WORDS[f.level], f.level)} [{f.rule}] {f.message}"
             if where:
-                lines.append(f"      单元格：{where}")
-    lines.append("")
-    lines.append(paint(summary_line(report), "error" if report.errors else "note"))
-    return "\n".join(lines) + "\n"
+                yield f"      单元格：{where}"
+    yield ""
+    yield paint(summary_line(report), "error" if report.errors else "note")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterable
 
 from ..layout import header_cells, layout_columns
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
@@ -16,15 +17,18 @@ from .output import atomic_output
 
 FONT = "宋体"
 _LEVEL_INDENT = {"款": 1, "项": 2}
+_INDENT_WIDTH = 2  # narrow characters a column needs per indent level of its text
 
 
 def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, source: Path | None = None) -> Path:
     import xlsxwriter
 
     with atomic_output(target, source=source, force=force) as tmp:
+        # constant_memory: each row goes to disk once the next row is written, so memory does not
+        # grow with the table; every sheet is therefore written strictly top to bottom.
         # Workbook text is never turned into formulas or links (strings starting with = + - @ stay text).
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
         styles = Styles(wb)
         for code, spec in d.template.tables.items():
             table = d.tables.get(code)
@@ -49,35 +53,68 @@ class Styles:
         self.bold = wb.add_format({**cell, "align": "left", "bold": True})
         self.indent = {n: wb.add_format({**cell, "align": "left", "indent": n}) for n in (1, 2)}
         self.note = wb.add_format({**base, "align": "left", "text_wrap": False})
+        # Grid cells name their style by key ("amount", "indent2"); looked up once per cell.
+        self.by_key = {key: getattr(self, key) for key in ("amount", "amount_bold", "text", "text_center", "bold")}
+        self.by_key.update({f"indent{n}": f for n, f in self.indent.items()})
 
 
 def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
     ws = wb.add_worksheet(spec.code[:31])
     cols = layout_columns(spec)
     first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table))
-    grid = table_grid(spec, table)
-    widths = [max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols]
-    for r, line in enumerate(grid):
+    widths = _Widths([max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols])
+    end = first_data
+    has_amounts = False
+    for line in _grid(spec, table):
         for c, (value, style_key) in enumerate(line):
-            style = _style(st, style_key)
-            if isinstance(value, Decimal):
-                ws.write_number(first_data + r, c, float(value), style)
-                text = fmt(value)
+            style = st.by_key[style_key]
+            if value.__class__ is Decimal:
+                ws.write_number(end, c, float(value), style)
+                widths.amount(c, value)
+                has_amounts = has_amounts or value != 0
             elif value is None or value == "":
-                ws.write_blank(first_data + r, c, None, style)
-                text = ""
+                ws.write_blank(end, c, None, style)
             else:
-                ws.write_string(first_data + r, c, str(value), style)
                 text = str(value)
-            indent = 2 * _LEVEL_INDENT.get(style_key.removeprefix("indent"), 0) if style_key.startswith("indent") else 0
-            widths[c] = max(widths[c], cjk_width(text) + indent + 2)
-    end = first_data + len(grid)
-    notes = [d.template.empty_note] if prints_empty(table, grid) else []
+                ws.write_string(end, c, text, style)
+                widths.text(c, text, _INDENT_WIDTH * int(style_key[-1]) if style_key.startswith("indent") else 0)
+        end += 1
+    notes = [] if has_amounts else [d.template.empty_note]
     for i, note in enumerate(notes):
         ws.write_string(end + 1 + i, 0, note, st.note)
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, min(max(w, 6), 60))
+    for c, w in enumerate(widths.final()):
+        ws.set_column(c, c, w)
     page_setup(ws, first_data, max(end + len(notes), first_data), len(cols) - 1)
+
+
+class _Widths:
+    """Column widths in narrow-character units: the widest header, text or amount of each column
+    (plus a margin), kept between 6 and 60. Rows are seen one at a time, as they are written."""
+    MIN, MAX = 6, 60
+
+    def __init__(self, header_widths: list[int]):
+        self.widths = header_widths
+        self.low: dict[int, Decimal] = {}    # per column: the smallest and largest amount; the
+        self.high: dict[int, Decimal] = {}   # longest printed amount is one of the two
+
+    def text(self, c: int, text: str, indent: int = 0) -> None:
+        # A character is at most two units wide: most texts are ruled out without measuring them.
+        if 2 * len(text) + indent + 2 > self.widths[c] and self.widths[c] < self.MAX:
+            self.widths[c] = max(self.widths[c], cjk_width(text) + indent + 2)
+
+    def amount(self, c: int, value: Decimal) -> None:
+        if c not in self.high:
+            self.low[c] = self.high[c] = value
+        elif value > self.high[c]:
+            self.high[c] = value
+        elif value < self.low[c]:
+            self.low[c] = value
+
+    def final(self) -> list[int]:
+        widths = list(self.widths)
+        for c, high in self.high.items():
+            widths[c] = max(widths[c], len(fmt(high)) + 2, len(fmt(self.low[c])) + 2)
+        return [min(max(w, self.MIN), self.MAX) for w in widths]
 
 
 HEADING_TOP = 3  # rows above the header: code, title, department / year / unit
@@ -85,28 +122,51 @@ HEADING_TOP = 3  # rows above the header: code, title, department / year / unit
 
 def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year: int | None, unit: str) -> int:
     """Code at the right, title merged across, the 部门/年度/金额单位 line, then the merged header
-    from the template's header paths. Returns the first data row."""
+    from the template's header paths, written top to bottom. Returns the first data row."""
     cols = layout_columns(spec)
     width = len(cols)
     last = width - 1
     ws.write_string(0, last, code_label(spec), st.right)
+    ws.set_row(1, 30)
     if width > 1:
         ws.merge_range(1, 0, 1, last, spec.title, st.title)
     else:
         ws.write_string(1, 0, spec.title, st.title)
-    ws.set_row(1, 30)
     if department:
         ws.write_string(2, 0, f"部门（单位）：{department}", st.left)
     if year and width > 2:
         ws.write_string(2, width // 2, f"{year} 年度", st.center)
     ws.write_string(2, last, f"金额单位：{unit}", st.right)
     n_header, cells = header_cells(spec)
+    _write_header(ws, cells, st.header)
+    return HEADING_TOP + n_header
+
+
+def _write_header(ws, cells, style) -> None:
+    """The header cells row by row: each cell's text in its top-left corner, the rest of a merged
+    range as blanks in the same style; the merged ranges are recorded afterwards."""
+    covered = {}
+    for hc in cells:
+        for r in range(hc.row, hc.last_row + 1):
+            for c in range(hc.col, hc.last_col + 1):
+                covered[(r, c)] = hc
+    for (r, c), hc in sorted(covered.items()):
+        if (r, c) == (hc.row, hc.col):
+            ws.write_string(HEADING_TOP + r, c, hc.text, style)
+        else:
+            ws.write_blank(HEADING_TOP + r, c, None, style)
     for hc in cells:
         if hc.merged:
-            ws.merge_range(HEADING_TOP + hc.row, hc.col, HEADING_TOP + hc.last_row, hc.last_col, hc.text, st.header)
-        else:
-            ws.write_string(HEADING_TOP + hc.row, hc.col, hc.text, st.header)
-    return HEADING_TOP + n_header
+            _record_merge(ws, HEADING_TOP + hc.row, hc.col, HEADING_TOP + hc.last_row, hc.last_col)
+
+
+def _record_merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """Merge cells already written. xlsxwriter's merge_range cannot be used here: it writes the
+    rows below at once, and in constant_memory mode a row is flushed to disk as soon as a later one
+    is written, so the rest of the header's first row would be lost (its author does not support
+    merging down in that mode). The range is recorded in the list merge_range itself keeps, which
+    xlsxwriter writes out as <mergeCells> on close; tests check every header's merges."""
+    ws.merge.append([first_row, first_col, last_row, last_col])
 
 
 def page_setup(ws, first_data: int, last_row: int, last_col: int) -> None:
@@ -137,51 +197,75 @@ def prints_empty(table: Table | None, grid: list[list[tuple[object, str]]]) -> b
     return table is None or not grid or all(v in (None, "", 0) for line in grid for v, k in line if k.startswith("amount"))
 
 
-def _style(st: Styles, key: str):
-    if key.startswith("indent"):
-        return st.indent[int(key[-1])]
-    return getattr(st, key)
-
-
 def table_grid(spec: TableSpec, table: Table | None) -> list[list[tuple[object, str]]]:
-    """The printed rows: each a list of (value, style key) per layout column. Style keys: amount,
-    amount_bold, text, text_center, bold, indent1, indent2 (款/项 under their 类). Shared by the
-    workbook and the Word writer, so a table prints the same in both."""
+    """The printed rows as a list (the Word writer's view of _grid, so a table prints the same in
+    both)."""
+    return list(_grid(spec, table))
+
+
+def _grid(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[object, str]]]:
+    """The printed rows, top to bottom: each a list of (value, style key) per layout column. Style
+    keys: amount, amount_bold, text, text_center, bold, indent1, indent2 (款/项 under their 类).
+    The rows of a classified table are made one at a time, as they are written."""
     if table is None:
         return []
     if spec.rows.kind == "fixed":
         return _fixed_grid(spec, table)
     if len(spec.panels) > 1:
         return _class_panels_grid(spec, table)
-    panel = spec.panels[0]
-    return [_row_cells(panel, row) for row in table.rows]
+    printer = _RowPrinter(spec.panels[0])
+    return (printer.cells(row) for row in table.rows)
 
 
 def _row_cells(panel: PanelSpec, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
-    out = []
-    bold = row is not None and (row.kind in (TOTAL, DEPT, UNIT) or (row.kind == CLASS and row.level == "类") or
-                                (row.kind == FIXED and row.level == "行" and "计" in row.label))
-    for col in panel.columns:
+    return _RowPrinter(panel).cells(row, line)
+
+
+class _RowPrinter:
+    """What each column of a panel prints for a row, worked out once per table, not per row."""
+
+    def __init__(self, panel: PanelSpec):
+        self.columns = [(col.id, _column_kind(col)) for col in panel.columns]
+        self.has_code_cols = any(c.role.startswith("code") for c in panel.columns)
+
+    def cells(self, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
         if row is None:
-            out.append((line if col.role == "line" and line is not None else None,
-                        "text_center" if col.role == "line" else ("amount" if col.is_amount else "text")))
-            continue
-        if col.is_amount:
-            out.append((row.amounts.get(col.id), "amount_bold" if bold else "amount"))
-        elif col.role == "label":
-            has_code_cols = any(c.role.startswith("code") for c in panel.columns)
-            text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
-            indent = _LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
-            out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
-        elif col.role in ("code", "code_class"):
-            out.append((row.code if row.kind == CLASS else "", "text"))
-        elif col.role in ("code_kuan", "code_xiang"):
-            out.append(("", "text"))
-        elif col.role == "line":
-            out.append((line if line is not None else "", "text_center"))
-        else:
-            out.append((row.attrs.get(col.id, ""), "text_center" if col.role == "seq" else "text"))
-    return out
+            return [(line if kind == "line" and line is not None else None,
+                     "text_center" if kind == "line" else ("amount" if kind == "amount" else "text"))
+                    for _, kind in self.columns]
+        out = []
+        bold = (row.kind in (TOTAL, DEPT, UNIT) or (row.kind == CLASS and row.level == "类") or
+                (row.kind == FIXED and row.level == "行" and "计" in row.label))
+        for cid, kind in self.columns:
+            if kind == "amount":
+                out.append((row.amounts.get(cid), "amount_bold" if bold else "amount"))
+            elif kind == "label":
+                has_code_cols = self.has_code_cols
+                text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
+                indent = _LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
+                out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
+            elif kind == "code":
+                out.append((row.code if row.kind == CLASS else "", "text"))
+            elif kind == "code_part":
+                out.append(("", "text"))
+            elif kind == "line":
+                out.append((line if line is not None else "", "text_center"))
+            else:
+                out.append((row.attrs.get(cid, ""), "text_center" if kind == "seq" else "text"))
+        return out
+
+
+def _column_kind(col) -> str:
+    """amount | label | code | code_part (类/款/项 cells left blank) | line | seq | text."""
+    if col.is_amount:
+        return "amount"
+    if col.role in ("code", "code_class"):
+        return "code"
+    if col.role in ("code_kuan", "code_xiang"):
+        return "code_part"
+    if col.role in ("label", "line", "seq"):
+        return col.role
+    return "text"
 
 
 def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..codes import catalogue
+from ..gcpause import without_cycle_collection
 from ..model import CLASS, Disclosure
 from ..text import norm
-from .blame import explain, rounding
+from .blame import explain, plain, rounding
 from .engine import equations, skipped_identities
 from .findings import LEVELS, Finding, Report
 
@@ -18,6 +19,7 @@ __all__ = ["check", "Finding", "Report"]
 _NOTE_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
+@without_cycle_collection
 def check(d: Disclosure) -> Report:
     findings: list[Finding] = []
     findings += _read_notes(d)
@@ -27,14 +29,14 @@ def check(d: Disclosure) -> Report:
     # equations around those cells, which is all that naming the wrong cell needs. Memory then
     # follows the mistakes, not the size of the workbook.
     suspects: set = set()
-    for eq in equations(d):
+    for eq in equations(d, skip_holding=True):  # an equation that holds adds nothing to pass 1
         status = eq.evaluate()
         if status == "rounding":
             findings.append(rounding(eq))
         elif status == "fail":
             suspects.update(t.cell for t in eq.terms if t.cell is not None)
             if not any(t.cell is not None for t in eq.terms):
-                findings.append(explain([eq], [eq])[0])
+                findings.append(plain(eq))  # no cell to blame (values computed by fill)
     if suspects:
         nearby = []
         for eq in equations(d):

@@ -60,7 +60,7 @@ def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int =
         for _, t, _ in by_cell[cell]:
             t.value = new_value
         findings.append(_finding(mended, cell, term, new_value, term.value - delta))
-    findings.extend(_plain(eq) for eq in failing.values())
+    findings.extend(plain(eq) for eq in failing.values())
     return findings
 
 
@@ -126,10 +126,11 @@ def _finding(eqs: list[Equation], cell: CellRef, t: Term, new_value: Decimal, ac
         message += f"。这一处还使另外 {len(eqs) - 1} 条公式不成立（{'、'.join(others)}）"
     tables = tuple(dict.fromkeys(tb for eq in eqs for tb in eq.tables))
     return Finding(_level(eqs), first.rule, first.text, message, tables, _cells(eqs, cell),
-                   expected=new_value, actual=actual, also=[r for r in others if r != first.rule], blamed=True)
+                   expected=new_value, actual=actual, also=tuple(r for r in others if r != first.rule), blamed=True)
 
 
-def _plain(eq: Equation) -> Finding:
+def plain(eq: Equation) -> Finding:
+    """A failed equation reported as it stands, no cell blamed."""
     left, right = eq.sides()
     return Finding(_level([eq]), eq.rule, eq.text, f"{eq.text}：{eq.describe()}", eq.tables, _cells([eq], None),
                    expected=right, actual=left)

@@ -20,17 +20,37 @@ HALF_CENT = Decimal("0.005")
 TEN_THOUSAND = Decimal(10000)
 
 
-@dataclass
+_LATER = object()  # a term's cell or label not worked out yet
+
+
 class Term:
-    value: Decimal
-    cell: CellRef | None
-    sign: int
-    unit: str
-    label: str          # "附表4「208-社会保障和就业支出」合计"
-    blank: bool = False
+    """One amount of an equation, signed, in its table's unit.
+
+    A large workbook has millions of terms and only the few in failed equations are ever shown, so
+    a term read from a row (made by `term`) works out its cell and its label ("附表4「…」合计") when
+    first asked. Its value is taken when it is made: later changes to the row do not move it."""
+    __slots__ = ("value", "sign", "unit", "blank", "_cell", "_label", "_where")
+
+    def __init__(self, value: Decimal, cell: CellRef | None, sign: int, unit: str, label: str, blank: bool = False):
+        self.value, self.sign, self.unit, self.blank = value, sign, unit, blank
+        self._cell, self._label, self._where = cell, label, None
+
+    @property
+    def cell(self) -> CellRef | None:
+        if self._cell is _LATER:
+            _, row, column = self._where
+            self._cell = row.cell(column)
+        return self._cell
+
+    @property
+    def label(self) -> str:
+        if self._label is _LATER:
+            table, row, column = self._where
+            self._label = f"{table.code}「{row.name or row.label or row.key}」{table.column_label(column)}"
+        return self._label
 
 
-@dataclass
+@dataclass(slots=True)  # slots: made for every identity of every row
 class Equation:
     rule: str
     text: str
@@ -49,9 +69,10 @@ class Equation:
         return self.left + self.right
 
     def evaluate(self) -> str:
-        self.unit = "万元" if any(t.unit == "万元" for t in self.terms) else "元"
+        wan_terms = _count_wan(self.left) + _count_wan(self.right)
+        self.unit = "万元" if wan_terms else "元"
         # 万元 tables carry 尾数误差: k rounded terms may miss their rounded total by (k + 1) × 0.005.
-        self.tolerance = rounding_envelope(sum(1 for t in self.terms if t.unit == "万元")) if self.unit == "万元" else ZERO
+        self.tolerance = rounding_envelope(wan_terms) if wan_terms else ZERO
         left, right = self.sides()
         self.diff = left - right
         self.status = self.status_of(self.diff)
@@ -60,8 +81,7 @@ class Equation:
     def status_of(self, diff: Decimal) -> str:
         """ok | rounding | fail for a difference left − right (after evaluate())."""
         excess = {"=": abs(diff), "<=": diff, ">=": -diff}[self.op]
-        exact_enough = excess <= ZERO if self.unit == "万元" else excess < HALF_CENT  # 元: under 0.01 is none
-        if exact_enough:
+        if _settled(excess, self.unit):
             return "ok"
         return "rounding" if excess <= self.tolerance else "fail"
 
@@ -72,16 +92,35 @@ class Equation:
 
     def sides(self) -> tuple[Decimal, Decimal]:
         wan = self.unit == "万元"
-
-        def value(t: Term) -> Decimal:
-            return t.value / TEN_THOUSAND if wan and t.unit == "元" else t.value
-        return (sum((t.sign * value(t) for t in self.left), ZERO), sum((t.sign * value(t) for t in self.right), ZERO))
+        return _total(self.left, wan), _total(self.right, wan)
 
     def describe(self) -> str:
         left, right = self.sides()
         op = {"=": "应等于", "<=": "应不大于", ">=": "应不小于"}[self.op]
         return (f"{_side(self.left)} = {fmt(left)}，{op} {_side(self.right)} = {fmt(right)}，"
                 f"相差 {fmt(left - right)}{'' if self.unit == '元' else ' 万元'}")
+
+
+def _settled(excess: Decimal, unit: str) -> bool:
+    """No difference worth a word: none at all in 万元 (any is rounding or worse), under a cent in 元."""
+    return excess <= ZERO if unit == "万元" else excess < HALF_CENT
+
+
+def _count_wan(terms: list[Term]) -> int:
+    n = 0
+    for t in terms:
+        if t.unit == "万元":
+            n += 1
+    return n
+
+
+def _total(terms: list[Term], wan: bool) -> Decimal:
+    """Σ sign × value, 元 amounts turned into 万元 in an equation that has 万元 terms. (A plain loop:
+    this runs for every equation of the workbook.)"""
+    total = ZERO
+    for t in terms:
+        total += t.sign * (t.value / TEN_THOUSAND if wan and t.unit == "元" else t.value)
+    return total
 
 
 def _side(terms: list[Term]) -> str:
@@ -94,11 +133,11 @@ def _side(terms: list[Term]) -> str:
 
 # --------------------------------------------------------------------------- terms
 def term(table: Table, row: Row, column: str, sign: int = 1) -> Term:
+    """The amount of a row's column as a term (a blank counts as 0)."""
     raw = row.amounts.get(column)
-    label = row.name or row.label or row.key
-    col = table.column_label(column)
-    return Term(raw if raw is not None else ZERO, row.cell(column), sign, table.unit,
-                f"{table.code}「{label}」{col}", blank=raw is None)
+    t = Term(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None)  # type: ignore[arg-type]
+    t._where = (table, row, column)
+    return t
 
 
 def _read(row: Row, column: str) -> bool:
@@ -107,14 +146,29 @@ def _read(row: Row, column: str) -> bool:
 
 
 # --------------------------------------------------------------------------- structure
-def structural(table: Table, template: TemplateSet) -> Iterator[Equation]:
+def structural(table: Table, template: TemplateSet, skip_holding: bool = False) -> Iterator[Equation]:
+    """The equations of a table's own structure. With `skip_holding`, those whose amounts already
+    agree are left out without being made (see `equations`)."""
+    for rule, text, left, right in _structure_sides(table):
+        if skip_holding and _holds(table.unit, left, right):
+            continue
+        yield Equation(rule, text, "error", (table.code,), [term(table, r, c, s) for r, c, s in left],
+                       [term(table, r, c, s) for r, c, s in right])
+
+
+Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
+
+
+def _structure_sides(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
+    """(rule, text, left, right) of every structural equation: column sums, row identities, rows
+    summing rows."""
     yield from _column_sums(table)
     yield from _row_identities(table)
     for rs in row_sums(table):
         yield from _sum_rows(table, rs.rule, rs.text, rs.parent, rs.children)
 
 
-def _column_sums(table: Table) -> Iterator[Equation]:
+def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for col in table.spec.columns:
         if not col.sum_of:
             continue
@@ -123,26 +177,38 @@ def _column_sums(table: Table) -> Iterator[Equation]:
         for row in table.rows:
             if not _read(row, col.id):
                 continue
-            yield Equation("列合计", text, "error", (table.code,), [term(table, row, col.id)],
-                           [term(table, row, p) for p in parts if _read(row, p)])
+            yield "列合计", text, [(row, col.id, 1)], [(row, p, 1) for p in parts if _read(row, p)]
 
 
-def _row_identities(table: Table) -> Iterator[Equation]:
+def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for ident in table.spec.row_identities:
         for row in table.rows:
-            yield Equation(f"行公式:{ident.id}", f"{table.code} 每行：{ident.text}", "error", (table.code,),
-                           [term(table, row, c, s) for s, c in ident.left if _read(row, c)],
-                           [term(table, row, c, s) for s, c in ident.right if _read(row, c)])
+            yield (f"行公式:{ident.id}", f"{table.code} 每行：{ident.text}",
+                   [(row, c, s) for s, c in ident.left if _read(row, c)],
+                   [(row, c, s) for s, c in ident.right if _read(row, c)])
 
 
-def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row]) -> Iterator[Equation]:
+def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row]) -> Iterator[tuple[str, str, Side, Side]]:
     if not children:
         return
     for col in table.spec.columns:
         if not _read(parent, col.id):
             continue
-        yield Equation(rule, text, "error", (table.code,), [term(table, parent, col.id)],
-                       [term(table, child, col.id) for child in children if _read(child, col.id)])
+        yield rule, text, [(parent, col.id, 1)], [(child, col.id, 1) for child in children if _read(child, col.id)]
+
+
+def _holds(unit: str, left: Side, right: Side) -> bool:
+    """Whether Equation.evaluate() would find this equation of one table's amounts "ok", worked out
+    from the amounts without making its terms: the same sums, in the same order, and the same test."""
+    return _settled(abs(_raw_total(left) - _raw_total(right)), unit)
+
+
+def _raw_total(side: Side) -> Decimal:
+    total = ZERO
+    for row, column, sign in side:
+        value = row.amounts.get(column)
+        total += sign * (ZERO if value is None else value)
+    return total
 
 
 def _col_label(table: Table, column: str) -> str:
@@ -243,10 +309,14 @@ def _ordered_union(keys: Iterable[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- all of them
-def equations(d: Disclosure) -> Iterator[Equation]:
-    """Every equation of the disclosure, generated one at a time (a large workbook has millions)."""
+def equations(d: Disclosure, skip_holding: bool = False) -> Iterator[Equation]:
+    """Every equation of the disclosure, generated one at a time (a large workbook has millions).
+
+    With `skip_holding`, the structural equations (one table, no unit conversion) whose amounts
+    already agree are left out without being made: most of them, in a sound workbook. The explicit
+    identities between tables are always all made."""
     for table in d.tables.values():
-        yield from structural(table, d.template)
+        yield from structural(table, d.template, skip_holding)
     scopes: dict[str, _Scope] = {}
     for ident in d.template.identities:
         if any(t not in d.tables for t in ident.tables):

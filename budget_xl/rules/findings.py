@@ -10,7 +10,7 @@ LEVELS = ("error", "warning", "rounding", "note")
 LEVEL_WORDS = {"error": "错误", "warning": "警告", "rounding": "尾数误差", "note": "提示"}
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large workbook can have hundreds of thousands of findings
 class Finding:
     level: str                     # error | warning | rounding | note
     rule: str                      # template identity id (YS07-01) or an implied family (列合计, 层级…)
@@ -20,7 +20,7 @@ class Finding:
     cells: list[CellRef] = field(default_factory=list)  # most likely wrong first
     expected: Decimal | None = None
     actual: Decimal | None = None
-    also: list[str] = field(default_factory=list)       # other rules the same wrong cell breaks
+    also: tuple[str, ...] = ()                           # other rules the same wrong cell breaks
     blamed: bool = False   # the first cell is the one judged wrong (expected/actual are that cell's)
 
     @property
