@@ -324,6 +324,13 @@ def get_template(name: str) -> TemplateSet:
     raise TemplateError(f"没有名为“{name}”的模板。可用的模板：{known}（也可给出 .yaml 模板文件路径）。")
 
 
+def kind_of(name: str) -> str | None:
+    """'部门预算', '预算', 'budget' → '部门预算' (likewise 决算); None if it names no kind."""
+    text = norm(name)
+    kind = _KIND_SYNONYMS.get(text.lower(), text)
+    return kind if kind in KINDS else None
+
+
 # --------------------------------------------------------------------------- loading
 def load_template(path: str | Path) -> TemplateSet:
     import yaml  # deferred: only template loading needs it

@@ -36,7 +36,7 @@ def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, 
 class Styles:
     def __init__(self, wb):
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-        cell = {**base, "border": 1}
+        cell = self.cell_props = {**base, "border": 1}
         self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
         self.right = wb.add_format({**base, "align": "right"})
         self.left = wb.add_format({**base, "align": "left"})
@@ -89,33 +89,44 @@ HEADING_TOP = 3  # rows above the header: code, title, department / year / unit
 def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year: int | None, unit: str) -> int:
     """Code at the right, title merged across, the 部门/年度/金额单位 line, then the merged header
     from the template's header paths. Returns the first data row."""
-    cols = layout_columns(spec)
-    width = len(cols)
+    write_title_block(ws, st, len(layout_columns(spec)), _code_label(spec), spec.title, department,
+                      f"{year} 年度" if year else "", unit)
+    return write_header(ws, st, *header_cells(spec))
+
+
+def write_title_block(ws, st: Styles, width: int, code: str, title: str, department: str | None, period: str,
+                      unit: str) -> None:
+    """Rows 0–2: the code at the right, the title merged across `width` columns, then the
+    部门（单位） / period / 金额单位 line."""
     last = width - 1
-    ws.write_string(0, last, _code_label(spec), st.right)
+    if code:
+        ws.write_string(0, last, code, st.right)
     if width > 1:
-        ws.merge_range(1, 0, 1, last, spec.title, st.title)
+        ws.merge_range(1, 0, 1, last, title, st.title)
     else:
-        ws.write_string(1, 0, spec.title, st.title)
+        ws.write_string(1, 0, title, st.title)
     ws.set_row(1, 30)
     if department:
         ws.write_string(2, 0, f"部门（单位）：{department}", st.left)
-    if year and width > 2:
-        ws.write_string(2, width // 2, f"{year} 年度", st.center)
+    if period and width > 2:
+        ws.write_string(2, width // 2, period, st.center)
     ws.write_string(2, last, f"金额单位：{unit}", st.right)
-    n_header, cells = header_cells(spec)
+
+
+def write_header(ws, st: Styles, n_header: int, cells, top: int = HEADING_TOP) -> int:
+    """The header cells (layout.HeaderCell) from row `top`, merged; returns the first data row."""
     for hc in cells:
         if hc.merged:
-            ws.merge_range(HEADING_TOP + hc.row, hc.col, HEADING_TOP + hc.last_row, hc.last_col, hc.text, st.header)
+            ws.merge_range(top + hc.row, hc.col, top + hc.last_row, hc.last_col, hc.text, st.header)
         else:
-            ws.write_string(HEADING_TOP + hc.row, hc.col, hc.text, st.header)
-    return HEADING_TOP + n_header
+            ws.write_string(top + hc.row, hc.col, hc.text, st.header)
+    return top + n_header
 
 
-def page_setup(ws, first_data: int, last_row: int, last_col: int) -> None:
+def page_setup(ws, first_data: int, last_row: int, last_col: int, header_top: int = HEADING_TOP) -> None:
     """Frozen header; A4 landscape, one page wide, header rows on every page, page numbers."""
     ws.freeze_panes(first_data, 0)
-    ws.repeat_rows(HEADING_TOP, first_data - 1)
+    ws.repeat_rows(header_top, first_data - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
