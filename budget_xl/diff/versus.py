@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import CLASS, FIXED, Table
-from ..templates import VersusSection, VersusSide
+from ..model import CLASS, FIXED, TOTAL_KEY, Table
+from ..templates import TemplateSet, VersusSection, VersusSide
 from ..text import norm, strip_ordinal
 from .compare import HUNDRED, ZERO, Comparison, Options, Side, Units
 
@@ -54,7 +54,9 @@ def compare_versus(budget: Side, final: Side, options: Options) -> Comparison:
     if not sections:
         comparison.warnings.append(f"模板 {b.template.id} 没有写明预算表与决算表的对应关系（versus_final），无法对比。")
     for section in sections:
-        comparison.sections.append(_section(section, b.tables, f.tables, options))
+        out = _section(section, b.tables, f.tables, options)
+        out.sources = (_source(section, b.template, True), _source(section, f.template, False))
+        comparison.sections.append(out)
     return comparison
 
 
@@ -62,8 +64,7 @@ def _section(section: VersusSection, budget: dict[str, Table], final: dict[str, 
     pairs = [(section.budget, section.final)] if section.budget else [(ln.budget, ln.final) for ln in section.lines]
     first_b, first_f = pairs[0]
     units = Units(_unit(budget, first_b), _unit(final, first_f), options.unit or "万元")
-    out = SectionDiff(section.id, section.title, units.display,
-                      sources=(_source(first_b, budget), _source(first_f, final)))
+    out = SectionDiff(section.id, section.title, units.display)
     refs = [(s, budget) for s, _ in pairs] + [(s, final) for _, s in pairs]
     missing = list(dict.fromkeys(s.table for s, tables in refs if s.table not in tables))
     if missing:
@@ -83,8 +84,8 @@ def _section(section: VersusSection, budget: dict[str, Table], final: dict[str, 
     f_codes, f_names = _by_code(final[section.final.table], section.final.column, units, units.new)
     for code, name in f_names.items():
         names.setdefault(code, name)
-    b_total = sum((v for c, v in b_codes.items() if len(c) == 3), ZERO)
-    f_total = sum((v for c, v in f_codes.items() if len(c) == 3), ZERO)
+    b_total = _total(budget[section.budget.table], section.budget.column, b_codes, units, units.old)
+    f_total = _total(final[section.final.table], section.final.column, f_codes, units, units.new)
     out.lines.append(_line(section.id, "合计", "合计", "合计", b_total, f_total, units, options))
     for code in sorted(set(b_codes) | set(f_codes)):
         b, f = b_codes.get(code), f_codes.get(code)
@@ -95,10 +96,12 @@ def _section(section: VersusSection, budget: dict[str, Table], final: dict[str, 
     return out
 
 
-def _source(side: VersusSide, tables: dict[str, Table]) -> str:
-    table = tables.get(side.table)
-    label = table.column_label(side.column) if table is not None else side.column
-    return f"{side.table} {label}"
+def _source(section: VersusSection, ts: TemplateSet, budget: bool) -> str:
+    """'附表7 合计': the table and column a section takes, for headings."""
+    side = (section.budget if budget else section.final) or (
+        section.lines[0].budget if budget else section.lines[0].final)
+    spec = ts.tables.get(side.table)
+    return f"{side.table} {spec.column_label(side.column) if spec is not None else side.column}"
 
 
 def _unit(tables: dict[str, Table], side: VersusSide) -> str:
@@ -111,6 +114,14 @@ def _amount(tables: dict[str, Table], side: VersusSide, units: Units, unit: str)
     if row is None:
         return ZERO
     return units.exact(row.amounts.get(side.column), unit) or ZERO
+
+
+def _total(table: Table, column: str, codes: dict[str, Decimal], units: Units, unit: str) -> Decimal:
+    """The table's 合计 as printed (a 万元 table's 类 may not add up to it: 尾数); else the sum of its 类."""
+    row = table.row(TOTAL_KEY)
+    if row is not None and row.amounts.get(column) is not None:
+        return units.exact(row.amounts[column], unit)
+    return sum((v for c, v in codes.items() if len(c) == 3), ZERO)
 
 
 def _by_code(table: Table, column: str, units: Units, unit: str) -> tuple[dict[str, Decimal], dict[str, str]]:

@@ -38,7 +38,13 @@ def heading(c: Comparison) -> list[str]:
              f"  {c.labels[0]}：{b.disclosure.path}", f"  {c.labels[1]}：{a.disclosure.path}",
              f"金额单位：{c.unit}。{rule_text(c)}。"]
     lines += [f"注意：{w}" for w in c.warnings]
-    for side, label in ((b, c.labels[0]), (a, c.labels[1])):
+    return lines + check_lines(c)
+
+
+def check_lines(c: Comparison) -> list[str]:
+    """Each side's `check` result; errors listed (the first few), the diff made all the same."""
+    lines = []
+    for side, label in ((c.before, c.labels[0]), (c.after, c.labels[1])):
         r = side.report
         if not r.errors:
             lines.append(f"校验（{label}，{side.name}）：没有错误。")

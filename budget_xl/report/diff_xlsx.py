@@ -16,7 +16,7 @@ from ..diff.compare import ADDED, ADJUSTED, REMOVED, STATUSES, Comparison, Line,
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT
 from ..money import fmt, round_half_up
 from ..text import cjk_width, norm
-from .diff_text import rule_text
+from .diff_text import check_lines, rule_text
 from .output import atomic_output
 from .publish import FONT, HEADING_TOP, Styles, page_setup, write_header, write_title_block
 from ..layout import header_tree
@@ -28,7 +28,6 @@ DOWN = {"fill": "#E2EFDA", "color": "#375623"}    # decreases: green
 STATUS_FILL = {ADDED: "#DDEBF7", REMOVED: "#EDEDED", ADJUSTED: "#FFF2CC"}
 FLAG = {"fill": "#F8CBAD", "bold": True, "align": "center"}
 _INDENT = {"款": 1, "项": 2}
-CHECK_SHOWN = 10   # check errors listed per side on the summary sheet
 
 
 class DiffStyles(Styles):
@@ -197,21 +196,13 @@ class _Book:
 
     # ------------------------------------------------------------------ common
     def info_lines(self) -> list[str]:
-        """What is compared, the rule, warnings and each side's check result (errors first)."""
+        """What is compared, warnings, each side's check result (errors listed) and the rule."""
         c = self.c
         lines = [f"{label}：{side.disclosure.path.name}（{side.title}，{side.disclosure.department or '部门未写明'}）"
                  for side, label in ((c.before, c.labels[0]), (c.after, c.labels[1]))]
-        for side, label in ((c.before, c.labels[0]), (c.after, c.labels[1])):
-            r = side.report
-            if not r.errors:
-                continue
-            errors = [f for f in r.findings if f.level == "error"]
-            shown = "；".join(f"[{f.rule}] {f.message}" for f in errors[:CHECK_SHOWN])
-            more = f"……共 {len(errors)} 处" if len(errors) > CHECK_SHOWN else ""
-            lines.insert(0, f"注意：{label}工作簿校验有 {r.errors} 处错误，对比照常生成，但涉及的数字可能前后不一致：{shown}{more}")
         lines += [f"注意：{w}" for w in c.warnings]
-        lines.append(rule_text(c) + "。")
-        return lines
+        lines += [line.strip() for line in check_lines(c)]
+        return lines + [rule_text(c) + "。"]
 
     def sheet(self, name: str, title: str, code: str, cols: list[Col], rows: list[list[Cell]], *, unit: str,
               info: list[str] = (), notes: list[str] = (), filters: bool = True) -> None:
@@ -229,7 +220,7 @@ class _Book:
         top = HEADING_TOP
         for text in info:
             ws.merge_range(top, 0, top, width - 1, text, st.info)
-            ws.set_row(top, 14 * math.ceil(cjk_width(text) * 1.1 / total))
+            ws.set_row(top, 14 * math.ceil(cjk_width(text) * 0.9 / total))
             top += 1
         depth, cells = header_tree([c.header for c in cols])
         first = write_header(ws, st, depth, cells, top)
