@@ -5,7 +5,7 @@ proves nothing). A workspace file `budget-xl.toml` in the folder may pin them:
     department = "145-大连市西岗区住房和城乡建设局"
     [years]
     2023 = "2023_住建局_部门预算.xlsx"
-    2024 = { 部门预算 = "2024_预算.xlsx", 部门决算 = "2024_决算.xlsx" }
+    2024 = { budget = "2024_预算.xlsx", final = "2024_决算.xlsx" }   # or "部门预算" = … (quoted)
 
 Everything that makes the pair unusable is an InputError with one Chinese sentence: a year with
 no workbook or several (the candidates listed), the same file twice, two kinds without --kind,
@@ -190,7 +190,7 @@ class Workspace:
                 kind = kind_of(k) if k is not None else None
                 if (k is not None and kind is None) or not isinstance(file, str):
                     raise InputError(f"{path} 中 {year} 年的写法不对：应为 {year} = \"文件.xlsx\" 或 "
-                                     f"{year} = {{ 部门预算 = \"….xlsx\", 部门决算 = \"….xlsx\" }}。")
+                                     f"{year} = {{ budget = \"….xlsx\", final = \"….xlsx\" }}。")
                 pinned[kind] = folder / file
             years[int(year)] = pinned
         dept = data.get("department")
