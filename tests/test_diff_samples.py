@@ -140,8 +140,8 @@ def test_workbook_sheets_and_summary(book):
     header = next(r for r in range(4, 12) if ws.cell(r, 1).value == "表")
     assert [ws.cell(header, c).value for c in range(1, 8)] == ["表", "表名", "合计项目", "2023年预算", "2024年预算",
                                                               "增减额", "增减率"]
-    assert ws.cell(header + 1, 8).value == "变动" and ws.cell(header, 8).value == "行数"   # two-level header
-    t7 = next(r for r in range(header + 2, ws.max_row + 1) if ws.cell(r, 1).value == "附表7")
+    assert [ws.cell(header, c).value for c in range(8, 13)] == ["变动行", "新增行", "删除行", "科目调整行", "不变行"]
+    t7 = next(r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value == "附表7")
     assert [ws.cell(t7, c).value for c in (4, 5, 6, 7)] == [9219.89, 2543.65, -6676.25, -0.7241]
     assert ws.cell(t7, 7).number_format == "0.00%" and ws.cell(t7, 6).number_format == "#,##0.00"
 

@@ -60,13 +60,13 @@ class Units:
         self.display = wanted or ("万元" if "万元" in units else "元")
 
     def exact(self, value: Decimal | None, unit: str) -> Decimal | None:
-        return None if value is None else convert(value, unit, self.base)
+        return value if value is None or unit == self.base else convert(value, unit, self.base)
 
     def show(self, value: Decimal | None) -> Decimal | None:
-        return None if value is None else convert(value, self.base, self.display)
+        return value if value is None or self.base == self.display else convert(value, self.base, self.display)
 
     def yuan(self, value: Decimal) -> Decimal:
-        return convert(value, self.base, "元")
+        return value if self.base == "元" else convert(value, self.base, "元")
 
 
 @dataclass

@@ -74,8 +74,10 @@ def match_rows(old: Table, new: Table, match: tuple[str, ...],
         pair = Pair(before, row)
         if before is not None:
             partner[id(before)] = row
-            if row.kind in _NAMED and norm(name_of(before)) != norm(name_of(row)) and name_of(before) and name_of(row):
-                pair.adjusted = f"名称 {name_of(before)} → {name_of(row)}"
+            old_name, new_name = name_of(before), name_of(row)
+            if (row.kind in _NAMED and old_name != new_name and old_name and new_name
+                    and norm(old_name) != norm(new_name)):
+                pair.adjusted = f"名称 {old_name} → {new_name}"
         pairs[id(row)] = pair
     # Code changes: an added and a removed row with the same unit, level, name and amounts.
     def code(row: Row) -> str:

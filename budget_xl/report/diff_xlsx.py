@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
@@ -67,8 +68,10 @@ def write_diff_workbook(c: Comparison, target: Path, *, force: bool = False, sou
 
     with atomic_output(target, source=tuple(sources), force=force) as tmp:
         # Workbook text is never turned into formulas or links (strings starting with = + - @ stay text).
+        # constant_memory: rows go out as written (every sheet is written top to bottom), so a
+        # diff of 100,000-row workbooks does not hold millions of cells.
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False, "constant_memory": True})
         wb.set_properties({"title": "budget-xl 对比", "keywords": DIFF_MARK})
         st = DiffStyles(wb)
         book = _Book(wb, st, c)
@@ -97,7 +100,7 @@ class _Book:
         c, st = self.c, self.st
         before, after = c.labels
         cols = [Col(("表",)), Col(("表名",)), Col(("合计项目",)), Col((before,), 16), Col((after,), 16),
-                Col(("增减额",), 16), Col(("增减率",), 10), *[Col(("行数", s), 7) for s in STATUSES],
+                Col(("增减额",), 16), Col(("增减率",), 10), *[Col((f"{s}行",), 0) for s in STATUSES],
                 Col(("需说明",), 7), Col(("增减变化原因",), 30)]
         rows = []
         for t in c.tables:
@@ -206,32 +209,35 @@ class _Book:
 
     def sheet(self, name: str, title: str, code: str, cols: list[Col], rows: list[list[Cell]], *, unit: str,
               info: list[str] = (), notes: list[str] = (), filters: bool = True) -> None:
-        """Title block, info lines, merged header, rows, notes; widths, filters and print set-up."""
+        """Title block, info lines, header, rows, notes; widths, filters and print set-up. Rows are
+        written top to bottom (constant_memory), so headers are one row: a cell merged down would
+        write the next row before the rest of its own."""
         st = self.st
         ws = self.wb.add_worksheet(self._name(name))
         width = len(cols)
         write_title_block(ws, st, width, code, title, self.department, self.period, unit)
         widths = [c.width or max(cjk_width(c.header[-1]) + 2, 6) for c in cols]
-        for row in rows:
-            for i, (value, _, indent) in enumerate(row):
+        # One pass for the text widths (CJK-aware): the fitted columns' widths, then each row's height.
+        texts = [[(i, _width(_text(value)) + 2 * indent) for i, (value, _, indent) in enumerate(row)
+                  if not isinstance(value, Decimal)] for row in rows]
+        for row in texts:
+            for i, w in row:
                 if not cols[i].width:
-                    widths[i] = min(max(widths[i], cjk_width(_text(value)) + 2 * indent + 2), cols[i].most)
+                    widths[i] = min(max(widths[i], w + 2), cols[i].most)
         total = sum(widths)
         top = HEADING_TOP
         for text in info:
             ws.merge_range(top, 0, top, width - 1, text, st.info)
             ws.set_row(top, 14 * math.ceil(cjk_width(text) * 0.9 / total))
             top += 1
-        depth, cells = header_tree([c.header for c in cols])
-        first = write_header(ws, st, depth, cells, top)
+        first = write_header(ws, st, *header_tree([c.header for c in cols]), top)
         for r, row in enumerate(rows):
-            lines = 1
-            for i, (value, style, indent) in enumerate(row):
+            for i, (value, style, _) in enumerate(row):
                 _write(ws, first + r, i, value, style)
-                if not isinstance(value, Decimal):
-                    # 宋体 10 runs about a tenth narrower than the width unit (the default font's digit).
-                    lines = max(lines, math.ceil((cjk_width(_text(value)) + 2 * indent) * 0.9 / widths[i]))
-            if lines > 1:   # LibreOffice does not grow a row for wrapped text by itself
+            # 宋体 10 runs about a tenth narrower than the width unit (the default font's digit);
+            # LibreOffice does not grow a row for wrapped text by itself.
+            lines = max((math.ceil(w * 0.9 / widths[i]) for i, w in texts[r]), default=1)
+            if lines > 1:
                 ws.set_row(first + r, 14 * lines)
         last = first + len(rows) - 1
         for i, note in enumerate(notes):
@@ -255,6 +261,12 @@ class _Book:
 def _total_label(line: Line) -> str:
     """'收入总计·收入预算数'; just '合计' where the row and the column are both 合计."""
     return line.label if norm(line.label) == norm(line.column_label) else f"{line.label}·{line.column_label}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _width(text: str) -> int:
+    """cjk_width, remembered: labels, columns and statuses repeat on every line."""
+    return len(text) if text.isascii() else cjk_width(text)
 
 
 def _text(value: object) -> str:
