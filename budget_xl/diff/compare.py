@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import CLASS, FIXED, TOTAL_KEY, Disclosure, Row, Table
+from ..model import CLASS, FIXED, ITEM, TOTAL_KEY, Disclosure, Row, Table
 from ..money import convert
 from ..rules.findings import Report
 from ..templates import TableSpec
@@ -69,9 +69,10 @@ class Units:
         return value if self.base == "元" else convert(value, self.base, "元")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
-    """One compared amount: a row (or a 三公 item) and one column."""
+    """One compared amount: a row (or a 三公 item) and one column. (slots: a diff of 100,000-row
+    workbooks holds hundreds of thousands.)"""
     table: str
     key: str
     label: str
@@ -92,10 +93,6 @@ class Line:
     indent: int = 0
     magnitude: Decimal = ZERO     # |增减额| in 元, exact: ranks changes across tables
     same: tuple = field(default=(), repr=False)   # what identifies the same money in other tables
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.flag)
 
 
 @dataclass
@@ -144,8 +141,8 @@ class Comparison:
 
     def flagged(self) -> list[Line]:
         """Every line needing an explanation, largest change first."""
-        order = [line for t in self.tables for line in t.flagged + [s for s in t.sangong if s.flag]]
-        return sorted(order, key=lambda line: -line.magnitude)
+        # (The 三公 lines show the 合计 row's lines again: they are among the table's own.)
+        return sorted((line for t in self.tables for line in t.flagged), key=lambda line: -line.magnitude)
 
     @staticmethod
     def also_text(line: Line, also: list[Line]) -> str:
@@ -244,17 +241,19 @@ def _line(table: str, pair: Pair, column: str, column_label: str, before: Decima
     change = (after or ZERO) - (before or ZERO)
     rate = change / before * HUNDRED if before else None
     status = _row_status(pair, change != 0)
-    magnitude = units.yuan(abs(change))
-    same_row = row.code if row.kind in (CLASS, FIXED) and (row.code or "").isdigit() else (
-        "*" if row.kind != "item" else row.key)
+    flag = materiality(change, rate, units, options, sangong)
+    same = ()
+    if flag:  # only flagged lines are grouped (Comparison.distinct_flagged)
+        same_row = row.code if row.kind in (CLASS, FIXED) and (row.code or "").isdigit() else (
+            "*" if row.kind != ITEM else row.key)
+        same = (units.yuan(before or ZERO), units.yuan(after or ZERO), same_row)
     return Line(
         table=table, key=row.key, label=_label(row), level=row.level, row_kind=row.kind, code=row.code,
         unit_code=row.unit, column=column, column_label=column_label,
         before=units.show(before), after=units.show(after), change=units.show(change), rate=rate, status=status,
-        flag=materiality(change, rate, units, options, sangong), note=pair.adjusted,
+        flag=flag, note=pair.adjusted,
         old_key=pair.old.key if pair.old is not None and pair.new is not None and pair.old.key != pair.new.key else None,
-        magnitude=magnitude,
-        same=(units.yuan(before or ZERO), units.yuan(after or ZERO), same_row),
+        magnitude=units.yuan(abs(change)), same=same,
     )
 
 

@@ -32,10 +32,6 @@ class VersusLine:
     indent: int = 0
     magnitude: Decimal = ZERO  # |difference| in 元
 
-    @property
-    def flagged(self) -> bool:
-        return bool(self.flag)
-
 
 @dataclass
 class SectionDiff:

@@ -109,8 +109,7 @@ class _Book:
                     (_total_label(total) if total else "", st.get(), 0)]
             amounts = _change_cells(st, total) if total else [("", st.get(), 0)] * 4
             counts = [(t.counts.get(s, 0) or "", st.get("0"), 0) for s in STATUSES]
-            flagged = len(t.flagged) + sum(1 for s in t.sangong if s.flag)
-            rows.append(head + amounts + counts + [_flag_cell(st, flagged), ("", st.get(), 0)])
+            rows.append(head + amounts + counts + [_flag_cell(st, len(t.flagged)), ("", st.get(), 0)])
         notes = [f"{t.code}：{n}" for t in c.tables for n in t.notes]
         self.sheet("汇总", f"{self._kind()}对比汇总", "", cols, rows, info=self.info_lines(), notes=notes,
                    unit=c.unit)
