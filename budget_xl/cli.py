@@ -306,30 +306,19 @@ def diff_cmd(before: str, after: str, folder: str, kind: str | None, dept: str |
       budget-xl diff 2024预算.xlsx 2024决算.xlsx -o 预算与决算对比.xlsx
       budget-xl diff 2024 2024 --kind 部门预算:部门决算 --format json > 对比.json
     """
-    from decimal import Decimal, InvalidOperation
+    import re
 
     from .diff import Options, diff
     from .report.diff_json import diff_json
     from .report.diff_text import diff_text
 
-    def number(text: str, option: str) -> Decimal:
-        try:
-            value = Decimal(text.strip().rstrip("%"))
-        except InvalidOperation:
-            raise click.BadParameter(f"“{text}” 不是数字", param_hint=option) from None
-        if not value.is_finite() or value < 0:
-            raise click.BadParameter(f"“{text}” 应为不小于 0 的数", param_hint=option)
-        return value
-
-    import re
-
     parts = re.split(r"\s*[-~～—,，]\s*", band.strip())
     if len(parts) != 2:
         raise click.BadParameter(f"“{band}” 应写成 下限-上限，如 90-110", param_hint="--band")
-    low, high = (number(p, "--band") for p in parts)
+    low, high = (_number(p, "--band") for p in parts)
     if low > high:
         raise click.BadParameter(f"下限 {low} 大于上限 {high}", param_hint="--band")
-    options = Options(number(threshold, "--threshold"), number(amount, "--amount"), (low, high), unit)
+    options = Options(_number(threshold, "--threshold"), _number(amount, "--amount"), (low, high), unit)
     c = diff(before, after, folder=Path(folder), kind=kind, dept=dept, template=template, force=force, options=options)
     if out_file:
         from .report.diff_xlsx import write_diff_workbook
@@ -343,6 +332,19 @@ def diff_cmd(before: str, after: str, folder: str, kind: str | None, dept: str |
     if out_file:
         click.echo(f"已写出对比工作簿：{out_file}", err=fmt == "json")
     sys.exit(0)
+
+
+def _number(text: str, option: str):
+    """A non-negative decimal option value ("10", "10%")."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip().rstrip("%"))
+    except InvalidOperation:
+        raise click.BadParameter(f"“{text}” 不是数字", param_hint=option) from None
+    if not value.is_finite() or value < 0:
+        raise click.BadParameter(f"“{text}” 应为不小于 0 的数", param_hint=option)
+    return value
 
 
 @cli.group("codes", context_settings=CONTEXT)

@@ -110,3 +110,12 @@ def test_dept_chooses_among_departments(cli, folder):
     refused(out, "没有 2024 年部门决算、部门“住房和城乡建设局”的工作簿")
     forced = cli("diff", "2024", "2024", "--dir", folder, "--kind", "部门预算:部门决算", "--force")
     assert forced.returncode == 0 and "不是同一个部门（已按 --force 照常对比）" in forced.stdout
+
+
+def test_help_has_a_worked_example_in_chinese(cli):
+    out = cli("diff", "--help")
+    assert out.returncode == 0 and "示例：" in out.stdout and "budget-xl diff 2023 2024" in out.stdout
+    assert "科目调整" in out.stdout and "退出码：0 已生成对比" in out.stdout
+    missing = cli("diff", "2023")
+    assert missing.returncode == 2 and "缺少参数" in missing.stderr
+    assert "budget-xl diff 2023 2024" in cli("--help").stdout
