@@ -155,7 +155,7 @@ def test_projects_match_by_normalised_name_within_their_unit(cli, tmp_path):
             for i, (name, a) in enumerate(rows, 1)]
     old = {"附表12": items([("“2023-2024年度”供热平台运行费", "20000.00"), ("燃气安全第三方服务", "400000.00")])}
     new = {"附表12": items([("燃气安全第三方服务", "400000.00"), ("2023-2024年度供热平台运行费", "30000.00"),
-                           ("新云巷危房安全监测费", "30000.00")])}
+                           ("新云巷危房安全监测费", "30000.00"), ("+1-2 项目（以 + 开头）", "1.00")])}
     a, b = two_years(tmp_path, [("2010301", "行政运行", "1.00")], [("2010301", "行政运行", "1.00")],
                      old_extra=old, new_extra=new)
     got = lines(run_json(cli, a, b), "附表12")
@@ -163,6 +163,12 @@ def test_projects_match_by_normalised_name_within_their_unit(cli, tmp_path):
     assert heat["status"] == "变动" and (heat["before"], heat["after"]) == ("20000.00", "30000.00")
     assert got["145001/燃气安全第三方服务"]["status"] == "不变"
     assert got["145001/新云巷危房安全监测费"]["status"] == "新增"
+    # Workbook text that looks like a formula is written as text.
+    assert cli("diff", a, b, "-o", tmp_path / "d.xlsx").returncode == 0
+    import openpyxl
+    cell = next(r[1] for r in openpyxl.load_workbook(tmp_path / "d.xlsx")["附表12"].iter_rows(min_row=5)
+                if str(r[1].value).startswith("+1-2"))
+    assert cell.data_type == "s"
 
 
 def test_project_match_key_is_template_data(cli, tmp_path):
