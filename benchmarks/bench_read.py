@@ -48,8 +48,9 @@ def timed(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> float:
     return statistics.median(times)
 
 
-def generate(path: Path, units: int, rows_per_unit: int) -> int:
-    """A 附表4 with `units` units of `rows_per_unit` 项 rows each (plus their 类/款 rows)."""
+def generate(path: Path, units: int, rows_per_unit: int, *, first: int = 0, shift: float = 0.0) -> int:
+    """A 附表4 with `units` units of `rows_per_unit` 项 rows each (plus their 类/款 rows). `first`
+    starts the rows further on and `shift` changes six amounts in seven (another year, for diff)."""
     import xlsxwriter
 
     from budget_xl.layout import header_cells
@@ -72,9 +73,9 @@ def generate(path: Path, units: int, rows_per_unit: int) -> int:
     for u in range(units):
         ws.write(r, 0, f"145{u:03d}-测试单位{u}")
         r += 1
-        for k in range(rows_per_unit):
+        for k in range(first, first + rows_per_unit):
             code = f"2{(k // 900) % 39 + 1:02d}{(k // 90) % 10 + 1:02d}{k % 90 + 1:02d}"
-            amount = 1000 + k * 0.37
+            amount = round(1000 + k * 0.37 + (k % 7) * shift, 2)
             ws.write_row(r, 0, [f"{code}-测试科目{k}", amount, amount, amount, None, None, None])
             r += 1
             written += 1

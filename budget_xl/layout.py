@@ -41,23 +41,7 @@ def header_cells(spec: TableSpec) -> tuple[int, list[HeaderCell]]:
     "栏次" under the name column, as the official forms print it.
     """
     cols = layout_columns(spec)
-    depth = max(len(c.header) for c in cols)
-    cells: list[HeaderCell] = []
-    for level in range(depth):
-        start = 0
-        while start < len(cols):
-            path = cols[start].header
-            if level >= len(path):
-                start += 1
-                continue
-            end = start
-            # Extend the merge while the next column shares the same path down to this level.
-            while (end + 1 < len(cols) and len(cols[end + 1].header) > level
-                   and cols[end + 1].header[: level + 1] == path[: level + 1]):
-                end += 1
-            last_row = depth - 1 if level == len(path) - 1 else level
-            cells.append(HeaderCell(level, start, last_row, end, path[level]))
-            start = end + 1
+    depth, cells = header_tree([c.header for c in cols])
     rows = depth
     if has_col_numbers(spec):
         for i, col in enumerate(cols):
@@ -70,3 +54,25 @@ def header_cells(spec: TableSpec) -> tuple[int, list[HeaderCell]]:
             cells.append(HeaderCell(depth, i, depth, i, text))
         rows += 1
     return rows, cells
+
+
+def header_tree(paths: list[tuple[str, ...]]) -> tuple[int, list[HeaderCell]]:
+    """(depth, merged cells) of a header given each column's path from top to bottom."""
+    depth = max(len(p) for p in paths)
+    cells: list[HeaderCell] = []
+    for level in range(depth):
+        start = 0
+        while start < len(paths):
+            path = paths[start]
+            if level >= len(path):
+                start += 1
+                continue
+            end = start
+            # Extend the merge while the next column shares the same path down to this level.
+            while (end + 1 < len(paths) and len(paths[end + 1]) > level
+                   and paths[end + 1][: level + 1] == path[: level + 1]):
+                end += 1
+            last_row = depth - 1 if level == len(path) - 1 else level
+            cells.append(HeaderCell(level, start, last_row, end, path[level]))
+            start = end + 1
+    return depth, cells

@@ -135,6 +135,45 @@ class Identity(NamedTuple):
         return tuple(seen)
 
 
+class SangongLine(NamedTuple):
+    """A line of the 三公 comparison (seed 001's “三公经费预算表” layout): label, the table column it shows."""
+    label: str
+    column: str
+    indent: int = 0
+
+
+class DiffSpec(NamedTuple):
+    """How `diff` compares a table across two years (templates/README.md, “对比”)."""
+    columns: tuple[str, ...] = ()      # amount columns compared, in order; () = all
+    total_row: str = "合计"             # the line whose change is the table's total change ("": none)
+    total_column: str = ""             # "" = the first compared column
+    match: tuple[str, ...] = ("label",)  # items: what identifies a project (column ids, first present wins)
+    sangong: tuple[SangongLine, ...] = ()  # a 三公 table: always flagged, and shown in the 三公 layout
+
+
+class VersusSide(NamedTuple):
+    table: str
+    column: str
+    row: str = "*"   # "*": every classification code (summed over units); else a row key
+
+
+class VersusLine(NamedTuple):
+    label: str
+    budget: VersusSide
+    final: VersusSide
+    indent: int = 0
+
+
+class VersusSection(NamedTuple):
+    """A part of the budget-versus-final comparison: budget table/column ↔ final table/column,
+    by classification code, or as listed lines."""
+    id: str
+    title: str
+    budget: VersusSide | None = None
+    final: VersusSide | None = None
+    lines: tuple[VersusLine, ...] = ()
+
+
 class TableSpec(NamedTuple):
     code: str
     title: str
@@ -146,6 +185,11 @@ class TableSpec(NamedTuple):
     row_identities: tuple[RowIdentity, ...] = ()
     order: int = 0
     derived: bool = False   # `fill` computes the whole table from the others (through the identities)
+    diff: DiffSpec = DiffSpec()
+
+    @property
+    def diff_columns(self) -> tuple[str, ...]:
+        return self.diff.columns or self.column_ids
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:
@@ -199,6 +243,7 @@ class TemplateSet:
     identities: tuple[Identity, ...]
     path: Path | None = None
     total_names: frozenset[str] = field(default_factory=frozenset)
+    versus_final: tuple[VersusSection, ...] = ()   # 部门预算 sets: the correspondence with 部门决算
 
     def table(self, code: str) -> TableSpec:
         return self.tables[code]
@@ -279,6 +324,13 @@ def get_template(name: str) -> TemplateSet:
     raise TemplateError(f"没有名为“{name}”的模板。可用的模板：{known}（也可给出 .yaml 模板文件路径）。")
 
 
+def kind_of(name: str) -> str | None:
+    """'部门预算', '预算', 'budget' → '部门预算' (likewise 决算); None if it names no kind."""
+    text = norm(name)
+    kind = _KIND_SYNONYMS.get(text.lower(), text)
+    return kind if kind in KINDS else None
+
+
 # --------------------------------------------------------------------------- loading
 def load_template(path: str | Path) -> TemplateSet:
     import yaml  # deferred: only template loading needs it
@@ -337,7 +389,7 @@ class _Builder:
         if not isinstance(data, dict):
             self.fail("文件顶层应为键值表")
         self.check_keys(data, {"id", "kind", "name", "unit", "source", "total_labels", "params", "empty_note",
-                               "row_lists", "tables", "identities"})
+                               "row_lists", "tables", "identities", "versus_final"})
         set_id = self.need(data, "id")
         kind = self.need(data, "kind")
         if kind not in KINDS:
@@ -378,6 +430,8 @@ class _Builder:
             ids.add(ident.id)
             identities.append(ident)
         ts.identities = tuple(identities)
+        self.where = "versus_final"
+        ts.versus_final = self.build_versus(data.get("versus_final") or [], ts)
         return ts
 
     def build_row_lists(self, raw) -> dict[str, list[dict]]:
@@ -393,7 +447,7 @@ class _Builder:
         code = self.need(raw, "code")
         self.where = f"表 {code}"
         self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
-                              "row_identities", "derived"})
+                              "row_identities", "derived", "diff"})
         title = self.need(raw, "title")
         rows = self.build_rows(raw.get("rows") or {})
         if "panels" in raw and "columns" in raw:
@@ -413,7 +467,85 @@ class _Builder:
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
-        return spec._replace(row_identities=row_ids)
+        return spec._replace(row_identities=row_ids, diff=self.build_diff(raw.get("diff") or {}, spec))
+
+    # -- diff (year-over-year comparison)
+    def build_diff(self, raw, spec: TableSpec) -> DiffSpec:
+        if not isinstance(raw, dict):
+            self.fail("diff 应为键值表")
+        self.check_keys(raw, {"columns", "total", "match", "sangong"})
+        amount_ids = set(spec.column_ids)
+        columns = self.strings(raw.get("columns"), "diff.columns")
+        for cid in columns:
+            if cid not in amount_ids:
+                self.fail(f"diff.columns 中的 “{cid}” 不是本表的金额列")
+        total = raw.get("total") or {}
+        if not isinstance(total, dict):
+            self.fail("diff.total 应为 {row: 行, column: 列}")
+        self.check_keys(total, {"row", "column"})
+        # A fixed-row table has no 合计 row: its total line is named, or it has none.
+        total_row = str(total.get("row") or ("" if spec.rows.kind == "fixed" else "合计"))
+        if total_row == "合计" and spec.rows.kind == "fixed":
+            self.fail("固定行表没有合计行：diff.total 请写固定行 id")
+        if total_row not in ("", "合计") and spec.fixed_row(total_row) is None:
+            self.fail(f"diff.total 的行 “{total_row}” 不是本表的固定行（或 合计）")
+        total_column = str(total.get("column") or "")
+        if total_column and total_column not in (columns or amount_ids):
+            self.fail(f"diff.total 的列 “{total_column}” 不在对比的列中")
+        match = self.strings(raw.get("match") or ["label"], "diff.match")
+        text_ids = {c.id for p in spec.panels for c in p.columns if not c.is_amount}
+        for cid in match:
+            if cid != "label" and cid not in text_ids:
+                self.fail(f"diff.match 中的 “{cid}” 不是本表的文字列（或 label）")
+        sangong = []
+        for item in raw.get("sangong") or []:
+            self.check_keys(item, {"label", "column", "indent"})
+            line = SangongLine(self.need(item, "label"), self.need(item, "column"), int(item.get("indent") or 0))
+            if line.column not in amount_ids:
+                self.fail(f"diff.sangong 的列 “{line.column}” 不是本表的金额列")
+            sangong.append(line)
+        return DiffSpec(columns, total_row, total_column, match, tuple(sangong))
+
+    def build_versus(self, raw, ts: TemplateSet) -> tuple[VersusSection, ...]:
+        if not isinstance(raw, list):
+            self.fail("versus_final 应为列表")
+        if raw and ts.kind != "部门预算":
+            self.fail("versus_final 只写在部门预算模板中（它说明本套预算表与决算表的对应关系）")
+        sections = []
+        for i, item in enumerate(raw):
+            self.where = f"versus_final 第 {i + 1} 项"
+            self.check_keys(item, {"id", "title", "budget", "final", "lines"})
+            lines = []
+            for line in item.get("lines") or []:
+                self.check_keys(line, {"label", "budget", "final", "indent"})
+                lines.append(VersusLine(self.need(line, "label"), self.versus_side(self.need(line, "budget"), ts),
+                                        self.versus_side(self.need(line, "final")), int(line.get("indent") or 0)))
+            has_pair = "budget" in item or "final" in item
+            if has_pair == bool(lines):
+                self.fail("应写 budget 与 final（按科目编码逐行对比），或写 lines（逐条列出），二者取一")
+            budget = self.versus_side(self.need(item, "budget"), ts) if has_pair else None
+            final = self.versus_side(self.need(item, "final")) if has_pair else None
+            for side in (budget, final):
+                if side is not None and side.row != "*":
+                    self.fail("按科目编码对比时 budget、final 写成 表代码.列id（不带 [行]）")
+            sections.append(VersusSection(self.need(item, "id"), self.need(item, "title"), budget, final, tuple(lines)))
+        self.where = ""
+        return tuple(sections)
+
+    def versus_side(self, text: str, ts: TemplateSet | None = None) -> VersusSide:
+        """'附表7.total' or '附表9.abroad[合计]'; budget sides are checked against this template
+        (final sides name the 部门决算 template's tables: checked when a comparison runs)."""
+        m = re.fullmatch(r"\s*([^\s.\[\]]+)\.(\w+)(?:\[([^\]]+)\])?\s*", str(text))
+        if not m:
+            self.fail(f"“{text}” 应写成 表代码.列id 或 表代码.列id[行]")
+        side = VersusSide(m.group(1), m.group(2), (m.group(3) or "*").strip())
+        if ts is not None:
+            spec = ts.tables.get(side.table)
+            if spec is None:
+                self.fail(f"引用了模板中没有的表 “{side.table}”")
+            if side.column not in spec.column_ids:
+                self.fail(f"表 {side.table} 没有金额列 “{side.column}”")
+        return side
 
     def build_rows(self, raw) -> RowsSpec:
         self.check_keys(raw, {"kind", "classification", "units", "fixed"})

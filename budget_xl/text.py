@@ -54,3 +54,17 @@ def display(value: object) -> str:
 def cjk_width(text: str) -> int:
     """Display width in 'narrow character' units: full-width (CJK) characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def aligned(table: list[list[str]], left: int = 1, indent: str = "  ") -> list[str]:
+    """Rows of cells as lines of text in columns (CJK-aware): the first `left` columns flush left,
+    the others (amounts) flush right; the first row is the heading, flush left."""
+    widths = [max(cjk_width(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for n, row in enumerate(table):
+        cells = []
+        for i, text in enumerate(row):
+            pad = " " * (widths[i] - cjk_width(text))
+            cells.append(text + pad if i < left or n == 0 else pad + text)
+        lines.append(indent + "  ".join(cells).rstrip())
+    return lines

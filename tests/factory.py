@@ -80,3 +80,19 @@ def new_workbook() -> openpyxl.Workbook:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     return wb
+
+
+def disclosure(path: Path, tables: dict[str, Iterable[dict]], *, kind: str = "部门预算", year: int = 2024,
+               dept: str = "145-测试局", unit: str = "元", template=None) -> Path:
+    """A whole disclosure workbook: a cover sheet stating year and department, then one sheet per
+    table (rows by layout column id, as in write_table)."""
+    from budget_xl.templates import get_template
+
+    ts = template or get_template(kind)
+    wb = new_workbook()
+    cover = wb.create_sheet("封面")
+    cover["A1"] = f"{year}年测试区本级{ts.kind}表"
+    cover["A2"] = f"{'预算部门' if ts.kind == '部门预算' else '部门（单位）'}：{dept}"
+    for code, rows in tables.items():
+        write_table(wb.create_sheet(code), ts.table(code), rows, unit=f"金额单位：{unit}")
+    return save(wb, path)

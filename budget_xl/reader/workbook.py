@@ -53,6 +53,11 @@ class Sheet:
         return ""
 
 
+# Keyword in the document properties of `diff` workbooks: they hold table titles and amounts,
+# but are no disclosure (a folder scan for `diff 2023 2024` must not take one for a year's workbook).
+DIFF_MARK = "budget-xl diff"
+
+
 def sniff(path: Path) -> str:
     """'xlsx' | 'ods' | 'xls'; raises InputError for anything else."""
     if not path.exists():
@@ -79,6 +84,8 @@ def _sniff_zip(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
+            if "docProps/core.xml" in names and DIFF_MARK.encode() in zf.read("docProps/core.xml"):
+                raise InputError(f"{path.name} 是 budget-xl diff 写出的对比工作簿，不是公开表工作簿。")
             if "mimetype" in names and b"spreadsheet" in zf.read("mimetype"):
                 return "ods"
             if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):

@@ -6,15 +6,17 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..errors import InputError
 
 
 @contextmanager
-def atomic_output(target: Path, *, source: Path | None = None, force: bool = False) -> Iterator[Path]:
+def atomic_output(target: Path, *, source: Path | Iterable[Path] | None = None, force: bool = False) -> Iterator[Path]:
+    """`source`: the input file(s), never to be written over."""
     target = Path(target)
-    if source is not None and target.exists() and target.resolve() == Path(source).resolve():
+    sources = [source] if isinstance(source, (str, Path)) else list(source or ())
+    if target.exists() and any(target.resolve() == Path(s).resolve() for s in sources):
         raise InputError(f"输出文件 {target} 就是输入文件：budget-xl 从不改写输入，请换一个输出文件名。")
     if target.exists() and not force:
         raise InputError(f"输出文件 {target} 已存在：如要覆盖，请加 --force。")

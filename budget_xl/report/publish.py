@@ -40,7 +40,7 @@ def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, 
 class Styles:
     def __init__(self, wb):
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-        cell = {**base, "border": 1}
+        cell = self.cell_props = {**base, "border": 1}
         self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
         self.right = wb.add_format({**base, "align": "right"})
         self.left = wb.add_format({**base, "align": "left"})
@@ -122,29 +122,35 @@ HEADING_TOP = 3  # rows above the header: code, title, department / year / unit
 
 def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year: int | None, unit: str) -> int:
     """Code at the right, title merged across, the 部门/年度/金额单位 line, then the merged header
-    from the template's header paths, written top to bottom. Returns the first data row."""
-    cols = layout_columns(spec)
-    width = len(cols)
+    from the template's header paths. Returns the first data row."""
+    write_title_block(ws, st, len(layout_columns(spec)), code_label(spec), spec.title, department,
+                      f"{year} 年度" if year else "", unit)
+    return write_header(ws, st, *header_cells(spec))
+
+
+def write_title_block(ws, st: Styles, width: int, code: str, title: str, department: str | None, period: str,
+                      unit: str) -> None:
+    """Rows 0–2: the code at the right, the title merged across `width` columns, then the
+    部门（单位） / period / 金额单位 line."""
     last = width - 1
-    ws.write_string(0, last, code_label(spec), st.right)
-    ws.set_row(1, 30)
+    if code:
+        ws.write_string(0, last, code, st.right)
     if width > 1:
-        ws.merge_range(1, 0, 1, last, spec.title, st.title)
+        ws.merge_range(1, 0, 1, last, title, st.title)
     else:
-        ws.write_string(1, 0, spec.title, st.title)
+        ws.write_string(1, 0, title, st.title)
+    ws.set_row(1, 30)
     if department:
         ws.write_string(2, 0, f"部门（单位）：{department}", st.left)
-    if year and width > 2:
-        ws.write_string(2, width // 2, f"{year} 年度", st.center)
+    if period and width > 2:
+        ws.write_string(2, width // 2, period, st.center)
     ws.write_string(2, last, f"金额单位：{unit}", st.right)
-    n_header, cells = header_cells(spec)
-    _write_header(ws, cells, st.header)
-    return HEADING_TOP + n_header
 
 
-def _write_header(ws, cells, style) -> None:
-    """The header cells row by row: each cell's text in its top-left corner, the rest of a merged
-    range as blanks in the same style; the merged ranges are recorded afterwards."""
+def write_header(ws, st: Styles, n_header: int, cells, top: int = HEADING_TOP) -> int:
+    """The header cells (layout.HeaderCell) from row `top`, row by row: each cell's text in its
+    top-left corner, the rest of a merged range as blanks in the same style, the merged ranges
+    recorded afterwards. Returns the first data row."""
     covered = {}
     for hc in cells:
         for r in range(hc.row, hc.last_row + 1):
@@ -152,12 +158,13 @@ def _write_header(ws, cells, style) -> None:
                 covered[(r, c)] = hc
     for (r, c), hc in sorted(covered.items()):
         if (r, c) == (hc.row, hc.col):
-            ws.write_string(HEADING_TOP + r, c, hc.text, style)
+            ws.write_string(top + r, c, hc.text, st.header)
         else:
-            ws.write_blank(HEADING_TOP + r, c, None, style)
+            ws.write_blank(top + r, c, None, st.header)
     for hc in cells:
         if hc.merged:
-            _record_merge(ws, HEADING_TOP + hc.row, hc.col, HEADING_TOP + hc.last_row, hc.last_col)
+            _record_merge(ws, top + hc.row, hc.col, top + hc.last_row, hc.last_col)
+    return top + n_header
 
 
 def _record_merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
@@ -169,10 +176,10 @@ def _record_merge(ws, first_row: int, first_col: int, last_row: int, last_col: i
     ws.merge.append([first_row, first_col, last_row, last_col])
 
 
-def page_setup(ws, first_data: int, last_row: int, last_col: int) -> None:
+def page_setup(ws, first_data: int, last_row: int, last_col: int, header_top: int = HEADING_TOP) -> None:
     """Frozen header; A4 landscape, one page wide, header rows on every page, page numbers."""
     ws.freeze_panes(first_data, 0)
-    ws.repeat_rows(HEADING_TOP, first_data - 1)
+    ws.repeat_rows(header_top, first_data - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)

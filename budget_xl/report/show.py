@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..errors import InputError
 from ..model import Disclosure, Table
 from ..money import fmt
-from ..text import cjk_width
+from ..text import aligned
 
 LEVEL_WORDS = {"error": "错误", "warning": "注意", "info": "提示"}
 
@@ -133,11 +133,4 @@ def table_text(t: Table) -> list[str]:
     for r in t.rows:
         indent = {"款": "  ", "项": "    "}.get(r.level, "")
         table.append([r.level, indent + r.label, *[fmt(r.amounts.get(c.id)) if c.id in r.cells else "" for c in cols]])
-    widths = [max(cjk_width(row[i]) for row in table) for i in range(len(table[0]))]
-    for n, row in enumerate(table):
-        cells = []
-        for i, text in enumerate(row):
-            pad = " " * (widths[i] - cjk_width(text))
-            cells.append(text + pad if i < 2 or n == 0 else pad + text)
-        head.append("  " + "  ".join(cells).rstrip())
-    return head
+    return head + aligned(table, left=2)
