@@ -59,6 +59,9 @@ def _narrative_context(d, source: Path, prior_file: str | None, budget_file: str
     return context_for(d, prior=prior, budget=budget, source=source, profile=Path(profile) if profile else None)
 
 
+NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")  # what narrate writes: Word, or plain text
+
+
 def _write_narrative(ctx, d, target: Path, *, full: bool, force: bool, source: Path) -> Path:
     """The 情况说明 as .docx (or the whole disclosure document with full), or plain text for .txt/.md."""
     from .narrative import draft
@@ -66,7 +69,7 @@ def _write_narrative(ctx, d, target: Path, *, full: bool, force: bool, source: P
     from .report.output import atomic_output
 
     blocks = draft(ctx)
-    if target.suffix.lower() in (".txt", ".md"):
+    if target.suffix.lower() in NARRATIVE_SUFFIXES[1:]:
         with atomic_output(target, source=source, force=force) as tmp:
             tmp.write_text(plain_text(blocks) + "\n", encoding="utf-8")
         return target
@@ -334,6 +337,9 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
     from .rules import check
 
     source = Path(workbook)
+    if out_file and Path(out_file).suffix.lower() not in NARRATIVE_SUFFIXES:
+        raise click.BadParameter(f"输出文件应为 .docx（Word）或 .txt/.md（纯文本），而不是“{Path(out_file).name}”",
+                                 param_hint="'-o'")
     d = read(source, template, year=year, department=dept)
     complete(d)          # a workbook with only the detail rows entered still gives every total;
     derive_tables(d)     # entered values are kept (a disagreeing one is a check error, reported below)
@@ -348,7 +354,7 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
 
 @cli.command("init", context_settings=CONTEXT)
 @click.argument("kind", metavar="{部门预算|部门决算}")
-@click.option("--year", type=int, required=True, metavar="年度", help="预算或决算年度。")
+@click.option("--year", type=click.IntRange(1990, 2100), required=True, metavar="年度", help="预算或决算年度。")
 @click.option("--dept", required=True, metavar="代码-名称", help="部门，如 \"145-大连市西岗区住房和城乡建设局\"。")
 @click.option("--units", multiple=True, metavar="代码-名称", help="所属预算单位（可重复）；不写则只有部门本级。")
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=str), metavar="文件.xlsx",
@@ -373,6 +379,8 @@ def init_cmd(kind: str, year: int, dept: str, units: tuple[str, ...], out_file: 
     ts = get_template(template or kind)
     if template is None and ts.kind != kind and kind not in ("budget", "final"):
         raise click.BadParameter(f"类别应为 部门预算 或 部门决算，而不是“{kind}”", param_hint="KIND")
+    if not dept.strip():
+        raise click.BadParameter("请写明部门，如 \"145-大连市西岗区住房和城乡建设局\"", param_hint="'--dept'")
     name = dept.split("-", 1)[-1]
     target = Path(out_file) if out_file else Path(f"{year}年{name}{ts.kind}填报表.xlsx".replace("/", "／"))
     write_blank_workbook(ts, year, dept, list(units), target, force=force)

@@ -30,8 +30,6 @@ ZH = {
     "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
     "Invalid value: {message}": "值无效：{message}",
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
-    "integer": "整数",
-    "float": "数字",
     "{value!r} is not one of {choices}.": "{value!r} 不是可选值 {choices} 之一。",
     "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
@@ -67,3 +65,6 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+    # The number types put their own name into "… is not a valid {number_type}." untranslated.
+    click.types.IntParamType.name = click.types.IntRange.name = "整数"
+    click.types.FloatParamType.name = click.types.FloatRange.name = "数字"

@@ -89,3 +89,14 @@ def test_fill_on_an_init_workbook_filled_by_hand(cli, tmp_path):
         want = {(r.key, c): v for r in table for c, v in r.amounts.items() if v}
         have = {(r.key, c): v for r in got.tables[code] for c, v in r.amounts.items() if v}
         assert have == want, (code, sorted(set(want.items()) ^ set(have.items()))[:6])
+
+
+def test_init_refuses_a_blank_department_and_a_year_out_of_range(cli, tmp_path):
+    out = tmp_path / "填报表.xlsx"
+    result = cli("init", "部门决算", "--year", "2024", "--dept", " ", "-o", out)
+    assert result.returncode == 2 and "请写明部门" in result.stderr
+    result = cli("init", "部门决算", "--year", "24", "--dept", "x", "-o", out)
+    assert result.returncode == 2 and "不在范围" in result.stderr
+    result = cli("init", "部门决算", "--year", "二〇二四", "--dept", "x", "-o", out)
+    assert result.returncode == 2 and "不是有效的整数" in result.stderr
+    assert not out.exists()

@@ -211,6 +211,10 @@ def test_narrative_bad_inputs(cli, tmp_path):
     result = cli("check", BUDGET, "--narrative", pdf)
     assert result.returncode == 2 and "PDF" in result.stderr + result.stdout and "Traceback" not in result.stderr
     result = cli("check", BUDGET, "--narrative", BUDGET)
+    assert result.returncode == 2 and "不是情况说明" in result.stderr + result.stdout
+    not_word = tmp_path / "说明.docx"
+    not_word.write_bytes(Path(BUDGET).read_bytes())      # a zip, but a workbook inside
+    result = cli("check", BUDGET, "--narrative", not_word)
     assert result.returncode == 2 and "不是可读的 Word 文档" in result.stderr + result.stdout
     result = cli("check", BUDGET, "--narrative", tmp_path / "没有.docx")
     assert result.returncode == 2 and "找不到情况说明文件" in result.stderr + result.stdout
@@ -220,6 +224,27 @@ def test_narrative_bad_inputs(cli, tmp_path):
     result = cli("narrate", BUDGET, "--prior", BUDGET_PUBLISHED, "-o", tmp_path / "a.txt")
     assert result.returncode == 2 and "不早于本年" in result.stderr + result.stdout
     assert not (tmp_path / "a.txt").exists()
+
+
+def test_narrative_files_that_are_not_a_narrative(cli, tmp_path):
+    empty = tmp_path / "说明.docx"
+    empty.write_bytes(b"")
+    result = cli("check", BUDGET, "--narrative", empty)
+    assert result.returncode == 2 and "是空文件（0 字节）" in result.stderr
+    misnamed = tmp_path / "说明.xlsx"       # text in a file named like a workbook: not read as a narrative
+    misnamed.write_text("一、收支预算情况", encoding="utf-8")
+    result = cli("check", BUDGET, "--narrative", misnamed)
+    assert result.returncode == 2 and "不是情况说明" in result.stderr
+    unrelated = tmp_path / "通知.txt"        # readable text without a single figure to check: said, not passed silently
+    unrelated.write_text("关于做好2024年部门预算公开工作的通知\n请各部门按时公开。\n", encoding="utf-8")
+    result = cli("check", BUDGET, "--narrative", unrelated)
+    assert result.returncode == 0 and "情况说明中没有找到可以和表格核对的金额或百分比" in result.stdout
+
+
+def test_narrate_refuses_an_output_it_cannot_write(cli, tmp_path):
+    result = cli("narrate", BUDGET, "-o", tmp_path / "说明.pdf")
+    assert result.returncode == 2 and "输出文件应为 .docx（Word）或 .txt/.md（纯文本）" in result.stderr
+    assert not (tmp_path / "说明.pdf").exists()
 
 
 def test_broken_wording_template_is_a_clear_error(tmp_path):

@@ -210,7 +210,7 @@ def _by_year(year: int, kind: str | None, prefer: set[str], dept: str | None, fo
         candidates = [d for d in candidates if d.kind in prefer] or candidates
     if len(candidates) == 1:
         return candidates[0]
-    where = f"文件夹 {folder}" if str(folder) not in ("", ".") else "当前文件夹"
+    where = f"文件夹 {folder} " if str(folder) not in ("", ".") else "当前文件夹"
     if not candidates:
         have = "；".join(_describe(d) for d in found) or "没有可读的公开表工作簿"
         skipped = f"（无法读取：{'、'.join(unreadable)}）" if unreadable else ""

@@ -61,6 +61,11 @@ def normalise(text: str) -> str:
     return text.replace("(", "（").replace(")", "）").replace("％", "%")
 
 
+# Suffixes of files that are surely not a narrative, whatever their bytes (a text file wrongly named
+# .xlsx would otherwise be read as a narrative without numbers, and pass).
+_NOT_NARRATIVE = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv", ".pptx", ".ppt", ".zip"}
+
+
 def read_narrative(path: Path) -> list[str]:
     """Paragraphs of a .docx or a plain-text narrative; a clear error for anything else."""
     if not path.exists():
@@ -68,6 +73,10 @@ def read_narrative(path: Path) -> list[str]:
     if path.is_dir():
         raise InputError(f"{path} 是一个文件夹，不是情况说明文件（.docx 或 .txt）。")
     head = path.read_bytes()[:8]
+    if not head:
+        raise InputError(f"{path.name} 是空文件（0 字节）：请提供 .docx 或纯文本格式的情况说明。")
+    if path.suffix.lower() in _NOT_NARRATIVE:
+        raise InputError(f"{path.name} 是表格或演示文件（{path.suffix}），不是情况说明：请提供 .docx 或纯文本（.txt）。")
     if head.startswith(b"PK"):
         from docx import Document
 
@@ -146,6 +155,9 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
                 f = _percent(ctx, subject, role, word, stated, _decimals(m.group("num")), state, sentence, before)
             if f:
                 findings.append(f)
+    if not mentioned:
+        findings.append(_finding("warning", "文表一致", "情况说明中没有找到可以和表格核对的金额或百分比：请确认给的是"
+                                 "本部门本年的情况说明，且各部分标题与官方结构一致。"))
     for name in lists_seen:
         for item in ctx.lists[name]:
             if id(item) not in mentioned:
