@@ -18,6 +18,23 @@ _chinese_click()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class OutFile(click.Path):
+    """An output file path whose suffix says what is written: a workbook written under another name
+    (诊断.csv) would open nowhere, so the name is refused before any work is done."""
+
+    def __init__(self, *suffixes: str):
+        super().__init__(dir_okay=False, path_type=str)
+        self.suffixes = suffixes
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        if Path(path).suffix.lower() not in self.suffixes:
+            self.fail(f"输出文件应以 {'、'.join(self.suffixes)} 结尾，而不是“{Path(path).name}”", param, ctx)
+        return path
+
+
+XLSX_OUT = OutFile(".xlsx")
+NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")  # what narrate writes: Word, or plain text
 
 
 @click.group(context_settings=CONTEXT)
@@ -57,9 +74,6 @@ def _narrative_context(d, source: Path, prior_file: str | None, budget_file: str
     prior = read(prior_file) if prior_file else None
     budget = read(budget_file) if budget_file else None
     return context_for(d, prior=prior, budget=budget, source=source, profile=Path(profile) if profile else None)
-
-
-NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")  # what narrate writes: Word, or plain text
 
 
 def _write_narrative(ctx, d, target: Path, *, full: bool, force: bool, source: Path) -> Path:
@@ -117,10 +131,10 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
 @click.option("--year", type=int, metavar="年度", help="工作簿中没有写明年度时使用。")
 @click.option("--dept", metavar="代码-名称", help="工作簿中没有写明部门时使用。")
 @click.option("--notes/--no-notes", default=True, show_default=True, help="文字输出中是否列出提示（如编码不在随附科目表中）。")
-@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False, path_type=str), metavar="OUT.xlsx",
+@click.option("--annotate", "annotate_to", type=XLSX_OUT, metavar="OUT.xlsx",
               help="另存一份标注过的工作簿：有问题的单元格标红/黄并加批注，第一页“校验结果”可点击跳转。")
 @click.option("--jobs", type=int, default=0, metavar="N", help="检查文件夹时同时处理的文件数（默认：CPU 核数）。")
-@click.option("--summary", "summary_to", type=click.Path(dir_okay=False, path_type=str), metavar="OUT.xlsx",
+@click.option("--summary", "summary_to", type=XLSX_OUT, metavar="OUT.xlsx",
               help="检查文件夹时写出一张汇总工作簿（每个工作簿一行：部门、年度、错误数、主要问题）。")
 @click.option("--narrative", "narrative_file", type=click.Path(dir_okay=False, path_type=str), metavar="说明.docx",
               help="同时核对情况说明（.docx 或纯文本）：文中每个金额、百分比是否与表格一致、前后是否一致。")
@@ -309,7 +323,7 @@ def _output_name(d) -> str:
 @cli.command("narrate", context_settings=CONTEXT)
 @click.argument("workbook", type=str)
 @_narrative_options
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=str), metavar="说明.docx",
+@click.option("-o", "--out", "out_file", type=OutFile(*NARRATIVE_SUFFIXES), metavar="说明.docx",
               help="输出文件：.docx 为 Word，.txt/.md 为纯文本（默认：输入工作簿旁的“…_情况说明.docx”）。")
 @click.option("--full", is_flag=True, help="生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
 @click.option("--template", metavar="模板", help="指定表套模板；默认自动识别。")
@@ -337,9 +351,6 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
     from .rules import check
 
     source = Path(workbook)
-    if out_file and Path(out_file).suffix.lower() not in NARRATIVE_SUFFIXES:
-        raise click.BadParameter(f"输出文件应为 .docx（Word）或 .txt/.md（纯文本），而不是“{Path(out_file).name}”",
-                                 param_hint="'-o'")
     d = read(source, template, year=year, department=dept)
     complete(d)          # a workbook with only the detail rows entered still gives every total;
     derive_tables(d)     # entered values are kept (a disagreeing one is a check error, reported below)
@@ -357,7 +368,7 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
 @click.option("--year", type=click.IntRange(1990, 2100), required=True, metavar="年度", help="预算或决算年度。")
 @click.option("--dept", required=True, metavar="代码-名称", help="部门，如 \"145-大连市西岗区住房和城乡建设局\"。")
 @click.option("--units", multiple=True, metavar="代码-名称", help="所属预算单位（可重复）；不写则只有部门本级。")
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=str), metavar="文件.xlsx",
+@click.option("-o", "--out", "out_file", type=XLSX_OUT, metavar="文件.xlsx",
               help="输出文件（默认：“年度+部门+类别+填报表.xlsx”，在当前目录）。")
 @click.option("--template", metavar="模板", help="指定表套模板（默认按类别取内置模板）。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
@@ -401,11 +412,11 @@ def init_cmd(kind: str, year: int, dept: str, units: tuple[str, ...], out_file: 
               help="预算与决算对比：完成年初预算的比例在此范围（%）之外即需说明。")
 @click.option("--unit", type=click.Choice(["元", "万元"]),
               help="列示金额的单位（默认：两边都是元则为元，否则为万元）；增减额、增减率总按精确值计算。")
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=str), metavar="OUT.xlsx",
+@click.option("-o", "--out", "out_file", type=XLSX_OUT, metavar="OUT.xlsx",
               help="写出对比工作簿：汇总、需说明、每张表一页、“三公”经费对比表。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 便于阅读；json 便于程序处理（格式见 README）。")
-@click.option("--top", type=int, default=20, show_default=True, metavar="N", help="文字输出中列出的需说明变动条数。")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, metavar="N", help="文字输出中列出的需说明变动条数。")
 @click.option("--template", metavar="模板", help="指定表套模板（两边相同时）；默认自动识别。")
 @click.option("--force", is_flag=True, help="两个工作簿不是同一部门也照常对比；输出文件已存在时覆盖。")
 def diff_cmd(before: str, after: str, folder: str, kind: str | None, dept: str | None, threshold: str, amount: str,

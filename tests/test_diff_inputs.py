@@ -64,6 +64,9 @@ def test_files_that_cannot_be_used(cli, tmp_path):
     refused(cli("diff", BUDGET_2023, text), "不是 Excel 工作簿")
     refused(cli("diff", BUDGET_2023, BUDGET_2024_FIXED, "--threshold", "十"), "“十” 不是数字")
     refused(cli("diff", BUDGET_2023, BUDGET_2024_FIXED, "--band", "90"), "应写成 下限-上限")
+    refused(cli("diff", BUDGET_2023, BUDGET_2024_FIXED, "--top", "-3"), "-3 不在范围")
+    refused(cli("diff", BUDGET_2023, BUDGET_2024_FIXED, "-o", tmp_path / "对比.csv"), "输出文件应以 .xlsx 结尾")
+    assert not (tmp_path / "对比.csv").exists()
 
 
 def test_outputs_are_refused_over_existing_files_and_inputs_unchanged(cli, folder):

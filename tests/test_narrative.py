@@ -243,7 +243,7 @@ def test_narrative_files_that_are_not_a_narrative(cli, tmp_path):
 
 def test_narrate_refuses_an_output_it_cannot_write(cli, tmp_path):
     result = cli("narrate", BUDGET, "-o", tmp_path / "说明.pdf")
-    assert result.returncode == 2 and "输出文件应为 .docx（Word）或 .txt/.md（纯文本）" in result.stderr
+    assert result.returncode == 2 and "输出文件应以 .docx、.txt、.md 结尾" in result.stderr
     assert not (tmp_path / "说明.pdf").exists()
 
 
