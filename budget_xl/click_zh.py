@@ -52,6 +52,14 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return ZH.get(singular if n == 1 else plural, singular if n == 1 else plural)
 
 
+def _display_width(text: str) -> int:
+    from click._compat import strip_ansi
+
+    from .text import cjk_width
+
+    return cjk_width(strip_ansi(text))
+
+
 def install() -> None:
     import click.core
     import click.decorators
@@ -66,5 +74,8 @@ def install() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
     # The number types put their own name into "… is not a valid {number_type}." untranslated.
+    # Help columns are aligned by display width: a Chinese metavar (模板, 代码-名称) is twice as wide
+    # as its length, and the descriptions after it would drift out of line.
+    click.formatting.term_len = _display_width
     click.types.IntParamType.name = click.types.IntRange.name = "整数"
     click.types.FloatParamType.name = click.types.FloatRange.name = "数字"

@@ -1,5 +1,6 @@
 """Nasty inputs: each gets one clear Chinese sentence (exit 2) or a correct reading with notes."""
 import hashlib
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -201,3 +202,18 @@ def test_usage_errors_are_chinese(cli):
     out = cli("check", "x.xlsx", "--format", "xml")
     assert out.returncode == 2 and "的值无效" in out.stderr
     assert "显示本帮助并退出" in cli("--help").stdout
+
+
+@pytest.mark.parametrize("command", ["fill", "narrate", "diff", "init", "check"])
+def test_help_columns_line_up_with_chinese_metavars(cli, command):
+    """Option descriptions start in one column on screen, however wide the Chinese metavars are."""
+    from budget_xl.text import cjk_width
+
+    lines = cli(command, "--help").stdout.split("\n")
+    options = lines[next(i for i, line in enumerate(lines) if line.startswith("选项")) + 1:]
+    starts = set()
+    for line in options:
+        m = re.match(r"(  -\S.*?\S)( {2,})\S", line)    # "  --template 模板   指定…"
+        if m:
+            starts.add(cjk_width(m.group(1)) + len(m.group(2)))
+    assert len(starts) == 1, starts

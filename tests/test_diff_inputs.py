@@ -122,3 +122,9 @@ def test_help_has_a_worked_example_in_chinese(cli):
     missing = cli("diff", "2023")
     assert missing.returncode == 2 and "缺少参数" in missing.stderr
     assert "budget-xl diff 2023 2024" in cli("--help").stdout
+
+
+def test_a_named_file_of_another_department_than_dept_is_refused(cli):
+    refused(cli("diff", BUDGET_2023, BUDGET_2024_FIXED, "--dept", "999"), "不是所指定部门“999”的", "--force")
+    assert cli("diff", BUDGET_2023, BUDGET_2024_FIXED, "--dept", "145").returncode == 0
+    assert cli("diff", BUDGET_2023, BUDGET_2024_FIXED, "--dept", "999", "--force").returncode == 0

@@ -59,6 +59,9 @@ def resolve(a: str, b: str, *, folder: Path = Path("."), kind: str | None = None
             sides[i] = reader.read(Path(arg))
             if kinds[i] and sides[i].kind != kinds[i]:
                 raise InputError(f"{arg} 是{sides[i].kind}工作簿，不是 --kind 指定的{kinds[i]}。")
+            if dept and sides[i].department and not _matches_dept(sides[i], dept) and not force:
+                raise InputError(f"{sides[i].path.name} 是“{sides[i].department}”的工作簿，不是所指定部门“{dept}”的："
+                                 f"请检查文件或部门；确认要对比，请加 --force。")
     if is_year(a) and is_year(b) and a == b and kinds[0] == kinds[1]:
         raise InputError(f"两边都是 {a} 年{kinds[0] or ''}：对比同一年的预算与决算请加 --kind 部门预算:部门决算，"
                          f"对比同一年的两个版本请直接给出两个文件。")
