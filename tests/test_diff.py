@@ -65,7 +65,7 @@ def test_rows_match_by_key_not_position(cli, tmp_path):
     assert {ln["status"] for ln in got.values()} == {"不变"}
     assert got["145001/2080505"]["before"] == got["145001/2080505"]["after"] == "200000.00"
     t4 = data["tables"][0]
-    assert t4["counts"] == {"不变": 12} and t4["flagged"] == 0 and data["flagged"] == []
+    assert t4["counts"] == {"不变": 12} and t4["flagged"] == 0 and t4["flagged_rows"] == 0 and data["flagged"] == []
 
 
 def test_code_adjustment_new_and_removed_lines(cli, tmp_path):

@@ -144,6 +144,13 @@ def test_workbook_sheets_and_summary(book):
     t7 = next(r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value == "附表7")
     assert [ws.cell(t7, c).value for c in (4, 5, 6, 7)] == [9219.89, 2543.65, -6676.25, -0.7241]
     assert ws.cell(t7, 7).number_format == "0.00%" and ws.cell(t7, 6).number_format == "#,##0.00"
+    # 需说明 counts rows, like the status columns beside it: never more than the rows that changed
+    assert ws.cell(header, 13).value == "需说明行"
+    for r in range(header + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value:
+            moved = sum(ws.cell(r, c).value or 0 for c in range(8, 12))
+            assert (ws.cell(r, 13).value or 0) <= moved, ws.cell(r, 1).value
+    assert ws.cell(t7, 13).value == 25
 
 
 def test_workbook_table_sheet(book):

@@ -112,6 +112,11 @@ class TableDiff:
     def flagged(self) -> list[Line]:
         return [line for line in self.lines if line.flag]
 
+    @property
+    def flagged_rows(self) -> int:
+        """Rows with at least one amount that needs an explanation (the summary counts rows)."""
+        return len({line.key for line in self.lines if line.flag})
+
 
 @dataclass
 class Comparison:

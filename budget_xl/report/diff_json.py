@@ -45,7 +45,7 @@ def diff_json(c: Comparison) -> str:
         "tables": [{
             "code": t.code, "title": t.title, "unit": t.unit,
             "columns": [{"id": cid, "label": label} for cid, label in t.columns],
-            "counts": dict(t.counts), "flagged": len(t.flagged), "notes": t.notes,
+            "counts": dict(t.counts), "flagged": len(t.flagged), "flagged_rows": t.flagged_rows, "notes": t.notes,
             "total": _line(t.total) if t.total else None,
             "lines": [_line(line) for line in t.lines],
             "sangong": [_line(line) for line in t.sangong],

@@ -68,10 +68,10 @@ def diff_text(c: Comparison, top: int = 20) -> str:
 
 def _years(c: Comparison, top: int) -> list[str]:
     lines = ["", "各表变动（行数）与合计增减额："]
-    table = [["表", "表名", *STATUSES, "需说明", "合计增减额", "增减率"]]
+    table = [["表", "表名", *STATUSES, "需说明", "合计增减额", "增减率"]]   # counts of rows
     for t in c.tables:
         total = t.total
-        table.append([t.code, t.title, *[str(t.counts.get(s, 0)) for s in STATUSES], str(len(t.flagged)),
+        table.append([t.code, t.title, *[str(t.counts.get(s, 0)) for s in STATUSES], str(t.flagged_rows),
                       signed(total.change) if total else "", percent(total.rate) if total else ""])
     lines += aligned(table, left=2)
     for t in c.tables:

@@ -101,7 +101,7 @@ class _Book:
         before, after = c.labels
         cols = [Col(("表",)), Col(("表名",)), Col(("合计项目",)), Col((before,), 16), Col((after,), 16),
                 Col(("增减额",), 16), Col(("增减率",), 10), *[Col((f"{s}行",), 0) for s in STATUSES],
-                Col(("需说明",), 7), Col(("增减变化原因",), 30)]
+                Col(("需说明行",), 7), Col(("增减变化原因",), 30)]
         rows = []
         for t in c.tables:
             total = t.total
@@ -109,7 +109,7 @@ class _Book:
                     (_total_label(total) if total else "", st.get(), 0)]
             amounts = _change_cells(st, total) if total else [("", st.get(), 0)] * 4
             counts = [(t.counts.get(s, 0) or "", st.get("0"), 0) for s in STATUSES]
-            rows.append(head + amounts + counts + [_flag_cell(st, len(t.flagged)), ("", st.get(), 0)])
+            rows.append(head + amounts + counts + [_flag_cell(st, t.flagged_rows), ("", st.get(), 0)])
         notes = [f"{t.code}：{n}" for t in c.tables for n in t.notes]
         self.sheet("汇总", f"{self._kind()}对比汇总", "", cols, rows, info=self.info_lines(), notes=notes,
                    unit=c.unit)
