@@ -76,8 +76,9 @@ def _narrative_context(d, source: Path, prior_file: str | None, budget_file: str
     return context_for(d, prior=prior, budget=budget, source=source, profile=Path(profile) if profile else None)
 
 
-def _write_narrative(ctx, d, target: Path, *, full: bool, force: bool, source: Path) -> Path:
-    """The 情况说明 as .docx (or the whole disclosure document with full), or plain text for .txt/.md."""
+def _write_narrative(ctx, d, target: Path, *, full: bool, force: bool, source: Path) -> str:
+    """The 情况说明 as .docx (or the whole disclosure document with full), or plain text for .txt/.md.
+    Returns what the clerk is told: the file and how many highlighted places are left to fill."""
     from .narrative import draft
     from .narrative.document import plain_text
     from .report.output import atomic_output
@@ -86,14 +87,16 @@ def _write_narrative(ctx, d, target: Path, *, full: bool, force: bool, source: P
     if target.suffix.lower() in NARRATIVE_SUFFIXES[1:]:
         with atomic_output(target, source=source, force=force) as tmp:
             tmp.write_text(plain_text(blocks) + "\n", encoding="utf-8")
-        return target
-    from .report.docx import write_docx
+    else:
+        from .report.docx import write_docx
 
-    if full:
-        from .narrative.full import full_document_blocks
+        if full:
+            from .narrative.full import full_document_blocks
 
-        blocks = full_document_blocks(d, blocks, ctx.facts)
-    return write_docx(blocks, target, disclosure=d, force=force, source=source)
+            blocks = full_document_blocks(d, blocks, ctx.facts)
+        write_docx(blocks, target, disclosure=d, force=force, source=source)
+    left = sum(len(b.placeholders) for b in blocks)
+    return f"{target}（{left} 处高亮待填写）" if left else f"{target}（没有待填写处）"
 
 
 @cli.command("show", context_settings=CONTEXT)
@@ -308,7 +311,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     click.echo(f"已补齐 {filled} 个合计、小计或上级科目金额；校验：{report.errors} 处错误，{report.count('warning')} 处警告，"
                f"{report.count('rounding')} 处尾数误差。")
     click.echo(f"已生成：{target}")
-    click.echo(f"情况说明：{doc}（高亮处待填写）")
+    click.echo(f"情况说明：{doc}")
     if whole:
         click.echo(f"整份公开文件：{whole}")
     click.echo(f"校验报告：{folder / (name + '_校验报告.txt')}")
@@ -357,10 +360,10 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
     ctx = _narrative_context(d, source, prior_file, budget_file, profile)
     target = Path(out_file) if out_file else source.with_name(f"{_output_name(d)}_情况说明.docx")
     errors = check(d).errors
-    _write_narrative(ctx, d, target, full=full, force=force, source=source)
+    written = _write_narrative(ctx, d, target, full=full, force=force, source=source)
     if errors:
         click.echo(f"注意：工作簿有 {errors} 处校验错误，情况说明中的数字随之有误；请先运行 budget-xl check 并改正。")
-    click.echo(f"已生成：{target}（高亮处待填写）")
+    click.echo(f"已生成：{written}")
 
 
 @cli.command("init", context_settings=CONTEXT)

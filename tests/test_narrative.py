@@ -295,3 +295,12 @@ def test_fill_writes_the_narrative_docx_and_it_checks_clean(cli, tmp_path, workb
     assert highlighted and all(t.startswith("【") and t.endswith("】") for t in highlighted)
     result = cli("check", workbook, "--narrative", docs[0], *extra)
     assert result.returncode == 0 and "【情况说明】" not in result.stdout, result.stdout
+
+
+def test_the_clerk_is_told_how_many_places_are_left_to_fill(cli, tmp_path):
+    import re
+
+    out = tmp_path / "说明.txt"
+    result = cli("narrate", FINAL, "-o", out)
+    left = len(re.findall(r"【[^】]*】", out.read_text(encoding="utf-8")))
+    assert left > 0 and result.stdout.strip() == f"已生成：{out}（{left} 处高亮待填写）"
