@@ -114,3 +114,8 @@ def fmt(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     return f"{amount:,.2f}"
+
+
+def json_amount(amount: Decimal | None) -> str | None:
+    """An exact amount for JSON output: a plain decimal string ("-4612.25"), never a float; null for None."""
+    return None if amount is None else format(amount, "f")

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from decimal import Decimal
 from typing import Iterator, TextIO
 
+from ..money import json_amount
 from ..rules.findings import LEVEL_WORDS, Report
 
 _COLOURS = {"error": "red", "warning": "yellow", "rounding": "cyan", "note": "bright_black"}
-
-
-def _num(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
 
 
 def check_json(report: Report) -> str:
@@ -26,8 +22,8 @@ def check_json(report: Report) -> str:
                     "rounding": report.count("rounding"), "notes": report.count("note")},
         "findings": [
             {"level": f.level, "rule": f.rule, "statement": f.text, "message": f.message, "tables": list(f.tables),
-             "cells": [str(c) for c in f.cells], "expected": _num(f.expected), "actual": _num(f.actual),
-             "difference": _num(f.difference), "also": f.also}
+             "cells": [str(c) for c in f.cells], "expected": json_amount(f.expected), "actual": json_amount(f.actual),
+             "difference": json_amount(f.difference), "also": f.also}
             for f in report.findings
         ],
     }
@@ -41,10 +37,6 @@ def summary_line(report: Report) -> str:
         parts.append(f"{n['note']} 条提示")
     verdict = "未通过：有错误需要更正" if n["error"] else "通过（没有错误）"
     return f"{'，'.join(parts)}。{verdict}。"
-
-
-def check_text(report: Report, colour: bool = False, show_notes: bool = True) -> str:
-    return "".join(line + "\n" for line in check_lines(report, colour, show_notes))
 
 
 def write_check_text(report: Report, out: TextIO, colour: bool = False, show_notes: bool = True) -> None:

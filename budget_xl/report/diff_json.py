@@ -6,11 +6,8 @@ import json
 from decimal import Decimal
 
 from ..diff.compare import Comparison, Line, Side
-from ..money import round_half_up
+from ..money import json_amount, round_half_up
 
-
-def _num(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
 
 
 def _rate(rate: Decimal | None) -> str | None:
@@ -28,8 +25,8 @@ def _side(side: Side, label: str) -> dict:
 
 def _line(line: Line) -> dict:
     return {"table": line.table, "key": line.key, "label": line.label, "level": line.level, "unit": line.unit_code,
-            "column": line.column, "column_label": line.column_label, "before": _num(line.before),
-            "after": _num(line.after), "change": _num(line.change), "rate": _rate(line.rate), "status": line.status,
+            "column": line.column, "column_label": line.column_label, "before": json_amount(line.before),
+            "after": json_amount(line.after), "change": json_amount(line.change), "rate": _rate(line.rate), "status": line.status,
             "flag": line.flag or None, "note": line.note or None, "old_key": line.old_key}
 
 
@@ -40,7 +37,7 @@ def diff_json(c: Comparison) -> str:
         "before": _side(c.before, c.labels[0]),
         "after": _side(c.after, c.labels[1]),
         "unit": c.unit,
-        "rule": {"threshold": _num(o.threshold), "amount": _num(o.amount), "band": [_num(b) for b in o.band]},
+        "rule": {"threshold": json_amount(o.threshold), "amount": json_amount(o.amount), "band": [json_amount(b) for b in o.band]},
         "warnings": c.warnings,
         "tables": [{
             "code": t.code, "title": t.title, "unit": t.unit,
@@ -55,8 +52,8 @@ def diff_json(c: Comparison) -> str:
         "sections": [{
             "id": s.id, "title": s.title, "unit": s.unit, "budget": s.sources[0], "final": s.sources[1],
             "notes": s.notes,
-            "lines": [{"key": ln.key, "label": ln.label, "level": ln.level, "budget": _num(ln.budget),
-                       "final": _num(ln.final), "difference": _num(ln.difference),
+            "lines": [{"key": ln.key, "label": ln.label, "level": ln.level, "budget": json_amount(ln.budget),
+                       "final": json_amount(ln.final), "difference": json_amount(ln.difference),
                        "completion": _rate(ln.completion), "flag": ln.flag or None} for ln in s.lines],
         } for s in c.sections],
     }

@@ -8,27 +8,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from ..diff.compare import ADDED, ADJUSTED, REMOVED, STATUSES, Comparison, Line, TableDiff
-from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT
+from ..layout import header_tree
+from ..model import CLASS
 from ..money import fmt, round_half_up
+from ..reader.workbook import DIFF_MARK
 from ..text import cjk_width, norm
 from .diff_text import check_lines, rule_text
 from .output import atomic_output
-from .publish import FONT, HEADING_TOP, Styles, page_setup, write_header, write_title_block
-from ..layout import header_tree
-from ..reader.workbook import DIFF_MARK
+from .publish import FONT, HEADING_TOP, LEVEL_INDENT, Styles, is_bold, page_setup, write_header, write_title_block
 
 AMOUNT, RATE = "#,##0.00", "0.00%"
 UP = {"fill": "#FCE4D6", "color": "#C00000"}      # increases: red (as Chinese tables colour a rise)
 DOWN = {"fill": "#E2EFDA", "color": "#375623"}    # decreases: green
 STATUS_FILL = {ADDED: "#DDEBF7", REMOVED: "#EDEDED", ADJUSTED: "#FFF2CC"}
 FLAG = {"fill": "#F8CBAD", "bold": True, "align": "center"}
-_INDENT = {"款": 1, "项": 2}
 
 
 class DiffStyles(Styles):
@@ -147,8 +146,8 @@ class _Book:
             Col(("增减率",), 10), Col(("状态",), 9), Col(("需说明",), 7), Col(("备注",), 0, 40)]
         rows = []
         for line in t.lines:
-            bold = _bold(line)
-            indent = _INDENT.get(line.level, 0) if line.row_kind == CLASS else 0
+            bold = is_bold(line.row_kind, line.level, line.label)
+            indent = LEVEL_INDENT.get(line.level, 0) if line.row_kind == CLASS else 0
             row = [(line.unit_code or "", st.get(), 0)] if t.has_units else []
             row += [(line.label, st.get(bold=bold, indent=indent, wrap=True), indent),
                     (line.column_label, st.get(), 0), *_change_cells(st, line, bold), _status_cell(st, line.status),
@@ -190,7 +189,7 @@ class _Book:
             rows = []
             for ln in s.lines:
                 bold = ln is s.lines[0] or ln.level == "类"   # 合计 first
-                indent = _INDENT.get(ln.level, 0) or ln.indent
+                indent = LEVEL_INDENT.get(ln.level, 0) or ln.indent
                 rows.append([(ln.label, st.get(bold=bold, indent=indent), indent), *_versus_cells(st, ln, bold),
                              ("", st.get(wrap=True), 0)])
             notes = s.notes + [f"年初预算：{s.sources[0]}；决算：{s.sources[1]}。{rule_text(c)}。"]
@@ -283,11 +282,6 @@ def _write(ws, r: int, c: int, value: object, style) -> None:
         ws.write_blank(r, c, None, style)
     else:
         ws.write_string(r, c, str(value), style)
-
-
-def _bold(line: Line) -> bool:
-    return line.row_kind in (TOTAL, DEPT, UNIT) or (line.row_kind == CLASS and line.level == "类") or (
-        line.row_kind == FIXED and "计" in line.label)
 
 
 def _fraction(rate: Decimal | None) -> Decimal | None:

@@ -16,7 +16,7 @@ from ..text import cjk_width
 from .output import atomic_output
 
 FONT = "宋体"
-_LEVEL_INDENT = {"款": 1, "项": 2}
+LEVEL_INDENT = {"款": 1, "项": 2}   # indent levels of 款/项 labels under their 类
 _INDENT_WIDTH = 2  # narrow characters a column needs per indent level of its text
 
 
@@ -241,15 +241,14 @@ class _RowPrinter:
                      "text_center" if kind == "line" else ("amount" if kind == "amount" else "text"))
                     for _, kind in self.columns]
         out = []
-        bold = (row.kind in (TOTAL, DEPT, UNIT) or (row.kind == CLASS and row.level == "类") or
-                (row.kind == FIXED and row.level == "行" and "计" in row.label))
+        bold = is_bold(row.kind, row.level, row.label)
         for cid, kind in self.columns:
             if kind == "amount":
                 out.append((row.amounts.get(cid), "amount_bold" if bold else "amount"))
             elif kind == "label":
                 has_code_cols = self.has_code_cols
                 text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
-                indent = _LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
+                indent = LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
                 out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
             elif kind == "code":
                 out.append((row.code if row.kind == CLASS else "", "text"))
@@ -260,6 +259,13 @@ class _RowPrinter:
             else:
                 out.append((row.attrs.get(cid, ""), "text_center" if kind == "seq" else "text"))
         return out
+
+
+def is_bold(kind: str, level: str, label: str) -> bool:
+    """Printed in bold: totals, departments, units, 类 rows and fixed 合计/小计 lines (shared by the
+    published tables and the diff workbook, so a hierarchy looks the same in both)."""
+    return (kind in (TOTAL, DEPT, UNIT) or (kind == CLASS and level == "类") or
+            (kind == FIXED and level == "行" and "计" in label))
 
 
 def _column_kind(col) -> str:

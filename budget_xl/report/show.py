@@ -4,11 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal
 
 from ..errors import InputError
 from ..model import Disclosure, Table
-from ..money import fmt
+from ..money import fmt, json_amount
 from ..text import aligned
 
 LEVEL_WORDS = {"error": "错误", "warning": "注意", "info": "提示"}
@@ -46,9 +45,6 @@ def _resolve_code(d: Disclosure, code: str) -> str:
     return code
 
 
-def _amount(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
-
 
 def show_json(d: Disclosure, tables: list[Table]) -> dict:
     return {
@@ -73,7 +69,7 @@ def show_json(d: Disclosure, tables: list[Table]) -> dict:
                 "columns": [{"id": c.id, "label": c.label} for c in t.spec.columns],
                 "rows": [
                     {"key": r.key, "label": r.label, "level": r.level, "unit": r.unit, "code": r.code,
-                     "amounts": {c: _amount(r.amounts.get(c)) for c in t.columns if c in r.cells},
+                     "amounts": {c: json_amount(r.amounts.get(c)) for c in t.columns if c in r.cells},
                      "cells": {c: str(ref) for c, ref in r.cells.items()}}
                     for r in t.rows
                 ],
@@ -91,7 +87,7 @@ def show_csv(tables: list[Table]) -> str:
         for r in t.rows:
             for c in t.columns:
                 if c in r.cells:
-                    w.writerow([t.code, r.key, r.label, r.level, r.unit or "", c, _amount(r.amounts.get(c)) or "",
+                    w.writerow([t.code, r.key, r.label, r.level, r.unit or "", c, json_amount(r.amounts.get(c)) or "",
                                 str(r.cells[c])])
     return out.getvalue()
 
