@@ -316,7 +316,7 @@ def get_template(name: str) -> TemplateSet:
     for ts in sets:
         if name in (ts.id, ts.name):
             return ts
-    kind = _KIND_SYNONYMS.get(norm(name).lower(), name)
+    kind = kind_of(name)
     by_kind = [ts for ts in sets if ts.kind == kind]
     if len(by_kind) == 1:
         return by_kind[0]
