@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..errors import TemplateError
 from ..model import Disclosure
-from ..templates import TemplateSet, templates_dir
+from ..templates import TemplateSet, load_yaml, templates_dir
+from ..templates.checker import Checker
 from .document import Block
 
 CONTENTS = ("overview", "tables", "narrative", "glossary")
@@ -117,15 +118,8 @@ def document_layout(ts: TemplateSet) -> DocumentLayout:
 
 
 def load_layout(path: Path) -> DocumentLayout:
-    import yaml
-
-    def fail(message: str):
-        raise TemplateError(f"全文结构文件 {path.name}：{message}")
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        fail(f"不是有效的 YAML（{getattr(exc, 'problem', exc)}）")
+    fail = Checker(path.name, "全文结构文件").fail
+    data = load_yaml(path, "全文结构文件")
     if not isinstance(data, dict) or not isinstance(data.get("cover"), str) or not isinstance(data.get("parts"), list):
         fail("应有 cover（封面文字）和 parts（各部分的列表）")
     parts = []

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import TemplateError
-from ..templates import Term, TemplateSet, _Builder, templates_dir
+from ..templates import Term, TemplateSet, load_yaml, templates_dir
+from ..templates.checker import Checker
 
 LEVELS = ("类", "款", "项")
 
@@ -69,13 +70,8 @@ def narrative_spec(ts: TemplateSet) -> NarrativeSpec:
 
 
 def load_narrative_spec(path: Path, ts: TemplateSet) -> NarrativeSpec:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise TemplateError(f"情况说明模板 {path.name} 不是有效的 YAML：{getattr(exc, 'problem', exc)}") from None
-    b = _Builder(path.name)
+    data = load_yaml(path, "情况说明模板")
+    b = Checker(path.name, "情况说明模板")
     if not isinstance(data, dict):
         b.fail("应为一个映射（table_set、wording、figures、lists、facts）")
     b.check_keys(data, {"table_set", "wording", "percent_decimals", "compare_word", "figures", "lists", "facts",
@@ -105,7 +101,7 @@ def load_narrative_spec(path: Path, ts: TemplateSet) -> NarrativeSpec:
                          figures, lists, facts, budget)
 
 
-def _sum(b: _Builder, ts: TemplateSet | None, name: str, expr) -> tuple[Term, ...]:
+def _sum(b: Checker, ts: TemplateSet | None, name: str, expr) -> tuple[Term, ...]:
     if not isinstance(expr, str):
         b.fail(f"数字“{name}”的 sum 应为 “表.列[行] + …” 形式的文字")
     left, _, _ = b.parse_expr(f"{expr} = 0")
@@ -119,7 +115,7 @@ def _sum(b: _Builder, ts: TemplateSet | None, name: str, expr) -> tuple[Term, ..
     return left
 
 
-def _figure(b: _Builder, ts: TemplateSet, name: str, raw) -> FigureSpec:
+def _figure(b: Checker, ts: TemplateSet, name: str, raw) -> FigureSpec:
     if not isinstance(raw, dict):
         b.fail(f"数字“{name}”应为映射（sum、labels…）")
     b.check_keys(raw, {"sum", "fact", "prior_fact", "budget_sum", "labels", "section", "share_of", "same_as",
@@ -134,7 +130,7 @@ def _figure(b: _Builder, ts: TemplateSet, name: str, raw) -> FigureSpec:
                       _sum(b, ts, name, raw["budget_sum"]) if "budget_sum" in raw else ())
 
 
-def _list(b: _Builder, ts: TemplateSet, name: str, raw) -> ListSpec:
+def _list(b: Checker, ts: TemplateSet, name: str, raw) -> ListSpec:
     if not isinstance(raw, dict):
         b.fail(f"列表“{name}”应为映射（table、column、level…）")
     b.check_keys(raw, {"table", "column", "level", "order", "labels", "section", "share_of", "budget"})

@@ -1,389 +1,19 @@
-"""Table-set templates: loading and validating the YAML files under templates/.
-
-A template file describes one table set (e.g. 部门预算-辽宁): its tables, each table's titles and
-aliases, header tree, columns, row structure and the identities that must hold. The format is
-documented in templates/README.md. Everything here is plain data; the reader, the rules engine
-and the renderers interpret it.
-"""
+"""Building a TemplateSet from the data of a template file (templates/README.md is the format),
+validating every item: a mistake is reported with the file, the place and what is wrong."""
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
-from functools import lru_cache
 from pathlib import Path
 
-from .errors import TemplateError
-from .text import norm
-
-ROLES = {"amount", "label", "code", "code_class", "code_kuan", "code_xiang", "line", "seq", "unit", "text"}
-ROW_KINDS = {"fixed", "classified", "units", "items", "single"}
-CLASSIFICATIONS = {"function", "econ"}
-LEVELS = {"error", "warning"}
-EACH_MODES = {"rows", "units", "类"}
-KINDS = {"部门预算", "部门决算"}
-_KIND_SYNONYMS = {"budget": "部门预算", "预算": "部门预算", "final": "部门决算", "决算": "部门决算"}
-
-
-# --------------------------------------------------------------------------- data classes
-class ColumnSpec(NamedTuple):
-    id: str
-    role: str
-    header: tuple[str, ...]
-    aliases: tuple[str, ...] = ()
-    sum_of: tuple[str, ...] = ()
-    col_no: int | None = None
-    optional: bool = False
-    label: str = ""
-    panel: str = ""
-
-    @property
-    def is_amount(self) -> bool:
-        return self.role == "amount"
-
-    def leaf_names(self) -> set[str]:
-        return {norm(self.header[-1])} | {norm(a) for a in self.aliases}
-
-
-class RowSum(NamedTuple):
-    """What a fixed row is the sum of: listed row ids, all class rows of the panel, or the
-    classification rows whose 类 is in a template parameter (e.g. personnel_classes)."""
-    ids: tuple[str, ...] = ()
-    all_classes: bool = False
-    classes_param: str = ""
-    classes: tuple[str, ...] = ()
-
-
-class FixedRow(NamedTuple):
-    id: str
-    label: str
-    aliases: tuple[str, ...] = ()
-    line: int | None = None
-    sum_of: RowSum | None = None
-    panel: str = ""
-    is_class: bool = False  # a 功能分类 类 row of a 收支总表 (its id is the 类 code)
-    names: frozenset[str] = frozenset()  # normalised label and aliases, for matching
-    footer: bool = False    # printed from here on at the bottom, level with the other panels' totals
-
-
-class PanelSpec(NamedTuple):
-    id: str
-    columns: tuple[ColumnSpec, ...]
-    rows: tuple[FixedRow, ...] = ()
-    classes: tuple[str, ...] = ()  # side-by-side classification panels (决算06): the 类 printed here
-
-    def role(self, role: str) -> ColumnSpec | None:
-        return next((c for c in self.columns if c.role == role), None)
-
-
-class RowsSpec(NamedTuple):
-    kind: str
-    classification: str | None = None
-    units: bool = False
-    fixed: tuple[FixedRow, ...] = ()  # extra fixed rows of a classified table (决算06 人员经费合计)
-
-    @property
-    def levels(self) -> dict[int, str]:
-        if self.classification == "function":
-            return {3: "类", 5: "款", 7: "项"}
-        if self.classification == "econ":
-            return {3: "类", 5: "款"}
-        return {}
-
-
-class RowIdentity(NamedTuple):
-    id: str
-    text: str
-    expr: str
-    left: tuple[tuple[int, str], ...]
-    right: tuple[tuple[int, str], ...]
-    op: str
-
-
-class Ref(NamedTuple):
-    table: str
-    column: str  # may be "{col}" until expanded
-    row: str     # fixed-row id, "合计", a code, or "*"
-
-
-class Term(NamedTuple):
-    sign: int
-    ref: Ref | None = None
-    number: str | None = None
-
-
-class Identity(NamedTuple):
-    id: str
-    text: str
-    expr: str
-    left: tuple[Term, ...]
-    op: str
-    right: tuple[Term, ...]
-    level: str = "error"
-    each: str | None = None
-    for_columns: tuple[str, ...] = ()
-    where_classes: str | None = None
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for term in self.left + self.right:
-            if term.ref:
-                seen.setdefault(term.ref.table)
-        return tuple(seen)
-
-
-class SangongLine(NamedTuple):
-    """A line of the 三公 comparison (seed 001's “三公经费预算表” layout): label, the table column it shows."""
-    label: str
-    column: str
-    indent: int = 0
-
-
-class DiffSpec(NamedTuple):
-    """How `diff` compares a table across two years (templates/README.md, “对比”)."""
-    columns: tuple[str, ...] = ()      # amount columns compared, in order; () = all
-    total_row: str = "合计"             # the line whose change is the table's total change ("": none)
-    total_column: str = ""             # "" = the first compared column
-    match: tuple[str, ...] = ("label",)  # items: what identifies a project (column ids, first present wins)
-    sangong: tuple[SangongLine, ...] = ()  # a 三公 table: always flagged, and shown in the 三公 layout
-
-
-class VersusSide(NamedTuple):
-    table: str
-    column: str
-    row: str = "*"   # "*": every classification code (summed over units); else a row key
-
-
-class VersusLine(NamedTuple):
-    label: str
-    budget: VersusSide
-    final: VersusSide
-    indent: int = 0
-
-
-class VersusSection(NamedTuple):
-    """A part of the budget-versus-final comparison: budget table/column ↔ final table/column,
-    by classification code, or as listed lines."""
-    id: str
-    title: str
-    budget: VersusSide | None = None
-    final: VersusSide | None = None
-    lines: tuple[VersusLine, ...] = ()
-
-
-class TableSpec(NamedTuple):
-    code: str
-    title: str
-    aliases: tuple[str, ...]
-    code_aliases: tuple[str, ...]
-    unit: str
-    rows: RowsSpec
-    panels: tuple[PanelSpec, ...]
-    row_identities: tuple[RowIdentity, ...] = ()
-    order: int = 0
-    derived: bool = False   # `fill` computes the whole table from the others (through the identities)
-    diff: DiffSpec = DiffSpec()
-
-    @property
-    def diff_columns(self) -> tuple[str, ...]:
-        return self.diff.columns or self.column_ids
-
-    @property
-    def columns(self) -> tuple[ColumnSpec, ...]:
-        """Amount columns of the table, one per id, in layout order."""
-        seen: dict[str, ColumnSpec] = {}
-        for panel in self.panels:
-            for col in panel.columns:
-                if col.is_amount and col.id not in seen:
-                    seen[col.id] = col
-        return tuple(seen.values())
-
-    @property
-    def column_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.columns)
-
-    def column_label(self, column: str) -> str:
-        """A column's label for messages; with its group ("本年支出/合计") when the label repeats."""
-        cols = self.columns
-        col = next((c for c in cols if c.id == column), None)
-        if col is None:
-            return column
-        if sum(1 for c in cols if c.label == col.label) > 1 and len(col.header) > 1:
-            return "/".join(col.header[-2:]) if col.label == col.header[-1] else col.label
-        return col.label
-
-    @property
-    def fixed_rows(self) -> tuple[FixedRow, ...]:
-        return tuple(r for p in self.panels for r in p.rows) + self.rows.fixed
-
-    def fixed_row(self, row_id: str) -> FixedRow | None:
-        return next((r for r in self.fixed_rows if r.id == row_id), None)
-
-    def title_names(self) -> list[str]:
-        return [norm(t) for t in (self.title, *self.aliases)]
-
-    def code_names(self) -> list[str]:
-        return [norm(t) for t in (self.code, *self.code_aliases)]
-
-
-@dataclass
-class TemplateSet:
-    id: str
-    kind: str
-    name: str
-    unit: str
-    source: str
-    total_labels: tuple[str, ...]
-    params: dict[str, tuple[str, ...]]
-    empty_note: str
-    tables: dict[str, TableSpec]
-    identities: tuple[Identity, ...]
-    path: Path | None = None
-    total_names: frozenset[str] = field(default_factory=frozenset)
-    versus_final: tuple[VersusSection, ...] = ()   # 部门预算 sets: the correspondence with 部门决算
-
-    def table(self, code: str) -> TableSpec:
-        return self.tables[code]
-
-
-# --------------------------------------------------------------------------- locating files
-def templates_dir() -> Path:
-    """templates/ in a source checkout or editable install; budget_xl/_templates in a wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_templates", here.parent / "templates"):
-        if (candidate / "README.md").is_file():
-            return candidate
-    raise TemplateError("找不到模板目录 templates/，安装可能不完整：请重新安装 budget-xl。")
-
-
-def codes_dir() -> Path:
-    return templates_dir() / "codes"
-
-
-@lru_cache(maxsize=None)
-def load_all() -> tuple[TemplateSet, ...]:
-    return tuple(_cached_load(p) for p in sorted(templates_dir().glob("*.yaml")))
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "budget-xl"
-
-
-def _cached_load(path: Path) -> TemplateSet:
-    """Parsing and validating a template takes ~50 ms; a command runs in well under a second, so
-    the validated template is kept in the user's cache, keyed by the file's size, mtime and the
-    loader's own source. Any problem with the cache just means loading the file again."""
-    import pickle
-
-    try:
-        stat = path.stat()
-        key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_LOADER_STAMP}".encode()).hexdigest()
-        cached = _cache_dir() / f"{key[:32]}.pickle"
-        if cached.is_file():
-            with cached.open("rb") as fh:
-                ts = pickle.load(fh)
-            if isinstance(ts, TemplateSet):
-                return ts
-    except Exception:  # an unreadable or stale cache is not an error
-        cached = None
-    ts = load_template(path)
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(ts, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)
-        except OSError:
-            pass
-    return ts
-
-
-# Changes to this module (the loader) invalidate cached templates.
-_LOADER_STAMP = f"{os.path.getsize(__file__)}:{os.path.getmtime(__file__)}"
-
-
-def get_template(name: str) -> TemplateSet:
-    """A bundled template set by id ('部门决算-全国'), by kind ('部门决算'), or a .yaml path."""
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml") and path.exists():
-        return load_template(path)
-    sets = load_all()
-    for ts in sets:
-        if name in (ts.id, ts.name):
-            return ts
-    kind = kind_of(name)
-    by_kind = [ts for ts in sets if ts.kind == kind]
-    if len(by_kind) == 1:
-        return by_kind[0]
-    known = "、".join(ts.id for ts in sets)
-    raise TemplateError(f"没有名为“{name}”的模板。可用的模板：{known}（也可给出 .yaml 模板文件路径）。")
-
-
-def kind_of(name: str) -> str | None:
-    """'部门预算', '预算', 'budget' → '部门预算' (likewise 决算); None if it names no kind."""
-    text = norm(name)
-    kind = _KIND_SYNONYMS.get(text.lower(), text)
-    return kind if kind in KINDS else None
-
-
-# --------------------------------------------------------------------------- loading
-def load_template(path: str | Path) -> TemplateSet:
-    import yaml  # deferred: only template loading needs it
-
-    path = Path(path)
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except FileNotFoundError:
-        raise TemplateError(f"模板文件不存在：{path}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark else ""
-        raise TemplateError(f"模板文件 {path.name} {where}不是有效的 YAML：{getattr(exc, 'problem', exc)}") from None
-    return _Builder(path.name).build(data, path)
-
-
-class _Builder:
-    def __init__(self, filename: str):
-        self.filename = filename
-        self.where = ""
-
-    def fail(self, message: str) -> None:
-        where = f"（{self.where}）" if self.where else ""
-        raise TemplateError(f"模板 {self.filename}{where}：{message}")
-
-    # -- helpers
-    def need(self, mapping: dict, key: str, typ=str):
-        if not isinstance(mapping, dict):
-            self.fail(f"应为键值表，实际是 {type(mapping).__name__}")
-        if key not in mapping:
-            self.fail(f"缺少必填项 “{key}”")
-        value = mapping[key]
-        if typ is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, typ):
-            self.fail(f"“{key}” 应为 {_TYPE_NAMES.get(typ, typ.__name__)}")
-        return value
-
-    def strings(self, value, key: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if isinstance(value, (str, int)):
-            return (str(value),)
-        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            self.fail(f"“{key}” 应为文字列表")
-        return tuple(str(v) for v in value)
-
-    def check_keys(self, mapping: dict, allowed: set[str]) -> None:
-        unknown = set(mapping) - allowed
-        if unknown:
-            self.fail(f"未知的项 {', '.join(sorted(map(str, unknown)))}（允许：{', '.join(sorted(allowed))}）")
-
+from .checker import Checker
+from .spec import (CLASSIFICATIONS, EACH_MODES, KINDS, LEVELS, ROLES, ROW_KINDS, ColumnSpec, DiffSpec, FixedRow,
+                   Identity, PanelSpec, RowIdentity, RowsSpec, RowSum, SangongLine, TableSpec, TemplateSet,
+                   VersusLine, VersusSection, VersusSide)
+from ..text import norm
+
+
+class TemplateBuilder(Checker):
+    """Builds a TemplateSet from a template file's data, checking every item as it goes."""
     # -- top level
     def build(self, data, path: Path) -> TemplateSet:
         if not isinstance(data, dict):
@@ -594,14 +224,14 @@ class _Builder:
             if name not in self.row_lists:
                 self.fail(f"引用了不存在的行列表 row_lists.{name}")
             first = raw.get("first_line")
-            return [_with_names(FixedRow(id=str(r["id"]), label=str(r["label"]),
+            return [with_names(FixedRow(id=str(r["id"]), label=str(r["label"]),
                                          aliases=self.strings(r.get("aliases"), "aliases"),
                                          line=(first + i) if isinstance(first, int) else None, panel=panel,
                                          is_class=True))
                     for i, r in enumerate(self.row_lists[name])]
         self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer"})
         rid = self.need(raw, "id")
-        return [_with_names(FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
+        return [with_names(FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
                                      line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel,
                                      footer=bool(raw.get("footer"))))]
 
@@ -633,7 +263,7 @@ class _Builder:
                 self.fail(f"面板 {panel.id} 没有科目/项目名称列（role: label）")
         if not amount_ids:
             self.fail("没有金额列")
-        _check_acyclic(spec, self.fail)
+        check_acyclic(spec, self.fail)
         row_ids = [r.id for r in spec.fixed_rows]
         dup = {r for r in row_ids if row_ids.count(r) > 1}
         if dup:
@@ -693,40 +323,6 @@ class _Builder:
         self.validate_identity(ident, ts)
         return ident
 
-    _TOKEN = re.compile(r"\s*(?:(?P<op><=|>=|=)|(?P<sign>[+-])|(?P<ref>[^\s.+\-=<>\[\]]+\.[\w{}]+\[[^\]]+\])"
-                        r"|(?P<num>\d+(?:\.\d+)?))")
-
-    def parse_expr(self, expr: str):
-        """'A.x[r] + B.y[s] = C.z[t]' -> (left terms, op, right terms)."""
-        sides: list[list[Term]] = [[]]
-        op, sign, expect_term, pos = None, 1, True, 0
-        while expr[pos:].strip():
-            m = self._TOKEN.match(expr, pos)
-            if not m:
-                self.fail(f"公式无法解析（第 {pos + 1} 个字符起）：{expr}")
-            pos = m.end()
-            if m.group("op"):
-                if op is not None or expect_term:
-                    self.fail(f"公式中比较符位置不对：{expr}")
-                op, expect_term = m.group("op"), True
-                sides.append([])
-            elif m.group("sign"):
-                sign = -sign if m.group("sign") == "-" else sign
-                expect_term = True
-            else:
-                if not expect_term:
-                    self.fail(f"公式中两项之间缺少 + 或 -：{expr}")
-                if m.group("ref"):
-                    table, rest = m.group("ref").split(".", 1)
-                    column, row = rest[:-1].split("[", 1)
-                    sides[-1].append(Term(sign=sign, ref=Ref(table=table, column=column, row=row.strip())))
-                else:
-                    sides[-1].append(Term(sign=sign, number=m.group("num")))
-                sign, expect_term = 1, False
-        if op is None or expect_term or not sides[0]:
-            self.fail(f"公式应为 “左边 = 右边”（或 <=、>=）：{expr}")
-        return tuple(sides[0]), op, tuple(sides[1])
-
     def validate_identity(self, ident: Identity, ts: TemplateSet) -> None:
         columns = ident.for_columns or (None,)
         for term in ident.left + ident.right:
@@ -755,14 +351,11 @@ class _Builder:
                 self.fail(f"表 {ref.table} 没有行 “{ref.row}”")
 
 
-def _with_names(row: FixedRow) -> FixedRow:
+def with_names(row: FixedRow) -> FixedRow:
     return row._replace(names=frozenset({norm(row.label)} | {norm(a) for a in row.aliases}))
 
 
-_TYPE_NAMES = {str: "文字", list: "列表", dict: "键值表", int: "整数"}
-
-
-def _check_acyclic(spec: TableSpec, fail) -> None:
+def check_acyclic(spec: TableSpec, fail) -> None:
     graph = {c.id: c.sum_of for c in spec.columns}
     state: dict[str, int] = {}
 
