@@ -10,9 +10,9 @@ import csv
 import io
 from pathlib import Path
 
-from .codes import classify, save_user_list
+from .classification import classify, code_text, split_code
+from .codes import save_user_list
 from .errors import InputError
-from .reader.rows import code_text, split_code
 from .text import norm
 
 _CODE_HEADERS = ("科目编码", "科目代码", "编码", "代码", "code")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .classification import LEVEL_NAMES
 from .templates import codes_dir
 from .text import norm
 
@@ -69,17 +70,6 @@ def user_codes_dir() -> Path:
     return Path(data) / "budget-xl" / "codes"
 
 
-def classify(code: str) -> str | None:
-    """Which classification a code belongs to, by its shape."""
-    if is_class_code(code, "function"):
-        return "function"
-    if len(code) in (3, 5) and "301" <= code[:3] <= "399":
-        return "econ"
-    if len(code) in (3, 5) and "501" <= code[:3] <= "599":
-        return "econ_gov"
-    return None
-
-
 def save_user_list(classification: str, year: int, names: dict[str, str]) -> Path:
     folder = user_codes_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -89,7 +79,7 @@ def save_user_list(classification: str, year: int, names: dict[str, str]) -> Pat
         w = csv.writer(fh)
         w.writerow(["code", "name", "level"])
         for code in sorted(names, key=lambda c: (c[:3], c)):
-            w.writerow([code, names[code], {3: "类", 5: "款", 7: "项"}.get(len(code), "")])
+            w.writerow([code, names[code], LEVEL_NAMES.get(len(code), "")])
     os.replace(tmp, path)
     catalogue.cache_clear()
     return path
@@ -98,21 +88,3 @@ def save_user_list(classification: str, year: int, names: dict[str, str]) -> Pat
 def _read_csv(path: Path) -> dict[str, str]:
     with path.open(encoding="utf-8") as fh:
         return {rec["code"].strip(): rec["name"].strip() for rec in csv.DictReader(fh)}
-
-
-def is_class_code(code: str, classification: str | None) -> bool:
-    """Whether a digit string is shaped like a code of the classification (by length and 类)."""
-    n = len(code)
-    head = code[:3]
-    if classification == "function":
-        return n in (3, 5, 7) and "201" <= head <= "239"
-    if classification == "econ":
-        return n in (3, 5) and ("301" <= head <= "399" or "501" <= head <= "599")
-    return False
-
-
-_LEVELS = {3: "类", 5: "款", 7: "项"}
-
-
-def level_of(code: str, classification: str | None) -> str:
-    return _LEVELS.get(len(code), "项") if classification else ""

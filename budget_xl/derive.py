@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .codes import catalogue, level_of
+from .classification import ancestors, row_key
+from .classification import level as code_level
+from .codes import catalogue
 from .gcpause import without_cycle_collection
 from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
 from .money import rounding_envelope
@@ -70,15 +72,14 @@ def _add_missing_parents(table: Table, year: int | None) -> None:
             row.name = cat.name(row.code)  # a code entered without its name: named from the code list
             if not row.label or row.label == row.code:
                 row.label = _label_like(row, row.code, row.name) if row.label == row.code else row.name
-        if row.kind == CLASS and row.code and len(row.code) > 3:
-            for length in range(3, len(row.code), 2):
-                parent = row.code[:length]
-                key = f"{row.unit}/{parent}" if row.unit else parent
+        if row.kind == CLASS and row.code:
+            for parent in ancestors(row.code):
+                key = row_key(row.unit, parent)
                 if key in seen:
                     continue
                 name = cat.name(parent) or ""
                 label = _label_like(row, parent, name)
-                out.append(Row(key, CLASS, level_of(parent, cls), label, code=parent, unit=row.unit, name=name,
+                out.append(Row(key, CLASS, code_level(parent, cls), label, code=parent, unit=row.unit, name=name,
                                amounts={}))
                 seen.add(key)
         out.append(row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .classification import LEVEL_NAMES, WIDTHS, is_class, parent
 from .model import CLASS, DEPT, ITEM, TOTAL, TOTAL_KEY, UNIT, Row, Table
 
 
@@ -31,17 +32,19 @@ def row_sums(table: Table) -> list[RowSum]:
     for unit_rows in by_unit.values():
         children: dict[str, list[Row]] = {}
         for row in unit_rows:
-            if len(row.code) in (5, 7):
-                children.setdefault(row.code[:-2], []).append(row)
-        for length, level in ((5, "项"), (3, "款")):  # 款 before 类: a 类 sums its 款 once they are known
-            for parent in (r for r in unit_rows if len(r.code) == length):
-                if children.get(parent.code):
-                    out.append(RowSum("层级", f"{code} 上级科目 = 其下各{level}之和", parent, children[parent.code]))
+            above = parent(row.code)
+            if above is not None:
+                children.setdefault(above, []).append(row)
+        for width in (WIDTHS["款"], WIDTHS["类"]):  # 款 before 类: a 类 sums its 款 once they are known
+            below = LEVEL_NAMES[width + 2]
+            for upper in (r for r in unit_rows if len(r.code) == width):
+                if children.get(upper.code):
+                    out.append(RowSum("层级", f"{code} 上级科目 = 其下各{below}之和", upper, children[upper.code]))
     units = [r for r in rows if r.kind == UNIT]
     depts = [r for r in rows if r.kind == DEPT]
     items = [r for r in rows if r.kind == ITEM]
     for unit in units:
-        parts = [r for r in by_unit.get(unit.key, []) if len(r.code) == 3] or [r for r in items if r.unit == unit.key]
+        parts = [r for r in by_unit.get(unit.key, []) if is_class(r.code)] or [r for r in items if r.unit == unit.key]
         if parts:
             out.append(RowSum("单位汇总", f"{code} 单位行 = 本单位各类科目之和", unit, parts))
     members: dict[str, list[Row]] = {}
@@ -59,7 +62,7 @@ def row_sums(table: Table) -> list[RowSum]:
             out.append(RowSum("部门汇总", f"{code} 部门行 = 所属各单位之和", dept, members[dept.key]))
     total = table.row(TOTAL_KEY)
     if total is not None and spec.rows.kind != "fixed":
-        parts = depts or units or items or [r for r in by_unit.get(None, []) if len(r.code) == 3]
+        parts = depts or units or items or [r for r in by_unit.get(None, []) if is_class(r.code)]
         if parts:
             what = "部门" if depts else "单位" if units else "项目" if items else "类"
             out.append(RowSum("合计行", f"{code} 合计行 = 各{what}之和", total, parts))
@@ -76,7 +79,7 @@ def row_sums(table: Table) -> list[RowSum]:
             names = "各功能分类类"
         else:
             wanted = set(s.classes)
-            parts = [r for r in rows if r.kind == CLASS and r.code and len(r.code) == 3 and r.code in wanted]
+            parts = [r for r in rows if r.kind == CLASS and r.code and is_class(r.code) and r.code in wanted]
             names = "、".join(s.classes) + " 类"
         parts = [p for p in parts if p is not None]
         if parts:

@@ -1,7 +1,8 @@
 """Code lists: the bundled partial list, and the official list a user imports."""
 import openpyxl
 
-from budget_xl.codes import catalogue, classify
+from budget_xl.classification import classify
+from budget_xl.codes import catalogue
 from test_samples import FINAL_2024
 
 OFFICIAL_2024 = [

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Hashable
 
 from ..model import CLASS, DEPT, ITEM, UNIT, Row, Table
-from ..reader.rows import split_code
+from ..classification import row_key, split_code
 from ..text import norm
 
 # Rows whose name is theirs to change (fixed rows and 合计 are named by the template).
@@ -50,7 +50,7 @@ def _keys(table: Table, match: tuple[str, ...]) -> dict[str, Row]:
     (quotes and spacing do not matter); other rows by their reader key."""
     out: dict[str, Row] = {}
     for row in table.rows:
-        key = f"{row.unit or ''}/{norm(_item_id(row, match))}" if row.kind == ITEM else row.key
+        key = row_key(row.unit, norm(_item_id(row, match))) if row.kind == ITEM else row.key
         base, n = key, 1
         while key in out:
             n += 1

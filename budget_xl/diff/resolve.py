@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Disclosure
-from ..reader.rows import split_code
+from ..classification import split_code
 from ..templates import kind_of
 from ..text import norm
 

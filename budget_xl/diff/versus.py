@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..classification import LEVEL_NAMES, is_class
 from ..model import CLASS, FIXED, TOTAL_KEY, Table
 from ..templates import TemplateSet, VersusSection, VersusSide
 from ..text import norm, strip_ordinal
 from .compare import HUNDRED, ZERO, Comparison, Options, Side, Units
 
-_LEVELS = {3: "类", 5: "款", 7: "项"}
 
 
 @dataclass
@@ -87,7 +87,7 @@ def _section(section: VersusSection, budget: dict[str, Table], final: dict[str, 
         b, f = b_codes.get(code), f_codes.get(code)
         if not b and not f:
             continue
-        out.lines.append(_line(section.id, code, f"{code}-{names.get(code, '')}", _LEVELS.get(len(code), ""),
+        out.lines.append(_line(section.id, code, f"{code}-{names.get(code, '')}", LEVEL_NAMES.get(len(code), ""),
                                b, f, units, options))
     return out
 
@@ -117,7 +117,7 @@ def _total(table: Table, column: str, codes: dict[str, Decimal], units: Units, u
     row = table.row(TOTAL_KEY)
     if row is not None and row.amounts.get(column) is not None:
         return units.exact(row.amounts[column], unit)
-    return sum((v for c, v in codes.items() if len(c) == 3), ZERO)
+    return sum((v for c, v in codes.items() if is_class(c)), ZERO)
 
 
 def _by_code(table: Table, column: str, units: Units, unit: str) -> tuple[dict[str, Decimal], dict[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..classification import WIDTHS, ancestors
 from ..model import CLASS, Disclosure, Table
 from ..money import TEN_THOUSAND
 from ..rules.engine import _Scope
@@ -171,7 +172,7 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
     table = now.table(ls.table)
     if table is None:
         return []
-    width = {"类": 3, "款": 5, "项": 7}[ls.level]
+    width = WIDTHS[ls.level]
     values = _by_code(table, ls.column, width)
     prior = _by_code(before.table(ls.table), ls.column, width) if before and before.table(ls.table) else None
     budget_table = plan.table(ls.budget_table) if plan and ls.budget_table else None
@@ -180,7 +181,7 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
     below = _by_code(table, ls.column, width + 2) if width < 7 else {}
     items = []
     for code, value in values.items():
-        path = tuple(names.get(code[:n], "") for n in (3, 5, 7) if n <= width)
+        path = tuple(names.get(c, "") for c in (*ancestors(code), code))
         children = tuple(names[c] for c, v in below.items() if c.startswith(code) and v and c in names)
         items.append(Figure(names.get(code, code), value,
                             prior.get(code, ZERO) if prior is not None else None,

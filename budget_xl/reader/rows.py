@@ -7,10 +7,11 @@ one piece to the next, because a continuation page often starts in the middle of
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 
-from ..codes import catalogue, is_class_code, level_of
+from ..classification import LEVEL_NAMES, code_text, is_class, is_class_code, row_key, split_code
+from ..classification import level as code_level
+from ..codes import catalogue
 from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Note, Row, Table
 from ..money import NotANumber, parse_amount
 from ..templates import FixedRow, PanelSpec, TableSpec, TemplateSet
@@ -18,42 +19,10 @@ from ..text import display, norm, strip_ordinal
 from .locate import ColumnMap, header_hits, is_col_number_row
 from .workbook import Sheet
 
-# "2080505-机关事业单位…", "145002 大连市…", "301 工资福利支出", "20805行政事业单位养老支出"
-_CODE_LABEL = re.compile(r"^(\d{3,})(?:\s*[-_:.、|/\s]\s*|(?=[^\d.,]))(.*)$", re.S)
 _STOP = re.compile(r"^(?:注[:：\d]|注$|说明[:：]|备注[:：]|填表人|单位负责人|制表)")
 _EMPTY_NOTE = ("本年度未产生", "无相关数据", "本部门无", "本单位无")
 _INDENT = re.compile(r"^[\s\u3000]*")
 _NOTE_STARTS = set("注说备填单制本无")
-
-
-def split_code(text: str) -> tuple[str | None, str]:
-    """('2080505', '机关事业单位…') from a label cell; (None, text) when it has no code."""
-    text = text.strip()
-    if not text:
-        return None, ""
-    if not text[0].isascii():
-        text = unicodedata.normalize("NFKC", text).strip()
-    if not text[:1].isdigit():
-        return None, text
-    head, dash, rest = text.partition("-")
-    if dash and len(head) >= 3 and head.isdecimal():
-        return head, rest.strip()  # the usual "2080505-名称", as the pattern below reads it
-    m = _CODE_LABEL.match(text)
-    if not m:
-        return (text, "") if text.isdigit() else (None, text)
-    return m.group(1), m.group(2).strip()
-
-
-def code_text(value) -> str:
-    """A code written in its own cell: '201', 201.0, '０３' -> digit string ('' if none)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        return text if text.isdigit() else ""
-    return ""
 
 
 class TableBuilder:
@@ -245,7 +214,7 @@ class TableBuilder:
             text = nxt[c] if c < len(nxt) else ""
             if isinstance(text, str) and text.strip():
                 nxt_code, _ = split_code(text)
-                return bool(nxt_code and nxt_code.startswith(code) and len(nxt_code) not in (3, 5, 7))
+                return bool(nxt_code and nxt_code.startswith(code) and len(nxt_code) not in LEVEL_NAMES)
         return False
 
     # ------------------------------------------------------------------ row kinds
@@ -262,15 +231,15 @@ class TableBuilder:
                  amounts, r, plan)
 
     def add_class_row(self, code, name, label, amounts, r, plan) -> None:
-        level = level_of(code, self.spec.rows.classification)
-        if len(code) == 3:
+        row_level = code_level(code, self.spec.rows.classification)
+        if row_level == "类":
             self.klass, self.kuan = code, None
-        elif len(code) == 5:
+        elif row_level == "款":
             self.kuan = code
-        key = f"{self.unit}/{code}" if self.unit else code
+        key = row_key(self.unit, code)
         # Row(key, kind, level, label, code, unit, name, amounts), positional: made for nearly every
         # row read, and keyword arguments cost twice as much here.
-        self.add(Row(key, CLASS, level, label, code, self.unit, name, amounts), amounts, r, plan)
+        self.add(Row(key, CLASS, row_level, label, code, self.unit, name, amounts), amounts, r, plan)
 
     def add_named_row(self, name, label_raw, amounts, r, plan) -> None:
         """A row with a name and no code: find the code under the current parent in the catalogue;
@@ -282,7 +251,7 @@ class TableBuilder:
             for parent in (self.kuan, self.klass, None):
                 if parent is None and (self.klass or indent):
                     candidates = cat.codes_named(name)
-                    candidates = [c for c in candidates if len(c) == 3]
+                    candidates = [c for c in candidates if is_class(c)]
                 else:
                     candidates = cat.codes_named(name, parent) if parent else cat.codes_named(name)
                 if len(candidates) == 1:
@@ -293,7 +262,7 @@ class TableBuilder:
         if self.spec.rows.units and not indent:
             self.add_unit_row(None, name, display(label_raw), amounts, r, plan)
             return
-        key = f"{self.unit}/{name}" if self.unit else name
+        key = row_key(self.unit, name)
         level = {0: "类", 1: "款"}.get(indent // 2, "项") if indent else "类"
         self.note("info", f"“{name}”没有科目编码，编码表中也查不到唯一对应，按名称读入", plan.first_cell(r))
         self.add(Row(key, CLASS, level, display(label_raw), unit=self.unit, name=name),
@@ -311,7 +280,7 @@ class TableBuilder:
             return
         unit_code, _ = split_code(unit_text) if unit_text else (None, "")
         unit = unit_code or unit_text or self.unit
-        base = f"{unit}/{label}" if unit else label
+        base = row_key(unit, label)
         key, n = base, 1
         while key in self.keys:
             n += 1

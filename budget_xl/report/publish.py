@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
+from ..classification import class_of
 from ..layout import header_cells, layout_columns
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
 from ..money import fmt
@@ -338,7 +339,7 @@ def _class_panels_grid(spec: TableSpec, table: Table) -> list[list[tuple[object,
         if panel is not None and row is not None:
             fixed_by_panel.setdefault(panel.id, []).append(row)
     for panel in spec.panels:
-        rows = [r for r in table.rows if r.kind == CLASS and r.code and r.code[:3] in panel.classes]
+        rows = [r for r in table.rows if r.kind == CLASS and r.code and class_of(r.code) in panel.classes]
         cells = []
         for row in rows:
             cells.append(_row_cells(panel, row, line))

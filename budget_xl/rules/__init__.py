@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..classification import parent
 from ..codes import catalogue
 from ..gcpause import without_cycle_collection
 from ..model import CLASS, Disclosure
@@ -93,12 +94,13 @@ def _codes(d: Disclosure) -> list[Finding]:
                 continue
             code = row.code
             stack = parents.setdefault(row.unit, {})
-            if len(code) > 3:
-                parent = stack.get(len(code) - 2)
-                if parent != code[:-2]:
-                    where = f"上一级是 {parent}" if parent else "前面没有它的上级科目"
+            above = parent(code)
+            if above is not None:
+                parent_seen = stack.get(len(code) - 2)
+                if parent_seen != above:
+                    where = f"上一级是 {parent_seen}" if parent_seen else "前面没有它的上级科目"
                     out.append(Finding("warning", "编码层级", "款应列在其类之下、项应列在其款之下",
-                                       f"{table.code}「{row.label}」编码 {code} 应在 {code[:-2]} 之下，但{where}",
+                                       f"{table.code}「{row.label}」编码 {code} 应在 {above} 之下，但{where}",
                                        (table.code,), [c for c in [row.cell('label')] if c]))
             stack[len(code)] = code
             for longer in [k for k in stack if k > len(code)]:

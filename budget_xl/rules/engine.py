@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Iterator
 
+from ..classification import class_of, is_class, key_part
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Disclosure, Row, Table
 from ..money import fmt, rounding_envelope
 from ..structure import row_sums
@@ -271,12 +272,12 @@ def each_keys(ident: Identity, scopes: dict[str, _Scope], params: dict) -> list[
         keys = _ordered_union(r.key for t in tables for r in scopes[t].table.rows)
         if ident.where_classes:
             wanted = set(params[ident.where_classes])
-            keys = [k for k in keys if k.rsplit("/", 1)[-1].isdigit() and k.rsplit("/", 1)[-1][:3] in wanted]
+            keys = [k for k in keys if key_part(k).isdigit() and class_of(key_part(k)) in wanted]
         return keys
     if ident.each == "units":
         return _ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
     if ident.each == "类":
-        return _ordered_union(c for t in tables for c in scopes[t].by_code if len(c) == 3 and c.isdigit())
+        return _ordered_union(c for t in tables for c in scopes[t].by_code if is_class(c) and c.isdigit())
     return [None]
 
 

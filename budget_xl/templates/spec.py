@@ -76,14 +76,6 @@ class RowsSpec(NamedTuple):
     units: bool = False
     fixed: tuple[FixedRow, ...] = ()  # extra fixed rows of a classified table (决算06 人员经费合计)
 
-    @property
-    def levels(self) -> dict[int, str]:
-        if self.classification == "function":
-            return {3: "类", 5: "款", 7: "项"}
-        if self.classification == "econ":
-            return {3: "类", 5: "款"}
-        return {}
-
 
 class RowIdentity(NamedTuple):
     id: str
