@@ -18,6 +18,7 @@ from .codes import catalogue
 from .gcpause import without_cycle_collection
 from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
 from .money import rounding_envelope
+from .references import Scope, each_keys, resolve
 from .structure import row_sums
 
 ZERO = Decimal(0)
@@ -57,8 +58,7 @@ def _add_missing_fixed_rows(table: Table) -> None:
     """Fixed rows that are sums (人员经费合计 …) the clerk did not write: added at the end."""
     for fixed in table.spec.fixed_rows:
         if fixed.sum_of and table.row(fixed.id) is None and table.spec.rows.kind != "fixed":
-            table.rows.append(Row(fixed.id, "fixed", "行", fixed.label, code=fixed.id, panel=fixed.panel, amounts={}))
-            table._index = None
+            table.append(Row(fixed.id, "fixed", "行", fixed.label, code=fixed.id, panel=fixed.panel, amounts={}))
 
 
 def _add_missing_parents(table: Table, year: int | None) -> None:
@@ -85,8 +85,7 @@ def _add_missing_parents(table: Table, year: int | None) -> None:
         out.append(row)
     if TOTAL_KEY not in seen:
         out.insert(0, Row(TOTAL_KEY, TOTAL, "合计", "合计", amounts={}))
-    table.rows[:] = out
-    table._index = None
+    table.replace_rows(out)
 
 
 def _label_like(example: Row, code: str, name: str) -> str:
@@ -210,8 +209,6 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
     one side is a single amount in a derived table (附表7.total[*] = 附表4.gpb[*] read the other way
     round). Identities are applied in passes, each followed by the in-table completion, until
     nothing more can be computed; what the workbook already holds is kept and compared."""
-    from .rules.engine import _Scope, _terms, each_keys  # one resolver of references for check and fill
-
     template = d.template
     derived = {code for code, spec in template.tables.items() if spec.derived}
     if not derived:
@@ -222,7 +219,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
     d.tables = {code: d.tables[code] for code in template.tables if code in d.tables}
     changes: list[Change] = []
     seen: set[tuple[str, str, str]] = set()  # (row key, column, table) of every value derived so far
-    scopes_all: dict[str, _Scope] = {}  # built once; rows created below are added to them
+    scopes_all: dict[str, Scope] = {}  # built once; rows created below are added to them
     for pass_no in range(4):
         touched: set[str] = set()  # derived tables that got a value in this pass
         for ident in template.identities:
@@ -235,7 +232,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                 target = refs[0]
                 for t in ident.tables:
                     if t not in scopes_all:
-                        scopes_all[t] = _Scope.of(d.tables[t])
+                        scopes_all[t] = Scope.of(d.tables[t])
                 scopes = {t: scopes_all[t] for t in ident.tables}
                 keys = each_keys(ident, scopes, template.params)
                 for col in ident.for_columns or (None,):
@@ -244,7 +241,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                         row = _target_row(d, scopes, target.ref, key, ident.each, create=False)
                         if row is not None and (row.key, column, target.ref.table) in seen:
                             continue  # derived in an earlier pass: no need to sum its sources again
-                        source = _terms(source_side, scopes, key, col, ident.each)
+                        source = resolve(source_side, scopes, key, col, ident.each)
                         if not source or all(t.blank for t in source):
                             continue
                         value = sum((t.sign * t.value for t in source), ZERO) * target.sign
@@ -301,8 +298,7 @@ def _target_row(d: Disclosure, scopes, ref, key, each, create: bool) -> Row | No
         return None
     row = Row(model.key, model.kind, model.level, model.label, code=model.code, unit=model.unit, name=model.name,
               amounts={})
-    table.rows.append(row)
-    table._index = None
+    table.append(row)
     scopes[ref.table].by_key[row.key] = row
     if row.kind == CLASS and row.code:
         scopes[ref.table].by_code.setdefault(row.code, []).append(row)

@@ -131,6 +131,16 @@ class Table:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def append(self, row: Row) -> None:
+        """Add a row at the end (a row `fill` computes)."""
+        self.rows.append(row)
+        self._index = None
+
+    def replace_rows(self, rows: list[Row]) -> None:
+        """Put these rows in place of the table's rows (in this order)."""
+        self.rows[:] = rows
+        self._index = None
+
     def row(self, key: str) -> Row | None:
         if self._index is None or len(self._index) != len(self.rows):
             self._index = {r.key: r for r in self.rows}

@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..classification import WIDTHS, ancestors
 from ..model import CLASS, Disclosure, Table
 from ..money import TEN_THOUSAND
-from ..rules.engine import _Scope
+from ..references import Scope
 from ..templates import Term
 from .spec import FigureSpec, ListSpec, NarrativeSpec
 
@@ -124,17 +124,17 @@ class _Cells:
 
     def __init__(self, d: Disclosure):
         self.d = d
-        self._scopes: dict[str, _Scope] = {}
+        self._scopes: dict[str, Scope] = {}
 
     def table(self, code: str) -> Table | None:
         return self.d.tables.get(code)
 
-    def scope(self, code: str) -> _Scope | None:
+    def scope(self, code: str) -> Scope | None:
         table = self.table(code)
         if table is None:
             return None
         if code not in self._scopes:
-            self._scopes[code] = _Scope.of(table)
+            self._scopes[code] = Scope.of(table)
         return self._scopes[code]
 
     def total(self, terms: tuple[Term, ...]) -> Decimal | None:

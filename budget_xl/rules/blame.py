@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from ..model import CellRef
 from ..money import fmt
-from .engine import TEN_THOUSAND, Equation, Term
+from ..references import Amount
+from .engine import TEN_THOUSAND, Equation
 from .findings import Finding
 
 
-def _delta_for(eq: Equation, term: Term, on_left: bool) -> Decimal:
+def _delta_for(eq: Equation, term: Amount, on_left: bool) -> Decimal:
     """The change of `term` (in its own unit) that makes `eq` hold exactly."""
     side = 1 if on_left else -1
     delta = -eq.diff * side * term.sign
@@ -27,13 +28,13 @@ def _delta_for(eq: Equation, term: Term, on_left: bool) -> Decimal:
     return delta
 
 
-def _shifted_status(eq: Equation, term: Term, on_left: bool, delta: Decimal) -> bool:
+def _shifted_status(eq: Equation, term: Amount, on_left: bool, delta: Decimal) -> bool:
     """Whether eq holds (ok or within rounding) once `term` is changed by delta."""
     return eq.status_of(eq.shifted_diff(term, on_left, delta)) != "fail"
 
 
 def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int = 500) -> list[Finding]:
-    by_cell: dict[CellRef, list[tuple[Equation, Term, bool]]] = defaultdict(list)
+    by_cell: dict[CellRef, list[tuple[Equation, Amount, bool]]] = defaultdict(list)
     for eq in evaluated:
         for on_left, terms in ((True, eq.left), (False, eq.right)):
             for t in terms:
@@ -65,7 +66,7 @@ def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int =
 
 
 def _best_candidate(failing: dict[int, Equation], by_cell):
-    candidates: dict[tuple[CellRef, Decimal], tuple[Term, Decimal]] = {}
+    candidates: dict[tuple[CellRef, Decimal], tuple[Amount, Decimal]] = {}
     for eq in failing.values():
         for on_left, terms in ((True, eq.left), (False, eq.right)):
             for t in terms:
@@ -96,7 +97,7 @@ def _best_candidate(failing: dict[int, Equation], by_cell):
     return best
 
 
-def _shift(eq: Equation, term: Term, on_left: bool, delta: Decimal) -> None:
+def _shift(eq: Equation, term: Amount, on_left: bool, delta: Decimal) -> None:
     eq.diff = eq.shifted_diff(term, on_left, delta)
     eq.status = eq.status_of(eq.diff)
 
@@ -116,7 +117,7 @@ def _level(eqs: list[Equation]) -> str:
     return "error" if any(eq.level == "error" for eq in eqs) else "warning"
 
 
-def _finding(eqs: list[Equation], cell: CellRef, t: Term, new_value: Decimal, actual: Decimal) -> Finding:
+def _finding(eqs: list[Equation], cell: CellRef, t: Amount, new_value: Decimal, actual: Decimal) -> Finding:
     first = eqs[0]
     unit = "万元" if t.unit == "万元" else "元"
     message = (f"{t.label}（{cell}）应为 {fmt(new_value)}，实际为 {fmt(actual)}，相差 {fmt(actual - new_value)} {unit}。"

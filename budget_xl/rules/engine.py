@@ -6,13 +6,13 @@ explicit `identities:` list. One mechanism evaluates them all; nothing here name
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from ..classification import class_of, is_class, key_part
-from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Disclosure, Row, Table
+from ..model import Disclosure, Row, Table
 from ..money import fmt, rounding_envelope
+from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve
 from ..structure import row_sums
 from ..templates import Identity, TemplateSet
 
@@ -21,44 +21,14 @@ HALF_CENT = Decimal("0.005")
 TEN_THOUSAND = Decimal(10000)
 
 
-_LATER = object()  # a term's cell or label not worked out yet
-
-
-class Term:
-    """One amount of an equation, signed, in its table's unit.
-
-    A large workbook has millions of terms and only the few in failed equations are ever shown, so
-    a term read from a row (made by `term`) works out its cell and its label ("附表4「…」合计") when
-    first asked. Its value is taken when it is made: later changes to the row do not move it."""
-    __slots__ = ("value", "sign", "unit", "blank", "_cell", "_label", "_where")
-
-    def __init__(self, value: Decimal, cell: CellRef | None, sign: int, unit: str, label: str, blank: bool = False):
-        self.value, self.sign, self.unit, self.blank = value, sign, unit, blank
-        self._cell, self._label, self._where = cell, label, None
-
-    @property
-    def cell(self) -> CellRef | None:
-        if self._cell is _LATER:
-            _, row, column = self._where
-            self._cell = row.cell(column)
-        return self._cell
-
-    @property
-    def label(self) -> str:
-        if self._label is _LATER:
-            table, row, column = self._where
-            self._label = f"{table.code}「{row.name or row.label or row.key}」{table.column_label(column)}"
-        return self._label
-
-
 @dataclass(slots=True)  # slots: made for every identity of every row
 class Equation:
     rule: str
     text: str
     level: str                       # error | warning (what a real difference is)
     tables: tuple[str, ...]
-    left: list[Term]
-    right: list[Term]
+    left: list[Amount]
+    right: list[Amount]
     op: str = "="
     status: str = ""                 # ok | rounding | fail, after evaluate()
     diff: Decimal = ZERO             # left − right, in `unit`
@@ -66,7 +36,7 @@ class Equation:
     tolerance: Decimal = ZERO
 
     @property
-    def terms(self) -> list[Term]:
+    def terms(self) -> list[Amount]:
         return self.left + self.right
 
     def evaluate(self) -> str:
@@ -86,7 +56,7 @@ class Equation:
             return "ok"
         return "rounding" if excess <= self.tolerance else "fail"
 
-    def shifted_diff(self, term: Term, on_left: bool, delta: Decimal) -> Decimal:
+    def shifted_diff(self, term: Amount, on_left: bool, delta: Decimal) -> Decimal:
         """left − right once `term` is changed by delta (in the term's own unit)."""
         step = delta / TEN_THOUSAND if self.unit == "万元" and term.unit == "元" else delta
         return self.diff + (1 if on_left else -1) * term.sign * step
@@ -107,7 +77,7 @@ def _settled(excess: Decimal, unit: str) -> bool:
     return excess <= ZERO if unit == "万元" else excess < HALF_CENT
 
 
-def _count_wan(terms: list[Term]) -> int:
+def _count_wan(terms: list[Amount]) -> int:
     n = 0
     for t in terms:
         if t.unit == "万元":
@@ -115,7 +85,7 @@ def _count_wan(terms: list[Term]) -> int:
     return n
 
 
-def _total(terms: list[Term], wan: bool) -> Decimal:
+def _total(terms: list[Amount], wan: bool) -> Decimal:
     """Σ sign × value, 元 amounts turned into 万元 in an equation that has 万元 terms. (A plain loop:
     this runs for every equation of the workbook.)"""
     total = ZERO
@@ -124,26 +94,12 @@ def _total(terms: list[Term], wan: bool) -> Decimal:
     return total
 
 
-def _side(terms: list[Term]) -> str:
+def _side(terms: list[Amount]) -> str:
     if len(terms) == 1:
         return terms[0].label
     if len(terms) <= 3:
         return " + ".join(t.label if t.sign > 0 else f"（−{t.label}）" for t in terms)
     return f"{terms[0].label} 等 {len(terms)} 项之和"
-
-
-# --------------------------------------------------------------------------- terms
-def term(table: Table, row: Row, column: str, sign: int = 1) -> Term:
-    """The amount of a row's column as a term (a blank counts as 0)."""
-    raw = row.amounts.get(column)
-    t = Term(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None)  # type: ignore[arg-type]
-    t._where = (table, row, column)
-    return t
-
-
-def _read(row: Row, column: str) -> bool:
-    """Whether the row has this column: read from the sheet, or computed (rows made by `fill`)."""
-    return row.colmap is None or column in row.colmap
 
 
 # --------------------------------------------------------------------------- structure
@@ -153,8 +109,8 @@ def structural(table: Table, template: TemplateSet, skip_holding: bool = False) 
     for rule, text, left, right in _structure_sides(table):
         if skip_holding and _holds(table.unit, left, right):
             continue
-        yield Equation(rule, text, "error", (table.code,), [term(table, r, c, s) for r, c, s in left],
-                       [term(table, r, c, s) for r, c, s in right])
+        yield Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
+                       [amount_of(table, r, c, s) for r, c, s in right])
 
 
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
@@ -176,26 +132,26 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
         parts = [p for p in col.sum_of if p not in table.missing_columns]
         text = f"{table.code} 每行：{_col_label(table, col.id)} = " + " + ".join(_col_label(table, p) for p in parts)
         for row in table.rows:
-            if not _read(row, col.id):
+            if not has_column(row, col.id):
                 continue
-            yield "列合计", text, [(row, col.id, 1)], [(row, p, 1) for p in parts if _read(row, p)]
+            yield "列合计", text, [(row, col.id, 1)], [(row, p, 1) for p in parts if has_column(row, p)]
 
 
 def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for ident in table.spec.row_identities:
         for row in table.rows:
             yield (f"行公式:{ident.id}", f"{table.code} 每行：{ident.text}",
-                   [(row, c, s) for s, c in ident.left if _read(row, c)],
-                   [(row, c, s) for s, c in ident.right if _read(row, c)])
+                   [(row, c, s) for s, c in ident.left if has_column(row, c)],
+                   [(row, c, s) for s, c in ident.right if has_column(row, c)])
 
 
 def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row]) -> Iterator[tuple[str, str, Side, Side]]:
     if not children:
         return
     for col in table.spec.columns:
-        if not _read(parent, col.id):
+        if not has_column(parent, col.id):
             continue
-        yield rule, text, [(parent, col.id, 1)], [(child, col.id, 1) for child in children if _read(child, col.id)]
+        yield rule, text, [(parent, col.id, 1)], [(child, col.id, 1) for child in children if has_column(child, col.id)]
 
 
 def _holds(unit: str, left: Side, right: Side) -> bool:
@@ -216,97 +172,18 @@ def _col_label(table: Table, column: str) -> str:
     return table.column_label(column)
 
 
-# --------------------------------------------------------------------------- explicit identities
-@dataclass
-class _Scope:
-    """How a `[*]` or `[code]` reference resolves in one table."""
-    table: Table
-    by_key: dict[str, Row] = field(default_factory=dict)
-    by_code: dict[str, list[Row]] = field(default_factory=dict)   # code -> rows of all units
-
-    @classmethod
-    def of(cls, table: Table) -> "_Scope":
-        scope = cls(table, {r.key: r for r in table.rows})
-        for row in table.rows:
-            if row.kind == CLASS and row.code:
-                scope.by_code.setdefault(row.code, []).append(row)
-            elif row.kind == FIXED:
-                scope.by_code.setdefault(row.key, []).append(row)
-        return scope
-
-    def rows_for(self, ref_row: str, current: str | None, each: str | None) -> list[Row]:
-        """[*] is the current row key (each: rows/units) or 类 code (each: 类, summed over units);
-        [2080505] is a code summed over units; [合计] / [in_total] a row key."""
-        if ref_row == "*":
-            if current is None:
-                return []
-            if each == "类":
-                return self.by_code.get(current, [])
-            row = self.by_key.get(current)
-            return [row] if row else []
-        if ref_row.isdigit():
-            return self.by_code.get(ref_row, [])
-        row = self.by_key.get(ref_row)
-        return [row] if row else []
-
-
-def explicit(d: Disclosure, ident: Identity, scopes: dict[str, _Scope]) -> Iterator[Equation]:
+def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> Iterator[Equation]:
     columns = ident.for_columns or (None,)
     tables = ident.tables
     keys = each_keys(ident, scopes, d.template.params)
     for col in columns:
         text = ident.text + (f"（{col}）" if col else "")
         for key in keys:
-            left = _terms(ident.left, scopes, key, col, ident.each)
-            right = _terms(ident.right, scopes, key, col, ident.each)
+            left = resolve(ident.left, scopes, key, col, ident.each)
+            right = resolve(ident.right, scopes, key, col, ident.each)
             if left is None or right is None:
                 continue
             yield Equation(ident.id, text, ident.level, tables, left, right, ident.op)
-
-
-def each_keys(ident: Identity, scopes: dict[str, _Scope], params: dict) -> list[str | None]:
-    """What [*] runs over: row keys (each: rows, optionally within some 经济分类 类), department and
-    unit keys (each: units), 类 codes (each: 类); [None] for a single equation."""
-    tables = ident.tables
-    if ident.each == "rows":
-        keys = _ordered_union(r.key for t in tables for r in scopes[t].table.rows)
-        if ident.where_classes:
-            wanted = set(params[ident.where_classes])
-            keys = [k for k in keys if key_part(k).isdigit() and class_of(key_part(k)) in wanted]
-        return keys
-    if ident.each == "units":
-        return _ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
-    if ident.each == "类":
-        return _ordered_union(c for t in tables for c in scopes[t].by_code if is_class(c) and c.isdigit())
-    return [None]
-
-
-def _terms(side, scopes: dict[str, _Scope], key: str | None, col: str | None, each: str | None) -> list[Term] | None:
-    out: list[Term] = []
-    for t in side:
-        if t.ref is None:
-            value = Decimal(t.number)
-            if value:
-                out.append(Term(value, None, t.sign, "元", t.number))
-            continue
-        scope = scopes[t.ref.table]
-        column = t.ref.column.replace("{col}", col) if col else t.ref.column
-        if column in scope.table.missing_columns:
-            return None
-        if column in scope.table.absent_columns:
-            # An optional column the table does not print: its amounts are 0, and the message says so.
-            label = next((c.label for c in scope.table.spec.columns if c.id == column), column)
-            out.append(Term(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code}「{label}」列（本表没有此列）",
-                            blank=True))
-            continue
-        for row in scope.rows_for(t.ref.row, key, each):
-            if _read(row, column) or row.amounts.get(column) is not None:
-                out.append(term(scope.table, row, column, t.sign))
-    return out
-
-
-def _ordered_union(keys: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(keys))
 
 
 # --------------------------------------------------------------------------- all of them
@@ -318,13 +195,13 @@ def equations(d: Disclosure, skip_holding: bool = False) -> Iterator[Equation]:
     identities between tables are always all made."""
     for table in d.tables.values():
         yield from structural(table, d.template, skip_holding)
-    scopes: dict[str, _Scope] = {}
+    scopes: dict[str, Scope] = {}
     for ident in d.template.identities:
         if any(t not in d.tables for t in ident.tables):
             continue
         for t in ident.tables:
             if t not in scopes:
-                scopes[t] = _Scope.of(d.tables[t])
+                scopes[t] = Scope.of(d.tables[t])
         yield from explicit(d, ident, scopes)
 
 

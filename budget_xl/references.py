@@ -1,0 +1,146 @@
+"""References to table cells, resolved: what `附表7.total[*]`, `附表4.gpb[2080505]` or `[合计]` name
+in a disclosure. One resolver for the rules engine (equations), `fill` (derived tables) and the
+narrative (figures), so a reference means the same everywhere.
+
+Row references: `[合计]` and `[in_total]` are row keys; `[2080505]` a classification code summed
+over units (a fixed row's id in a fixed-row table); `[*]` the current key of an `each` loop — a row
+key (each: rows / units) or a 类 code (each: 类, summed over units).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from .classification import class_of, is_class, key_part
+from .model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Row, Table
+from .templates import Identity, Term
+
+ZERO = Decimal(0)
+
+
+_LATER = object()  # a term's cell or label not worked out yet
+
+
+class Amount:
+    """One amount of an equation (or a figure), signed, in its table's unit.
+
+    A large workbook has millions of terms and only the few in failed equations are ever shown, so
+    a term read from a row (made by `amount_of`) works out its cell and its label ("附表4「…」合计") when
+    first asked. Its value is taken when it is made: later changes to the row do not move it."""
+    __slots__ = ("value", "sign", "unit", "blank", "_cell", "_label", "_where")
+
+    def __init__(self, value: Decimal, cell: CellRef | None, sign: int, unit: str, label: str, blank: bool = False):
+        self.value, self.sign, self.unit, self.blank = value, sign, unit, blank
+        self._cell, self._label, self._where = cell, label, None
+
+    @property
+    def cell(self) -> CellRef | None:
+        if self._cell is _LATER:
+            _, row, column = self._where
+            self._cell = row.cell(column)
+        return self._cell
+
+    @property
+    def label(self) -> str:
+        if self._label is _LATER:
+            table, row, column = self._where
+            self._label = f"{table.code}「{row.name or row.label or row.key}」{table.column_label(column)}"
+        return self._label
+
+
+
+def amount_of(table: Table, row: Row, column: str, sign: int = 1) -> Amount:
+    """The amount of a row's column, signed (a blank counts as 0)."""
+    raw = row.amounts.get(column)
+    t = Amount(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None)  # type: ignore[arg-type]
+    t._where = (table, row, column)
+    return t
+
+
+def has_column(row: Row, column: str) -> bool:
+    """Whether the row has this column: read from the sheet, or computed (rows made by `fill`)."""
+    return row.colmap is None or column in row.colmap
+
+
+
+@dataclass
+class Scope:
+    """How a `[*]` or `[code]` reference resolves in one table."""
+    table: Table
+    by_key: dict[str, Row] = field(default_factory=dict)
+    by_code: dict[str, list[Row]] = field(default_factory=dict)   # code -> rows of all units
+
+    @classmethod
+    def of(cls, table: Table) -> "Scope":
+        scope = cls(table, {r.key: r for r in table.rows})
+        for row in table.rows:
+            if row.kind == CLASS and row.code:
+                scope.by_code.setdefault(row.code, []).append(row)
+            elif row.kind == FIXED:
+                scope.by_code.setdefault(row.key, []).append(row)
+        return scope
+
+    def rows_for(self, ref_row: str, current: str | None, each: str | None) -> list[Row]:
+        """[*] is the current row key (each: rows/units) or 类 code (each: 类, summed over units);
+        [2080505] is a code summed over units; [合计] / [in_total] a row key."""
+        if ref_row == "*":
+            if current is None:
+                return []
+            if each == "类":
+                return self.by_code.get(current, [])
+            row = self.by_key.get(current)
+            return [row] if row else []
+        if ref_row.isdigit():
+            return self.by_code.get(ref_row, [])
+        row = self.by_key.get(ref_row)
+        return [row] if row else []
+
+
+
+def each_keys(ident: Identity, scopes: dict[str, Scope], params: dict) -> list[str | None]:
+    """What [*] runs over: row keys (each: rows, optionally within some 经济分类 类), department and
+    unit keys (each: units), 类 codes (each: 类); [None] for a single equation."""
+    tables = ident.tables
+    if ident.each == "rows":
+        keys = ordered_union(r.key for t in tables for r in scopes[t].table.rows)
+        if ident.where_classes:
+            wanted = set(params[ident.where_classes])
+            keys = [k for k in keys if key_part(k).isdigit() and class_of(key_part(k)) in wanted]
+        return keys
+    if ident.each == "units":
+        return ordered_union(r.key for t in tables for r in scopes[t].table.rows if r.kind in (TOTAL, DEPT, UNIT))
+    if ident.each == "类":
+        return ordered_union(c for t in tables for c in scopes[t].by_code if is_class(c) and c.isdigit())
+    return [None]
+
+
+def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, col: str | None,
+            each: str | None) -> list[Amount] | None:
+    """The amounts a side of a formula names, for one key of `each` and one column of `for_columns`;
+    None when a column it needs is missing from the workbook (the formula cannot be evaluated)."""
+    out: list[Amount] = []
+    for t in side:
+        if t.ref is None:
+            value = Decimal(t.number)
+            if value:
+                out.append(Amount(value, None, t.sign, "元", t.number))
+            continue
+        scope = scopes[t.ref.table]
+        column = t.ref.column.replace("{col}", col) if col else t.ref.column
+        if column in scope.table.missing_columns:
+            return None
+        if column in scope.table.absent_columns:
+            # An optional column the table does not print: its amounts are 0, and the message says so.
+            label = next((c.label for c in scope.table.spec.columns if c.id == column), column)
+            out.append(Amount(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code}「{label}」列（本表没有此列）",
+                            blank=True))
+            continue
+        for row in scope.rows_for(t.ref.row, key, each):
+            if has_column(row, column) or row.amounts.get(column) is not None:
+                out.append(amount_of(scope.table, row, column, t.sign))
+    return out
+
+
+def ordered_union(keys: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(keys))
