@@ -1,17 +1,28 @@
-"""budget-xl: read, check, complete and compare Chinese 部门预算/部门决算 disclosure workbooks.
+"""budget-xl: read, check, complete, narrate and compare Chinese 部门预算/部门决算 disclosure workbooks.
 
     >>> import budget_xl
-    >>> d = budget_xl.read("附表.xlsx")
+    >>> d = budget_xl.read("附表.xlsx")                  # tables of exact amounts, keyed rows
     >>> d.kind, d.department, d.year, d.unit
-    >>> d.tables["附表4"].to_frame()
+    >>> d.tables["附表4"].to_frame()                     # a pandas DataFrame
+    >>> report = budget_xl.check("附表.xlsx")            # findings, each with the cell to fix
+    >>> result = budget_xl.fill("附表.xlsx", "发布/")     # the publish-ready tables, 情况说明, report
+    >>> budget_xl.narrate("附表.xlsx", "说明.docx", prior="上年.xlsx")
+    >>> comparison = budget_xl.compare("2023.xlsx", "2024.xlsx")
+    >>> budget_xl.init("部门预算", 2025, "145-某某局", out="填报表.xlsx")
 
-pandas is imported only when a DataFrame is asked for.
+Every function raises a BudgetXlError (InputError, TemplateError, NotPublished) with one Chinese
+sentence for anything a user can fix; pandas is imported only when a DataFrame is asked for.
 """
-from .errors import BudgetXlError, InputError, TemplateError
+from .errors import BudgetXlError, InputError, NotPublished, TemplateError
 from .model import CellRef, Disclosure, Row, Table
+from .pipeline import FillResult, NarrateResult, check, compare, fill, init, narrate
 from .reader import read
-from .templates import get_template, load_all as templates
+from .templates import get_template
+from .templates import load_all as templates
 
 __version__ = "0.1.0"
-__all__ = ["read", "Disclosure", "Table", "Row", "CellRef", "templates", "get_template",
-           "BudgetXlError", "InputError", "TemplateError", "__version__"]
+__all__ = [
+    "BudgetXlError", "CellRef", "Disclosure", "FillResult", "InputError", "NarrateResult", "NotPublished", "Row",
+    "Table", "TemplateError", "__version__", "check", "compare", "fill", "get_template", "init", "narrate", "read",
+    "templates",
+]

@@ -175,6 +175,9 @@ class Disclosure:
     year: int | None = None
     notes: list[Note] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
+    # The cells of the sheets that hold no table (cover, 目录, 补充信息, text sheets), for the facts
+    # and text they state; a very large one is left out.
+    other_sheets: dict[str, list[list]] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:

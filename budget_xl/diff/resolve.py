@@ -148,16 +148,14 @@ class _Reader:
     def scan(self, folder: Path) -> tuple[list[Disclosure], list[str]]:
         """The disclosures among the folder's workbooks, and the names of those that cannot be
         read. Not its subfolders: published output lives there."""
-        from ..batch import WORKBOOK_SUFFIXES
         from ..errors import BudgetXlError
+        from ..formats import workbooks_in
 
         if self.scanned is None:
             if not folder.is_dir():
                 raise InputError(f"文件夹 {folder} 不存在：请用 --dir 给出工作簿所在的文件夹。")
             found, unreadable = [], []
-            for path in sorted(folder.iterdir()):
-                if not path.is_file() or path.suffix.lower() not in WORKBOOK_SUFFIXES or path.name.startswith(("~$", ".")):
-                    continue
+            for path in workbooks_in(folder):
                 try:
                     found.append(self.read(path))
                 except BudgetXlError:

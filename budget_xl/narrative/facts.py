@@ -9,25 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..model import Disclosure
 from ..text import norm
 
 SHEET = "补充信息"
 
 
-def workbook_facts(path: Path, keys: dict[str, str]) -> dict[str, str]:
-    """Facts from the 补充信息 sheet, if the workbook has one (keys matched ignoring spaces)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception:
-        return {}
-    name = next((n for n in wb.sheet_names if norm(n) == SHEET), None)
+def workbook_facts(d: Disclosure, keys: dict[str, str]) -> dict[str, str]:
+    """Facts from the workbook's 补充信息 sheet, if it has one (keys matched ignoring spaces)."""
+    name = next((n for n in d.other_sheets if norm(n) == SHEET), None)
     if name is None:
         return {}
     wanted = {norm(k): k for k in keys}
     out: dict[str, str] = {}
-    for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False):
+    for row in d.other_sheets[name]:
         cells = [str(c).strip() for c in row if c not in (None, "")]
         if len(cells) >= 2 and norm(cells[0]) in wanted:
             out[wanted[norm(cells[0])]] = _text(row[1:])

@@ -21,6 +21,8 @@ from .workbook import Sheet, load_sheets
 
 __all__ = ["read"]
 
+OTHER_SHEET_ROWS = 2000  # a sheet without tables is kept for its text (补充信息, 说明) up to this size
+
 
 @dataclass
 class Piece:
@@ -132,6 +134,7 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
     disclosure = Disclosure(
         path=path, template=ts, tables=tables,
         skipped_sheets=[s.name for s in sheets if s.name not in used],
+        other_sheets={s.name: s.grid for s in sheets if s.name not in used and s.height <= OTHER_SHEET_ROWS},
     )
     disclosure.year = year or find_year(sheets, pieces)
     disclosure.department = department or find_department(sheets, tables)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..formats import DIFF_MARK
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -51,11 +52,6 @@ class Sheet:
             if 0 <= col < len(line):
                 return line[col]
         return ""
-
-
-# Keyword in the document properties of `diff` workbooks: they hold table titles and amounts,
-# but are no disclosure (a folder scan for `diff 2023 2024` must not take one for a year's workbook).
-DIFF_MARK = "budget-xl diff"
 
 
 def sniff(path: Path) -> str:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Iterator, TextIO
 
+from ..batch import Outcome
 from ..money import json_amount
 from ..rules.findings import LEVEL_WORDS, Report
 
@@ -69,3 +71,19 @@ def check_lines(report: Report, colour: bool = False, show_notes: bool = True) -
                 yield f"      单元格：{where}"
     yield ""
     yield paint(summary_line(report), "error" if report.errors else "note")
+
+
+def folder_json(outcomes: list[Outcome], root: Path) -> str:
+    """`check FOLDER --format json`: one entry per workbook and the totals."""
+    from dataclasses import asdict
+
+    from ..batch import totals
+
+    data = {
+        "folder": str(root),
+        "summary": asdict(totals(outcomes)),
+        "workbooks": [{"file": o.path, "problem": o.problem, "department": o.department, "year": o.year,
+                       "kind": o.kind, "errors": o.errors, "warnings": o.warnings, "rounding": o.rounding,
+                       "first": o.first} for o in outcomes],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -17,11 +17,12 @@ from ..diff.compare import ADDED, ADJUSTED, REMOVED, STATUSES, Comparison, Line,
 from ..layout import header_tree
 from ..model import CLASS
 from ..money import fmt, round_half_up
-from ..reader.workbook import DIFF_MARK
+from ..formats import DIFF_MARK
 from ..text import cjk_width, norm
 from .diff_text import check_lines, rule_text
 from .output import atomic_output
-from .publish import FONT, HEADING_TOP, LEVEL_INDENT, Styles, is_bold, page_setup, write_header, write_title_block
+from .grid import LEVEL_INDENT, is_bold
+from .publish import FONT, HEADING_TOP, Styles, page_setup, write_header, write_title_block
 
 AMOUNT, RATE = "#,##0.00", "0.00%"
 UP = {"fill": "#FCE4D6", "color": "#C00000"}      # increases: red (as Chinese tables colour a rise)

@@ -36,7 +36,7 @@ from ..narrative.document import PLACEHOLDER, Block
 from ..templates import TableSpec
 from ..text import cjk_width
 from .output import atomic_output
-from .publish import code_label, prints_empty, table_grid, table_unit
+from .grid import code_label, prints_empty, table_grid, table_unit
 
 LATIN = "Times New Roman"
 # GB/T 9704 titles are 方正小标宋简体, which no stock Windows, macOS, WPS or Linux installs: a run

@@ -55,7 +55,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 def _display_width(text: str) -> int:
     from click._compat import strip_ansi
 
-    from .text import cjk_width
+    from ..text import cjk_width
 
     return cjk_width(strip_ansi(text))
 

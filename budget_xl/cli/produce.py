@@ -1,0 +1,114 @@
+"""Commands that write the disclosure: `fill` (the publish-ready set), `narrate` (the 情况说明),
+`init` (a blank input workbook)."""
+from __future__ import annotations
+
+import click
+
+from .app import CONTEXT, cli
+from .options import XLSX_OUT, OutFile, force_option, narrative_options, template_option, workbook_options
+
+
+@cli.command("fill", context_settings=CONTEXT)
+@click.argument("workbook", type=str)
+@click.option("-o", "--out", "out_dir", type=str, metavar="目录",
+              help="输出目录（默认：输入工作簿所在目录）。")
+@click.option("--recompute", is_flag=True, help="填写的合计、小计与计算结果不一致时，以计算结果为准（并列出改动）。")
+@click.option("--unit", type=click.Choice(["元", "万元"]), help="把金额换算为该单位发布（元→万元四舍五入）。")
+@workbook_options
+@narrative_options()
+@click.option("--full", is_flag=True, help="情况说明之外再生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
+@force_option("有校验错误也照样生成")
+def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | None, template: str | None,
+             year: int | None, dept: str | None, prior_file: str | None, budget_file: str | None, profile: str | None,
+             full: bool, force: bool) -> None:
+    """生成可直接公开的表格：补齐合计、小计和上级科目，校验后按官方格式排版输出。
+
+    填写的合计与计算结果不一致时停止并列出（加 --recompute 以计算结果为准）；校验有错误时不生成
+    （加 --force 照样生成）。输出到目录中：公开表工作簿和校验报告，文件名写明部门、年度和类别。
+
+    \b
+    示例：
+      budget-xl fill sample_workbooks/2024_住建局_部门预算_更正版.xlsx -o 发布/
+      budget-xl fill 附表.xlsx -o 发布/ --unit 万元
+      budget-xl fill 2024附表.xlsx -o 发布/ --prior 2023附表.xlsx --full
+    """
+    from ..money import fmt
+    from ..pipeline import fill
+
+    result = fill(workbook, out_dir, recompute=recompute, unit=unit, template=template, year=year, department=dept,
+                  prior=prior_file, budget=budget_file, profile=profile, full=full, force=force)
+    for c in result.rewritten:
+        click.echo(f"已按计算结果改写 {c.cell or c.table}：{fmt(c.entered)} → {fmt(c.computed)}")
+    report = result.report
+    click.echo(f"已补齐 {len(result.filled)} 个合计、小计或上级科目金额；校验：{report.errors} 处错误，"
+               f"{report.count('warning')} 处警告，{report.count('rounding')} 处尾数误差。")
+    click.echo(f"已生成：{result.workbook}")
+    click.echo(f"情况说明：{_with_placeholders(result.narrative, result.placeholders)}")
+    if result.document:
+        click.echo(f"整份公开文件：{_with_placeholders(result.document, result.placeholders)}")
+    click.echo(f"校验报告：{result.report_file}")
+
+
+def _with_placeholders(path, placeholders: dict) -> str:
+    left = placeholders.get(path, 0)
+    return f"{path}（{left} 处高亮待填写）" if left else f"{path}（没有待填写处）"
+
+
+@cli.command("narrate", context_settings=CONTEXT)
+@click.argument("workbook", type=str)
+@narrative_options()
+@click.option("-o", "--out", "out_file", type=OutFile(".docx", ".txt", ".md"), metavar="说明.docx",
+              help="输出文件：.docx 为 Word，.txt/.md 为纯文本（默认：输入工作簿旁的“…_情况说明.docx”）。")
+@click.option("--full", is_flag=True, help="生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
+@workbook_options
+@force_option()
+def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, profile: str | None,
+                out_file: str | None, full: bool, template: str | None, year: int | None, dept: str | None,
+                force: bool) -> None:
+    """起草情况说明：每个数字都从表中算出（万元，两位小数，四舍五入），按官方结构和措辞成文。
+
+    有上年工作簿（--prior）才写比上年增减额、增减率；“主要原因”和表中没有的事实（三公团组人次、
+    车辆数等）留作高亮待填，或取自工作簿的“补充信息”表、--profile 文件。措辞模板在
+    templates/narrative/ 下，可以修改。数字有错的工作簿照样起草，但会提示先运行 check。
+
+    \b
+    示例：
+      budget-xl narrate sample_workbooks/2024_住建局_部门预算_更正版.xlsx \\
+          --prior sample_workbooks/2023_住建局_部门预算.xlsx -o 情况说明.docx
+      budget-xl narrate 决算.xlsx --budget 年初预算.xlsx --profile 补充信息.yaml -o 说明.docx --full
+      budget-xl narrate 附表.xlsx -o 说明.txt
+    """
+    from ..pipeline import narrate
+
+    result = narrate(workbook, out_file, prior=prior_file, budget=budget_file, profile=profile, full=full,
+                     template=template, year=year, department=dept, force=force)
+    if result.check_errors:
+        click.echo(f"注意：工作簿有 {result.check_errors} 处校验错误，情况说明中的数字随之有误；请先运行 budget-xl check 并改正。")
+    click.echo(f"已生成：{_with_placeholders(result.path, {result.path: result.placeholders})}")
+
+
+@cli.command("init", context_settings=CONTEXT)
+@click.argument("kind", metavar="{部门预算|部门决算}")
+@click.option("--year", type=click.IntRange(1990, 2100), required=True, metavar="年度", help="预算或决算年度。")
+@click.option("--dept", required=True, metavar="代码-名称", help="部门，如 \"145-大连市西岗区住房和城乡建设局\"。")
+@click.option("--units", multiple=True, metavar="代码-名称", help="所属预算单位（可重复）；不写则只有部门本级。")
+@click.option("-o", "--out", "out_file", type=XLSX_OUT, metavar="文件.xlsx",
+              help="输出文件（默认：“年度+部门+类别+填报表.xlsx”，在当前目录）。")
+@template_option
+@force_option()
+def init_cmd(kind: str, year: int, dept: str, units: tuple[str, ...], out_file: str | None, template: str | None,
+             force: bool) -> None:
+    """生成空白填报工作簿：官方表样，只开放需要填写的格子，科目编码可下拉选择，附填写说明。
+
+    合计、小计、上级科目和由其他表算出的表（如附表1、3、6）都不用填，由 budget-xl fill 算出。
+
+    \b
+    示例：
+      budget-xl init 部门预算 --year 2025 --dept "145-大连市西岗区住房和城乡建设局" \\
+          --units "145001-大连市西岗区住房和城乡建设局（本级）" --units "145002-大连市西岗区住房城市建设事务服务中心"
+      budget-xl init 部门决算 --year 2024 --dept "大连市西岗区人民政府办公室"
+    """
+    from ..pipeline import init
+
+    target = init(kind, year, dept, units, out_file, template=template, force=force)
+    click.echo(f"已生成空白填报工作簿：{target}（填完后运行 budget-xl fill {target} -o 发布/）")

@@ -1,0 +1,259 @@
+"""The commands as Python functions: what `check`, `fill`, `narrate`, `init` and `diff` do, for the
+CLI and for anyone scripting budget-xl. Each returns a result object and raises the project's own
+errors (errors.py); none prints.
+
+    import budget_xl
+    report = budget_xl.check("附表.xlsx")                    # findings, with the cell to fix
+    result = budget_xl.fill("附表.xlsx", "发布/")            # the publish-ready set, written
+    budget_xl.narrate("附表.xlsx", "说明.docx", prior="上年.xlsx")
+    comparison = budget_xl.compare("2023.xlsx", "2024.xlsx")
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+from .errors import InputError, NotPublished
+from .model import Disclosure
+from .reader import read
+from .templates import TemplateSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .derive import Change
+    from .diff import Comparison
+    from .narrative import Context
+    from .narrative.document import Block
+    from .rules.findings import Report
+
+Workbook = Union[str, Path, Disclosure]      # a path, or a workbook already read
+NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")  # what narrate writes: Word, or plain text
+
+
+def _disclosure(workbook: Workbook, template: str | TemplateSet | None = None, year: int | None = None,
+                department: str | None = None) -> Disclosure:
+    if isinstance(workbook, Disclosure):
+        return workbook
+    return read(workbook, template, year=year, department=department)
+
+
+def _optional(workbook: Workbook | None) -> Disclosure | None:
+    return None if workbook is None else _disclosure(workbook)
+
+
+# --------------------------------------------------------------------------- check
+def check(workbook: Workbook, *, template: str | TemplateSet | None = None, year: int | None = None,
+          department: str | None = None, narrative: str | Path | None = None, prior: Workbook | None = None,
+          budget: Workbook | None = None, profile: str | Path | None = None,
+          annotate: str | Path | None = None, force: bool = False) -> Report:
+    """Every identity of the workbook, reported at the cells to fix. With `narrative`, the 情况说明
+    (.docx or text) is checked against the tables too (`prior`: last year's workbook for its 增减;
+    `budget`: the year's 部门预算 for 完成年初预算的 %). With `annotate`, a copy of the workbook is
+    written with the cells marked and a 校验结果 sheet."""
+    from .rules import check as check_disclosure
+
+    d = _disclosure(workbook, template, year, department)
+    report = check_disclosure(d)
+    if narrative is not None:
+        from .narrative.verify import read_narrative, verify
+
+        lines = read_narrative(Path(narrative))
+        ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)
+        report.findings.extend(verify(ctx, lines))
+    if annotate is not None:
+        from .report.annotate import annotate as write_annotated
+
+        write_annotated(report, d.path, Path(annotate), force=force)
+    return report
+
+
+def narrative_context(d: Disclosure, *, prior: Workbook | None = None, budget: Workbook | None = None,
+                      profile: str | Path | None = None) -> Context:
+    """Every figure the 情况说明 states, computed (with 上年 and 年初预算 values where given)."""
+    from .narrative import context_for
+
+    return context_for(d, prior=_optional(prior), budget=_optional(budget),
+                       profile=Path(profile) if profile else None)
+
+
+# --------------------------------------------------------------------------- fill
+@dataclass
+class FillResult:
+    """What `fill` did: the values it filled in, the entries it replaced (with `recompute`), the
+    check report of the completed workbook, and the files it wrote."""
+    disclosure: Disclosure
+    report: Report
+    filled: list[Change]
+    rewritten: list[Change]
+    workbook: Path
+    narrative: Path
+    report_file: Path
+    document: Path | None = None
+    placeholders: dict[Path, int] = field(default_factory=dict)   # highlighted places left to fill
+
+
+def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bool = False,
+         unit: str | None = None, template: str | TemplateSet | None = None, year: int | None = None,
+         department: str | None = None, prior: Workbook | None = None, budget: Workbook | None = None,
+         profile: str | Path | None = None, full: bool = False, force: bool = False) -> FillResult:
+    """Complete every derived row and table, check, and write the publish-ready set into `out_dir`
+    (default: beside the input): the tables (.xlsx), the 情况说明 (.docx), with `full` the whole
+    disclosure document, and the check report (.txt).
+
+    Raises NotPublished (nothing written) when an entered total disagrees with its parts (unless
+    `recompute`: the computed values win) or when the check finds errors (unless `force`)."""
+    from .derive import complete, convert_unit, derive_tables
+    from .report.check import write_check_text
+    from .report.output import atomic_output
+    from .report.publish import write_publish_workbook
+    from .rules import check as check_disclosure
+
+    d = _disclosure(workbook, template, year, department)
+    source = d.path
+    changes = complete(d, recompute=recompute)
+    changes += derive_tables(d, recompute=recompute)
+    conflicts = list({(c.table, c.row, c.column): c for c in changes if c.conflict}.values())
+    if conflicts and not recompute:
+        raise NotPublished(f"填写的 {len(conflicts)} 个合计、小计与计算结果不一致，未生成（改正后重试，或加 --recompute 以计算结果为准）。",
+                           check_disclosure(d), conflicts, [change_line(d, c) for c in conflicts])
+    if unit:
+        convert_unit(d, unit)
+    report = check_disclosure(d)
+    if report.errors and not force:
+        raise NotPublished("有错误，未生成公开表（改正后重试，或加 --force 照样生成）。", report)
+    folder = _output_folder(Path(out_dir) if out_dir else source.parent)
+    name = output_name(d)
+    ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)  # a bad --prior stops before writing
+    target = write_publish_workbook(d, folder / f"{name}.xlsx", force=force, source=source)
+    placeholders: dict[Path, int] = {}
+    narrative = folder / f"{name}_情况说明.docx"
+    placeholders[narrative] = write_narrative(ctx, d, narrative, force=force)
+    document = None
+    if full:
+        document = folder / f"{name}_公开文件.docx"
+        placeholders[document] = write_narrative(ctx, d, document, full=True, force=force)
+    report_file = folder / f"{name}_校验报告.txt"
+    with atomic_output(report_file, force=force, source=source) as tmp:
+        with tmp.open("w", encoding="utf-8") as fh:
+            write_check_text(report, fh)
+    return FillResult(d, report, [c for c in changes if not c.conflict], conflicts, target, narrative, report_file,
+                      document, placeholders)
+
+
+def change_line(d: Disclosure, c: Change) -> str:
+    """“附表6!F18　附表6「…」合计：填写 18,190,503.55，计算 48,490,503.55”."""
+    from .money import fmt
+
+    column = d.template.tables[c.table].column_label(c.column)
+    return f"{c.cell or c.table}　{c.table}「{c.label}」{column}：填写 {fmt(c.entered)}，计算 {fmt(c.computed)}"
+
+
+def _output_folder(folder: Path) -> Path:
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"输出目录 {folder} 是一个文件，不是目录：请换一个输出目录。")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法创建输出目录 {folder}（{exc.strerror}）：请检查路径和权限。") from None
+    return folder
+
+
+def output_name(d: Disclosure) -> str:
+    """“2024年大连市西岗区住房和城乡建设局部门预算公开表”: year, department and kind, as a file name."""
+    dept = (d.department or "部门").split("-", 1)[-1]
+    return f"{d.year or ''}年{dept}{d.kind}公开表".replace("/", "／")
+
+
+# --------------------------------------------------------------------------- narrate
+@dataclass
+class NarrateResult:
+    path: Path
+    placeholders: int        # highlighted places left for the clerk to fill
+    check_errors: int        # errors of the workbook: its figures, and so the draft's, are wrong
+
+
+def narrate(workbook: Workbook, out: str | Path | None = None, *, prior: Workbook | None = None,
+            budget: Workbook | None = None, profile: str | Path | None = None, full: bool = False,
+            template: str | TemplateSet | None = None, year: int | None = None, department: str | None = None,
+            force: bool = False) -> NarrateResult:
+    """Draft the 情况说明 (with `full`, the whole disclosure document) into `out`: .docx for Word,
+    .txt/.md for plain text (default: beside the workbook). Every figure is computed from the
+    tables; a workbook with check errors is still drafted (the result says how many)."""
+    from .derive import complete, derive_tables
+    from .rules import check as check_disclosure
+
+    d = _disclosure(workbook, template, year, department)
+    complete(d)          # a workbook with only the detail rows entered still gives every total;
+    derive_tables(d)     # entered values are kept (a disagreeing one is a check error, counted below)
+    ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)
+    target = Path(out) if out else d.path.with_name(f"{output_name(d)}_情况说明.docx")
+    if target.suffix.lower() not in NARRATIVE_SUFFIXES:
+        raise InputError(f"情况说明应写成 {'、'.join(NARRATIVE_SUFFIXES)} 文件，而不是“{target.name}”。")
+    errors = check_disclosure(d).errors
+    left = write_narrative(ctx, d, target, full=full, force=force)
+    return NarrateResult(target, left, errors)
+
+
+def write_narrative(ctx: Context, d: Disclosure, target: Path, *, full: bool = False, force: bool = False) -> int:
+    """The 情况说明 as .docx (or the whole disclosure document with `full`), or plain text for
+    .txt/.md; returns how many highlighted places are left to fill."""
+    from .narrative import draft
+    from .narrative.document import plain_text
+    from .report.output import atomic_output
+
+    blocks: list[Block] = draft(ctx)
+    if target.suffix.lower() in NARRATIVE_SUFFIXES[1:]:
+        with atomic_output(target, source=d.path, force=force) as tmp:
+            tmp.write_text(plain_text(blocks) + "\n", encoding="utf-8")
+    else:
+        from .report.docx import write_docx
+
+        if full:
+            from .narrative.full import full_document_blocks
+
+            blocks = full_document_blocks(d, blocks, ctx.facts)
+        write_docx(blocks, target, disclosure=d, force=force, source=d.path)
+    return sum(len(b.placeholders) for b in blocks)
+
+
+# --------------------------------------------------------------------------- init
+def init(kind: str, year: int, department: str, units: tuple[str, ...] | list[str] = (), out: str | Path | None = None,
+         *, template: str | TemplateSet | None = None, force: bool = False) -> Path:
+    """Write a blank input workbook of a table set (by `kind`, 部门预算 / 部门决算, or `template`):
+    the official layouts with only the cells to enter open, code drop-downs and instructions."""
+    from .report.blank import write_blank_workbook
+    from .templates import get_template, kind_of
+
+    ts = template if isinstance(template, TemplateSet) else get_template(template or kind)
+    if template is None and kind_of(kind) != ts.kind:
+        raise InputError(f"类别应为 部门预算 或 部门决算，而不是“{kind}”。")
+    if not department.strip():
+        raise InputError("请写明部门，如 \"145-大连市西岗区住房和城乡建设局\"。")
+    name = department.split("-", 1)[-1]
+    target = Path(out) if out else Path(f"{year}年{name}{ts.kind}填报表.xlsx".replace("/", "／"))
+    return write_blank_workbook(ts, year, department, list(units), target, force=force)
+
+
+# --------------------------------------------------------------------------- diff
+def compare(before: str | Path, after: str | Path, *, folder: str | Path = ".", kind: str | None = None,
+            department: str | None = None, template: str | None = None, threshold: Decimal | int = 10,
+            amount: Decimal | int = 10, band: tuple[Decimal | int, Decimal | int] = (90, 110),
+            unit: str | None = None, out: str | Path | None = None, force: bool = False) -> Comparison:
+    """Compare two years of a department (or a year's budget with its final accounts) line by line.
+
+    `before`/`after` are years, found among the workbooks of `folder` (or its budget-xl.toml), or
+    paths. A line needs explaining when |增减率| ≥ `threshold` % and |增减额| ≥ `amount` 万元;
+    budget versus final flags 完成年初预算 outside `band` %. With `out`, the comparison workbook
+    is written too."""
+    from .diff import Options, diff
+
+    options = Options(Decimal(threshold), Decimal(amount), (Decimal(band[0]), Decimal(band[1])), unit)
+    comparison = diff(str(before), str(after), folder=Path(folder), kind=kind, dept=department, template=template,
+                      force=force, options=options)
+    if out is not None:
+        from .report.diff_xlsx import write_diff_workbook
+
+        write_diff_workbook(comparison, Path(out), force=force,
+                            sources=(comparison.before.disclosure.path, comparison.after.disclosure.path))
+    return comparison
