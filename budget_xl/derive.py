@@ -106,7 +106,7 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
     # twice over, since a fixed total may be listed before its parts (决算04 年初结转和结余).
     sums = row_sums(table)
     plan = [(rs.parent, rs.children) for rs in sums]
-    plan += [(rs.parent, rs.children) for rs in sums if rs.rule == "固定行"]
+    plan += [(rs.parent, rs.children) for rs in sums if rs.rule == "fixed-row"]
 
     # Computed values propagate upward even where the clerk's entry disagrees, so one wrong entry
     # is one conflict, not one per row above it.

@@ -14,7 +14,7 @@ from .model import CLASS, DEPT, ITEM, TOTAL, TOTAL_KEY, UNIT, Row, Table
 
 
 class RowSum(NamedTuple):
-    rule: str            # 层级 / 单位汇总 / 部门汇总 / 合计行 / 固定行
+    rule: str            # the built-in rule (rules/catalogue.py): class-sum, unit-sum, dept-sum, total-row, fixed-row
     text: str            # the identity in plain Chinese
     parent: Row
     children: list[Row]
@@ -39,14 +39,14 @@ def row_sums(table: Table) -> list[RowSum]:
             below = LEVEL_NAMES[width + 2]
             for upper in (r for r in unit_rows if len(r.code) == width):
                 if children.get(upper.code):
-                    out.append(RowSum("层级", f"{code} 上级科目 = 其下各{below}之和", upper, children[upper.code]))
+                    out.append(RowSum("class-sum", f"{code} 上级科目 = 其下各{below}之和", upper, children[upper.code]))
     units = [r for r in rows if r.kind == UNIT]
     depts = [r for r in rows if r.kind == DEPT]
     items = [r for r in rows if r.kind == ITEM]
     for unit in units:
         parts = [r for r in by_unit.get(unit.key, []) if is_class(r.code)] or [r for r in items if r.unit == unit.key]
         if parts:
-            out.append(RowSum("单位汇总", f"{code} 单位行 = 本单位各类科目之和", unit, parts))
+            out.append(RowSum("unit-sum", f"{code} 单位行 = 本单位各类科目之和", unit, parts))
     members: dict[str, list[Row]] = {}
     current: Row | None = None
     for row in rows:
@@ -59,13 +59,13 @@ def row_sums(table: Table) -> list[RowSum]:
             members[current.key].append(row)
     for dept in depts:
         if members.get(dept.key):
-            out.append(RowSum("部门汇总", f"{code} 部门行 = 所属各单位之和", dept, members[dept.key]))
+            out.append(RowSum("dept-sum", f"{code} 部门行 = 所属各单位之和", dept, members[dept.key]))
     total = table.row(TOTAL_KEY)
     if total is not None and spec.rows.kind != "fixed":
         parts = depts or units or items or [r for r in by_unit.get(None, []) if is_class(r.code)]
         if parts:
             what = "部门" if depts else "单位" if units else "项目" if items else "类"
-            out.append(RowSum("合计行", f"{code} 合计行 = 各{what}之和", total, parts))
+            out.append(RowSum("total-row", f"{code} 合计行 = 各{what}之和", total, parts))
     for fixed in spec.fixed_rows:
         row = table.row(fixed.id)
         if row is None or not fixed.sum_of:
@@ -83,5 +83,5 @@ def row_sums(table: Table) -> list[RowSum]:
             names = "、".join(s.classes) + " 类"
         parts = [p for p in parts if p is not None]
         if parts:
-            out.append(RowSum("固定行", f"{code} {fixed.label} = {names}之和", row, parts))
+            out.append(RowSum("fixed-row", f"{code} {fixed.label} = {names}之和", row, parts))
     return out

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..money import round_half_up
-from ..rules.findings import Finding
+from ..rules.catalogue import message
+from ..rules.findings import Finding, finding
 from .context import Context, Figure
 
 TABLE = "情况说明"
@@ -156,14 +157,12 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
             if f:
                 findings.append(f)
     if not mentioned:
-        findings.append(_finding("warning", "文表一致", "情况说明中没有找到可以和表格核对的金额或百分比：请确认给的是"
-                                 "本部门本年的情况说明，且各部分标题与官方结构一致。"))
+        findings.append(_finding("warning", "text-table", "nothing"))
     for name in lists_seen:
         for item in ctx.lists[name]:
             if id(item) not in mentioned:
-                findings.append(_finding("warning", "文表一致", f"情况说明中没有写到{item.labels[0]}（{item.code}，表中 "
-                                         f"{round_half_up(item.value)} 万元）：该部分应逐项说明，不应遗漏。",
-                                         round_half_up(item.value), None))
+                findings.append(_finding("warning", "text-table", "omitted", round_half_up(item.value), None,
+                                         item=item.labels[0], code=item.code, amount=round_half_up(item.value)))
     return _once(findings)
 
 
@@ -173,7 +172,7 @@ def _once(findings: list[Finding]) -> list[Finding]:
     counts: dict[tuple, int] = {}
     out = []
     for f in findings:
-        key = (f.rule, f.expected, f.actual) if f.rule == "尾数" else (id(f),)
+        key = (f.rule, f.expected, f.actual) if f.rule_id == "text-rounding" else (id(f),)
         if key in seen:
             counts[key] += 1
             continue
@@ -181,7 +180,7 @@ def _once(findings: list[Finding]) -> list[Finding]:
         out.append(f)
     for key, f in seen.items():
         if counts[key] > 1:
-            f.message += f"文中共 {counts[key]} 处。"
+            f.message += message("text-rounding", "repeated", count=counts[key])
     return out
 
 
@@ -216,9 +215,9 @@ def _decimals(num: str) -> int:
     return len(num.split(".", 1)[1]) if "." in num else 0
 
 
-def _finding(level: str, rule: str, message: str, expected=None, actual=None) -> Finding:
-    text = "情况说明中的数字与表格一致" if rule == "文表一致" else "情况说明前后一致"
-    return Finding(level, rule, text, message, (TABLE,), [], expected, actual)
+def _finding(level: str, rule_id: str, kind: str, expected: Decimal | None = None, actual: Decimal | None = None,
+             **fields: object) -> Finding:
+    return finding(level, rule_id, kind, (TABLE,), [], expected, actual, **fields)
 
 
 def _amount(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, state: _State, sentence: str,
@@ -227,8 +226,8 @@ def _amount(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, st
         state.budget[fig.name] = stated
         if fig.budget is not None and stated != round_half_up(fig.budget):
             state.wrong.add(fig.name)
-            return _finding("error", "文表一致", f"「{sentence}」中{fig.name}的年初预算写为 {stated} 万元，"
-                            f"预算表中为 {round_half_up(fig.budget)} 万元。", round_half_up(fig.budget), stated)
+            return _finding("error", "text-table", "budget", round_half_up(fig.budget), stated, sentence=sentence,
+                            figure=fig.name, stated=stated, expected=round_half_up(fig.budget))
         return None
     if role in ("rate", "delta"):
         word = _AS_DELTA.get(word, word)
@@ -240,13 +239,13 @@ def _amount(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, st
             other = implied_prior.get(fig.same_as or "") if fig.same_as else None
             implied_prior[fig.name] = (implied, sentence)
             if other and other[0] != implied:
-                return _finding("error", "文内一致", f"「{sentence}」与「{other[1]}」自相矛盾：{fig.name}与{fig.same_as}"
-                                f"本年相等，上年也应相等，但按所述增减额推出的上年数分别为 {implied} 万元和 {other[0]} 万元。")
+                return _finding("error", "text-self", "contradiction", sentence=sentence, other=other[1],
+                                figure=fig.name, same_as=fig.same_as, implied=implied, other_implied=other[0])
         if fig.delta is not None:
             expected = round_half_up(fig.delta)
             if expected != signed:
-                return _finding("error", "文表一致", f"「{sentence}」中{fig.name}比上年{word} {stated} 万元，"
-                                f"按两年表格应为{_signed_words(expected)}。", expected, signed)
+                return _finding("error", "text-table", "change", expected, signed, sentence=sentence, figure=fig.name,
+                                word=word, stated=stated, expected_words=_signed_words(expected))
         return None
     state.value[fig.name] = stated
     if fig.value is None:
@@ -256,10 +255,10 @@ def _amount(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, st
         return None
     state.wrong.add(fig.name)
     if stated == fig.value.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
-        return _finding("warning", "尾数", f"「{sentence}」中{fig.name}写为 {stated} 万元：表中为 {_plain(fig.value)} 万元，"
-                        f"四舍五入应为 {expected} 万元（文中是直接截去尾数）。", expected, stated)
-    return _finding("error", "文表一致", f"「{sentence}」中{fig.name}写为 {stated} 万元，表中为 {expected} 万元"
-                    f"（相差 {stated - expected} 万元）。", expected, stated)
+        return _finding("warning", "text-rounding", "truncated", expected, stated, sentence=sentence, figure=fig.name,
+                        stated=stated, exact=_plain(fig.value), expected=expected)
+    return _finding("error", "text-table", "amount", expected, stated, sentence=sentence, figure=fig.name,
+                    stated=stated, expected=expected, difference=stated - expected)
 
 
 def _percent(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, decimals: int, state: _State,
@@ -267,21 +266,20 @@ def _percent(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, d
     half = Decimal(5).scaleb(-decimals - 1)
     if role in ("rate", "delta"):
         if "增长" in before[-6:] and "下降" in before[-6:]:
-            return _finding("error", "文内一致", f"「{sentence}」中“增长下降”自相矛盾：应只写“增长”或“下降”。")
+            return _finding("error", "text-self", "both_words", sentence=sentence)
         signed_delta = state.delta.get(fig.name)
         if signed_delta is None:
             return None
         if (signed_delta > 0) != (word in ("增长", "增加")) and signed_delta:
-            return _finding("error", "文内一致", f"「{sentence}」中增减额与增减率方向相反。")
+            return _finding("error", "text-self", "direction", sentence=sentence)
         current = state.value.get(fig.name, round_half_up(fig.value) if fig.value is not None else None)
         if current is None:
             return None
         low, high = _rate_range(current, signed_delta)
         if low is not None and current != signed_delta and not (low - half <= stated <= high + half):
-            implied = (abs(signed_delta) / (current - signed_delta) * 100)
-            return _finding("error", "文内一致", f"「{sentence}」中增减率 {stated}% 与增减额不符：按本年 {current} 万元、"
-                            f"增减额 {abs(signed_delta)} 万元，应为 {round_half_up(implied, Decimal(1).scaleb(-decimals))}%。",
-                            round_half_up(implied, Decimal(1).scaleb(-decimals)), stated)
+            implied = round_half_up(abs(signed_delta) / (current - signed_delta) * 100, Decimal(1).scaleb(-decimals))
+            return _finding("error", "text-self", "rate", implied, stated, sentence=sentence, stated=stated,
+                            current=current, delta=abs(signed_delta), expected=implied)
         return None
     if fig.name in state.wrong:
         return None   # the amount itself is already reported; its percentage follows from it
@@ -305,8 +303,8 @@ def _check_ratio(fig: Figure, what: str, stated: Decimal, decimals: int, sentenc
     printed = round_half_up(part) / round_half_up(whole) * 100 if round_half_up(whole) else exact
     if stated in (round_half_up(exact, q), round_half_up(printed, q)):
         return None
-    return _finding("error", "文表一致", f"「{sentence}」中{fig.name}的{what}写为 {stated}%，按表中数应为 "
-                    f"{round_half_up(exact, q)}%。", round_half_up(exact, q), stated)
+    return _finding("error", "text-table", "ratio", round_half_up(exact, q), stated, sentence=sentence, figure=fig.name,
+                    what=what, stated=stated, expected=round_half_up(exact, q))
 
 
 def _rate_range(current: Decimal, delta: Decimal) -> tuple[Decimal | None, Decimal | None]:

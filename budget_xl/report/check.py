@@ -23,7 +23,7 @@ def check_json(report: Report) -> str:
         "summary": {"errors": report.errors, "warnings": report.count("warning"),
                     "rounding": report.count("rounding"), "notes": report.count("note")},
         "findings": [
-            {"level": f.level, "rule": f.rule, "statement": f.text, "message": f.message, "tables": list(f.tables),
+            {"level": f.level, "rule": f.rule, "rule_id": f.rule_id, "statement": f.text, "message": f.message, "tables": list(f.tables),
              "cells": [str(c) for c in f.cells], "expected": json_amount(f.expected), "actual": json_amount(f.actual),
              "difference": json_amount(f.difference), "also": f.also}
             for f in report.findings

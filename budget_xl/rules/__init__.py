@@ -7,13 +7,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..classification import parent
-from ..codes import catalogue
+from ..codes import catalogue as code_list
 from ..gcpause import without_cycle_collection
-from ..model import CLASS, Disclosure
+from ..model import CLASS, CellRef, Disclosure, Row
 from ..text import norm
 from .blame import explain, plain, rounding
 from .engine import equations, skipped_identities
-from .findings import LEVELS, Finding, Report
+from .catalogue import message
+from .findings import LEVELS, Finding, Report, finding
 
 __all__ = ["check", "Finding", "Report"]
 
@@ -53,8 +54,8 @@ def check(d: Disclosure) -> Report:
 
 
 def _read_notes(d: Disclosure) -> list[Finding]:
-    return [Finding(_NOTE_LEVELS.get(n.level, "note"), "读取", "读取工作簿", n.message,
-                    (n.table,) if n.table else (), [n.cell] if n.cell else [])
+    return [finding(_NOTE_LEVELS.get(n.level, "note"), "read", "note", (n.table,) if n.table else (),
+                    [n.cell] if n.cell else [], message=n.message)
             for n in d.notes if n.level != "info" or n.cell]
 
 
@@ -64,9 +65,9 @@ def _structure(d: Disclosure) -> list[Finding]:
         for row in table.rows:
             for column, value in row.amounts.items():
                 if value is not None and value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
-                    out.append(Finding("warning", "小数位", "金额最多两位小数（到分）",
-                                       f"{table.code}「{row.label}」的金额 {value} 超过两位小数", (table.code,),
-                                       [c for c in [row.cell(column)] if c]))
+                    out.append(finding("warning", "decimals", "too_many", (table.code,),
+                                       [c for c in [row.cell(column)] if c], table=table.code, label=row.label,
+                                       value=value))
     return out
 
 
@@ -74,9 +75,10 @@ def _missing_tables(d: Disclosure, skipped) -> list[Finding]:
     out = []
     for code in d.missing:
         rules = [i.id for i in skipped if code in i.tables]
-        title = d.template.tables[code].title
-        message = f"{code} {title} 缺失" + (f"，无法核对：{'、'.join(rules)}" if rules else "")
-        out.append(Finding("warning", "缺表", "公开表应齐全", message, (code,)))
+        f = finding("warning", "missing-table", "missing", (code,), code=code, title=d.template.tables[code].title)
+        if rules:
+            f.message += message("missing-table", "blocks", rules="、".join(rules))
+        out.append(f)
     return out
 
 
@@ -87,7 +89,7 @@ def _codes(d: Disclosure) -> list[Finding]:
         cls = table.spec.rows.classification
         if not cls:
             continue
-        cat = catalogue(cls, d.year)
+        cat = code_list(cls, d.year)
         parents: dict[str | None, dict[int, str]] = {}
         for row in table.rows:
             if row.kind != CLASS or not row.code:
@@ -98,27 +100,25 @@ def _codes(d: Disclosure) -> list[Finding]:
             if above is not None:
                 parent_seen = stack.get(len(code) - 2)
                 if parent_seen != above:
-                    where = f"上一级是 {parent_seen}" if parent_seen else "前面没有它的上级科目"
-                    out.append(Finding("warning", "编码层级", "款应列在其类之下、项应列在其款之下",
-                                       f"{table.code}「{row.label}」编码 {code} 应在 {above} 之下，但{where}",
-                                       (table.code,), [c for c in [row.cell('label')] if c]))
+                    where = (message("code-order", "after", seen=parent_seen) if parent_seen
+                             else message("code-order", "orphan"))
+                    out.append(finding("warning", "code-order", "misplaced", (table.code,), label_cell(row),
+                                       table=table.code, label=row.label, code=code, parent=above, where=where))
             stack[len(code)] = code
             for longer in [k for k in stack if k > len(code)]:
                 del stack[longer]
             known = cat.name(code)
             name = row.name or ""
             if known is None:
-                if cat.official:
-                    out.append(Finding("warning", "编码表", "科目编码应在当年的科目表中",
-                                       f"{table.code}「{row.label}」：编码 {code} 不在已导入的 {d.year} 年科目表中",
-                                       (table.code,), [c for c in [row.cell('label')] if c]))
-                else:
-                    out.append(Finding("note", "编码表", "科目编码应在当年的科目表中",
-                                       f"{table.code}「{row.label}」：编码 {code} 不在随附的（不完整的）科目表中，"
-                                       f"可用 budget-xl codes import 导入当年的官方科目表后再核对", (table.code,),
-                                       [c for c in [row.cell('label')] if c]))
+                out.append(finding("warning" if cat.official else "note", "code-list",
+                                   "official" if cat.official else "bundled", (table.code,), label_cell(row),
+                                   table=table.code, label=row.label, code=code, year=d.year))
             elif name and norm(name) != norm(known):
-                out.append(Finding("warning", "科目名称", "科目名称应与科目表一致",
-                                   f"{table.code}「{row.label}」：编码 {code} 在科目表中的名称是“{known}”", (table.code,),
-                                   [c for c in [row.cell('label')] if c]))
+                out.append(finding("warning", "code-name", "differs", (table.code,), label_cell(row), table=table.code,
+                                   label=row.label, code=code, known=known))
     return out
+
+
+def label_cell(row: Row) -> list[CellRef]:
+    cell = row.cell("label")
+    return [cell] if cell else []

@@ -15,6 +15,9 @@ from ..money import fmt, rounding_envelope
 from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve
 from ..structure import row_sums
 from ..templates import Identity, TemplateSet
+from .catalogue import BY_ID
+
+NAMES = {rule_id: r.name for rule_id, r in BY_ID.items()}  # what a report calls each built-in rule
 
 ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
@@ -122,7 +125,7 @@ def _structure_sides(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     yield from _column_sums(table)
     yield from _row_identities(table)
     for rs in row_sums(table):
-        yield from _sum_rows(table, rs.rule, rs.text, rs.parent, rs.children)
+        yield from _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children)
 
 
 def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
@@ -134,13 +137,13 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
         for row in table.rows:
             if not has_column(row, col.id):
                 continue
-            yield "列合计", text, [(row, col.id, 1)], [(row, p, 1) for p in parts if has_column(row, p)]
+            yield NAMES["col-sum"], text, [(row, col.id, 1)], [(row, p, 1) for p in parts if has_column(row, p)]
 
 
 def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for ident in table.spec.row_identities:
         for row in table.rows:
-            yield (f"行公式:{ident.id}", f"{table.code} 每行：{ident.text}",
+            yield (f"{NAMES['row-formula']}:{ident.id}", f"{table.code} 每行：{ident.text}",
                    [(row, c, s) for s, c in ident.left if has_column(row, c)],
                    [(row, c, s) for s, c in ident.right if has_column(row, c)])
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import CellRef
+from .catalogue import message, rule, rule_id_of
 
 LEVELS = ("error", "warning", "rounding", "note")
 LEVEL_WORDS = {"error": "错误", "warning": "警告", "rounding": "尾数误差", "note": "提示"}
@@ -32,6 +33,19 @@ class Finding:
     @property
     def table(self) -> str:
         return self.tables[0] if self.tables else ""
+
+    @property
+    def rule_id(self) -> str:
+        """The rule's stable id: a built-in rule's (catalogue.py), else the template identity's."""
+        return rule_id_of(self.rule)
+
+
+def finding(level: str, rule_id: str, kind: str, tables: tuple[str, ...] = (), cells: list[CellRef] | None = None,
+            expected: Decimal | None = None, actual: Decimal | None = None, **fields: object) -> Finding:
+    """A finding of a built-in rule, its name, statement and message taken from the catalogue."""
+    r = rule(rule_id)
+    return Finding(level, r.name, r.statement, message(rule_id, kind, **fields), tables, cells or [], expected,
+                   actual)
 
 
 @dataclass
