@@ -215,7 +215,7 @@ def _decimals(num: str) -> int:
     return len(num.split(".", 1)[1]) if "." in num else 0
 
 
-def _finding(level: str, rule_id: str, kind: str, expected: Decimal | None = None, actual: Decimal | None = None,
+def _finding(level: str, rule_id: str, kind: str, expected: Decimal | None = None, actual: Decimal | None = None, /,
              **fields: object) -> Finding:
     return finding(level, rule_id, kind, (TABLE,), [], expected, actual, **fields)
 

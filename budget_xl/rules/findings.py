@@ -41,8 +41,10 @@ class Finding:
 
 
 def finding(level: str, rule_id: str, kind: str, tables: tuple[str, ...] = (), cells: list[CellRef] | None = None,
-            expected: Decimal | None = None, actual: Decimal | None = None, **fields: object) -> Finding:
-    """A finding of a built-in rule, its name, statement and message taken from the catalogue."""
+            expected: Decimal | None = None, actual: Decimal | None = None, /, **fields: object) -> Finding:
+    """A finding of a built-in rule, its name, statement and message taken from the catalogue (the
+    message's fields are keywords; the finding's own values are positional, so a message may have an
+    {expected} field of its own)."""
     r = rule(rule_id)
     return Finding(level, r.name, r.statement, message(rule_id, kind, **fields), tables, cells or [], expected,
                    actual)
