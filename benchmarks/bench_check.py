@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_read import SAMPLE, generate, timed  # noqa: E402
+from bench_read import SAMPLE, generate, timed
 
 
 def main() -> int:

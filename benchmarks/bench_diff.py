@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_fill import run  # noqa: E402
-from bench_read import ROOT, generate  # noqa: E402
+from bench_fill import run
+from bench_read import ROOT, generate
 
 SAMPLES = ROOT / "sample_workbooks"
 OLD, NEW = SAMPLES / "2023_住建局_部门预算.xlsx", SAMPLES / "2024_住建局_部门预算_更正版.xlsx"

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_read import ENV, ROOT, generate  # noqa: E402
+from bench_read import ENV, ROOT, generate
 
 SAMPLE = ROOT / "sample_workbooks" / "2024_住建局_部门预算_更正版.xlsx"
 

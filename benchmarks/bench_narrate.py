@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_read import ENV, ROOT  # noqa: E402
+from bench_read import ENV, ROOT
 
 SAMPLES = ROOT / "sample_workbooks"
 BUDGET = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"

@@ -6,10 +6,11 @@ workbook is reported and does not stop the others.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+
 
 @dataclass
 class Outcome:

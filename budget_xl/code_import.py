@@ -33,7 +33,7 @@ def read_rows(path: Path) -> list[list]:
                 continue
         else:
             raise InputError(f"{path.name} 的文字编码无法识别：请另存为 UTF-8 编码的 CSV。")
-        return [row for row in csv.reader(io.StringIO(text))]
+        return list(csv.reader(io.StringIO(text)))
     from .reader.workbook import load_sheets
 
     return [row for sheet in load_sheets(path) for row in sheet.grid]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .classification import LEVEL_NAMES
@@ -39,7 +39,7 @@ class Catalogue:
         return codes
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(classification: str, year: int | None = None) -> Catalogue:
     """The official list of `year` when the user imported it (`budget-xl codes import`); otherwise
     the bundled partial list: every code seen in any year, with the name of `year` where it differs."""

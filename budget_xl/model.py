@@ -5,11 +5,12 @@ pandas is imported only when a DataFrame is asked for.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .templates import TableSpec, TemplateSet
 
@@ -23,7 +24,7 @@ TOTAL, DEPT, UNIT, CLASS, FIXED, ITEM = "total", "dept", "unit", "class", "fixed
 TOTAL_KEY = "合计"
 
 
-@lru_cache(maxsize=None)  # asked for every cell a report names
+@cache  # asked for every cell a report names
 def column_letter(col: int) -> str:
     """0-based column index -> 'A', 'B', …, 'AA'."""
     letters = ""
@@ -152,7 +153,7 @@ class Table:
             raise KeyError(f"{self.code} 没有行 {key}")
         return row
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """One row per table row: key, label, level, unit and one column per amount column.
         Amounts stay exact (Decimal objects, None for blanks)."""
         import pandas as pd

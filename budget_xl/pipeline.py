@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .errors import InputError, NotPublished
 from .model import Disclosure
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .narrative.document import Block
     from .rules.findings import Report
 
-Workbook = Union[str, Path, Disclosure]      # a path, or a workbook already read
+Workbook = str | Path | Disclosure      # a path, or a workbook already read
 NARRATIVE_SUFFIXES = (".docx", ".txt", ".md")  # what narrate writes: Word, or plain text
 
 

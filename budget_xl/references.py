@@ -8,9 +8,9 @@ key (each: rows / units) or a 类 code (each: 类, summed over units).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
 
 from .classification import class_of, is_class, key_part
 from .model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Row, Table
@@ -72,7 +72,7 @@ class Scope:
     by_code: dict[str, list[Row]] = field(default_factory=dict)   # code -> rows of all units
 
     @classmethod
-    def of(cls, table: Table) -> "Scope":
+    def of(cls, table: Table) -> Scope:
         scope = cls(table, {r.key: r for r in table.rows})
         for row in table.rows:
             if row.kind == CLASS and row.code:

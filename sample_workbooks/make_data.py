@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import yaml  # noqa: E402
+import sampledata as sd
+import yaml
 
-import sampledata as sd  # noqa: E402
-from budget_xl.layout import layout_columns  # noqa: E402
-from budget_xl.text import norm, strip_ordinal  # noqa: E402
+from budget_xl.layout import layout_columns
+from budget_xl.text import norm, strip_ordinal
 
 ZERO = Decimal(0)
 amt = sd.format_amount
@@ -105,7 +105,7 @@ class Budget:
     # measures of a leaf
     @staticmethod
     def measure(v: dict[str, Decimal], m: str) -> Decimal:
-        g = lambda k: v.get(k, ZERO)  # noqa: E731
+        g = lambda k: v.get(k, ZERO)
         basic = {f: g(f"{f}_personnel") + g(f"{f}_public") for f in FUNDS}
         fund = {f: basic[f] + g(f"{f}_project") for f in FUNDS}
         table = {
@@ -208,9 +208,9 @@ def gen_budget(src: dict, layout_from: sd.WorkbookData) -> dict[str, tuple[list[
     b = Budget(src)
     ts = layout_from.template
     out: dict[str, tuple[list[str], list[list[str]]]] = {}
-    nonzero = lambda vals: any(v != 0 for v in vals)  # noqa: E731
-    fn = lambda u: b.fn[u]  # noqa: E731
-    ec = lambda u: b.econ[u]  # noqa: E731
+    nonzero = lambda vals: any(v != 0 for v in vals)
+    fn = lambda u: b.fn[u]
+    ec = lambda u: b.econ[u]
     fn_levels, ec_levels = (3, 5, 7), (3, 5)
 
     # 附表4 / 附表5: all funds
@@ -240,7 +240,7 @@ def gen_budget(src: dict, layout_from: sd.WorkbookData) -> dict[str, tuple[list[
     out["附表2"] = (["label", "total", "in_subtotal", "gpb", "gf", "soc", "special"], rows2)
 
     # 附表1 / 附表6: fixed rows, labels as printed in the 2024 workbook
-    total = lambda m: b.total(m)  # noqa: E731
+    total = lambda m: b.total(m)
     v1: dict[tuple[str, str], Decimal] = {
         ("in_gpb", "in_amount"): total("gpb"), ("in_gf", "in_amount"): total("gf"),
         ("in_soc", "in_amount"): total("soc"), ("in_special", "in_amount"): total("special"),

@@ -160,7 +160,7 @@ def load(wid: str) -> WorkbookData:
 
 
 def _check_columns(t: TableData, spec: TableSpec, wid: str) -> None:
-    layout = [c for c in layout_columns(spec)]
+    layout = list(layout_columns(spec))
     ids = [c.id for c in layout]
     # the TSV header must be the layout ids in order, optional columns possibly left out
     it = iter(range(len(layout)))

@@ -2,8 +2,8 @@
 line, merged header) and rows given by layout column id, in several arrangements."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import openpyxl
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from factory import new_workbook, write_table
+from test_reader_layouts import FINAL, LINES, rows_full_code
 
 import budget_xl
 from budget_xl.errors import InputError
-from factory import new_workbook, write_table
-from test_reader_layouts import FINAL, LINES, rows_full_code
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

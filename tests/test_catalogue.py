@@ -4,10 +4,10 @@ import json
 import re
 from pathlib import Path
 
+from conftest import SAMPLES
+
 from budget_xl import check, narrate
 from budget_xl.rules.catalogue import BY_ID, RULES, message, rule_id_of
-
-from conftest import SAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,7 @@ def test_ids_and_names_are_unique_and_every_message_template_formats():
     for r in RULES:
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", r.id), r.id
         for kind, template in r.messages.items():
-            fields = {name: "x" for name in re.findall(r"{(\w+)}", template)}
+            fields = dict.fromkeys(re.findall(r"{(\w+)}", template), "x")
             assert message(r.id, kind, **fields)
 
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-
-import budget_xl
-from budget_xl.rules import check
 from factory import new_workbook, write_table
 from test_reader_layouts import FINAL, LINES, rows_full_code
 from test_samples import BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024, FINAL_2024_FIXED
+
+import budget_xl
+from budget_xl.rules import check
 
 D = Decimal
 

@@ -2,7 +2,6 @@
 import shutil
 
 import openpyxl
-
 from test_samples import BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024
 
 

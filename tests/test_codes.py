@@ -1,9 +1,9 @@
 """Code lists: the bundled partial list, and the official list a user imports."""
 import openpyxl
+from test_samples import FINAL_2024
 
 from budget_xl.classification import classify
 from budget_xl.codes import catalogue
-from test_samples import FINAL_2024
 
 OFFICIAL_2024 = [
     ("201", "一般公共服务支出"), ("20103", "政府办公厅(室)及相关机构事务"), ("2010301", "行政运行"),

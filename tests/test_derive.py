@@ -2,10 +2,11 @@
 import copy
 from decimal import Decimal
 
+from test_samples import BUDGET_2023, BUDGET_2024_FIXED, FINAL_2024_FIXED
+
 import budget_xl
 from budget_xl.derive import complete
 from budget_xl.model import CLASS, ITEM
-from test_samples import BUDGET_2023, BUDGET_2024_FIXED, FINAL_2024_FIXED
 
 
 def _leaf(row, table) -> bool:
@@ -37,7 +38,7 @@ def strip_to_details(d):
             if table.spec.rows.kind == "classified" and row.kind == CLASS and not _leaf(row, table):
                 continue  # the clerk did not even write the 类/款 rows
             if not _leaf(row, table):
-                row.amounts = {k: None for k in row.amounts}
+                row.amounts = dict.fromkeys(row.amounts)
             for c in sums:
                 if c in row.amounts:
                     row.amounts[c] = None

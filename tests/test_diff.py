@@ -4,7 +4,6 @@ import json
 from decimal import Decimal
 
 import pytest
-
 from factory import disclosure
 
 DEPT = "145-测试局"
@@ -175,6 +174,7 @@ def test_project_match_key_is_template_data(cli, tmp_path):
     """A province whose 项目支出表 prints a 项目编码: the template says to match by it, so a renamed
     project is a 科目调整 and a re-coded one with the same name and amount too."""
     import yaml
+
     from budget_xl.templates import load_template, templates_dir
 
     data = yaml.safe_load((templates_dir() / "部门预算-辽宁.yaml").read_text(encoding="utf-8"))
@@ -207,6 +207,7 @@ def test_project_match_key_is_template_data(cli, tmp_path):
 
 def test_template_diff_section_is_validated(tmp_path):
     import yaml
+
     from budget_xl.errors import TemplateError
     from budget_xl.templates import load_template, templates_dir
 

@@ -5,7 +5,6 @@ import json
 import shutil
 
 import pytest
-
 from test_samples import BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024, SAMPLES
 
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-
 from test_samples import BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED
 
 
@@ -129,7 +128,7 @@ def book(tmp_path_factory):
 
 def rows_of(ws, header_row):
     head = [c.value for c in ws[header_row]]
-    return head, [{h: c for h, c in zip(head, r)} for r in ws.iter_rows(min_row=header_row + 1) if r[0].value is not None]
+    return head, [dict(zip(head, r)) for r in ws.iter_rows(min_row=header_row + 1) if r[0].value is not None]
 
 
 def test_workbook_sheets_and_summary(book):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-
 from factory import disclosure
 from test_samples import BUDGET_2024_FIXED, FINAL_2024_FIXED
 

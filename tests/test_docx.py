@@ -9,13 +9,13 @@ import pytest
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from test_samples import BUDGET_2024_FIXED, FINAL_2024_FIXED
 
 import budget_xl
 from budget_xl.errors import InputError, TemplateError
 from budget_xl.narrative.document import Block, parse_blocks
 from budget_xl.narrative.full import chinese_number, full_document_blocks
 from budget_xl.report.docx import write_docx
-from test_samples import BUDGET_2024_FIXED, FINAL_2024_FIXED
 
 NARRATIVE = """# 大连市西岗区住房和城乡建设局2024年部门预算情况说明
 ## 一、2024年部门收支预算情况

@@ -1,6 +1,7 @@
 """`budget-xl fill`: complete, validate, publish — and refuse when it must."""
-import budget_xl
 from test_samples import BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024
+
+import budget_xl
 
 
 def test_fill_publishes_a_clean_workbook(cli, tmp_path):

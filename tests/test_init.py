@@ -1,10 +1,10 @@
 """`budget-xl init` writes a blank workbook a clerk can fill in; `fill` on it gives the full disclosure."""
 import openpyxl
+from test_samples import BUDGET_2024_FIXED
 
 import budget_xl
 from budget_xl.layout import layout_columns
 from budget_xl.model import CLASS, ITEM, UNIT
-from test_samples import BUDGET_2024_FIXED
 
 DEPT = "145-大连市西岗区住房和城乡建设局"
 UNITS = ["145001-大连市西岗区住房和城乡建设局（本级）", "145002-大连市西岗区住房城市建设事务服务中心"]

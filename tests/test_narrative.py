@@ -5,7 +5,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 BUDGET = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
@@ -250,8 +249,8 @@ def test_narrate_refuses_an_output_it_cannot_write(cli, tmp_path):
 def test_broken_wording_template_is_a_clear_error(tmp_path):
     from budget_xl import read
     from budget_xl.errors import TemplateError
-    from budget_xl.narrative.spec import load_narrative_spec, narrative_dir
     from budget_xl.narrative.context import build_context
+    from budget_xl.narrative.spec import load_narrative_spec, narrative_dir
     from budget_xl.narrative.wording import render_text
 
     d = read(BUDGET)

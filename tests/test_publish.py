@@ -4,12 +4,12 @@ import subprocess
 
 import openpyxl
 import pytest
+from test_samples import BUDGET_2023, BUDGET_2024_FIXED, FINAL_2024
 
 import budget_xl
 from budget_xl.layout import header_cells, layout_columns
 from budget_xl.report.publish import HEADING_TOP, write_publish_workbook
 from budget_xl.rules import check
-from test_samples import BUDGET_2023, BUDGET_2024_FIXED, FINAL_2024
 
 SAMPLES = [BUDGET_2024_FIXED, BUDGET_2023, FINAL_2024]
 

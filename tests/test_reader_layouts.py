@@ -2,10 +2,10 @@
 from decimal import Decimal
 
 import pytest
+from factory import new_workbook, write_table
 
 import budget_xl
 from budget_xl.templates import get_template
-from factory import new_workbook, write_table
 
 FINAL = get_template("部门决算")
 BUDGET = get_template("部门预算")
@@ -74,7 +74,7 @@ def test_full_code_in_class_column(tmp_path):
                                                              rows_full_code(), unit="金额单位：万元", lines=LINES))
     d, rows = snapshot(path)
     assert [k for k, *_ in rows] == EXPECTED_KEYS
-    assert dict((k, lvl) for k, lvl, *_ in rows)["20103"] == "款"
+    assert {k: lvl for k, lvl, *_ in rows}["20103"] == "款"
     assert rows[3][2] == Decimal("434.21") and rows[0][4] == Decimal("0.00")
     assert d.unit == "万元" and d.year == 2024 and d.department == "大连市西岗区人民政府办公室"
 

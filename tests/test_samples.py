@@ -6,10 +6,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import SAMPLES
 
 import budget_xl
 from budget_xl.money import yuan_to_wan
-from conftest import SAMPLES
 
 BUDGET_2024 = SAMPLES / "2024_住建局_部门预算_公开版.xlsx"
 BUDGET_2024_FIXED = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
@@ -123,7 +123,7 @@ def test_final_accounts_amounts(read):
 def test_prior_year_agrees_with_the_2024_narrative(read):
     """2023 figures implied by seed 000's narrative (比2023年…), after 元→万元 half-up rounding."""
     t = read(BUDGET_2023).tables
-    wan = lambda v: yuan_to_wan(v)  # noqa: E731
+    wan = lambda v: yuan_to_wan(v)
     assert wan(t["附表1"]["in_total"].amounts["in_amount"]) == D("11863.39")
     assert wan(t["附表7"]["合计"].amounts["total"]) == D("9219.89")
     assert wan(t["附表1"]["221"].amounts["gpb"]) == D("7415.60")

@@ -68,8 +68,8 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
 def _check_folder(folder: Path, template: str | None, jobs: int, summary_to: str | None, fmt: str,
                   force: bool) -> None:
     from ..batch import check_many, default_jobs, totals
-    from ..report.check import folder_json
     from ..formats import workbooks_in
+    from ..report.check import folder_json
 
     paths = workbooks_in(folder, recursive=True)
     if not paths:

@@ -19,11 +19,11 @@ __all__ = ["diff", "Comparison", "Line", "Options", "TableDiff"]
 
 
 def diff(a: str, b: str, *, folder: Path = Path("."), kind: str | None = None, dept: str | None = None,
-         template: str | None = None, force: bool = False, options: Options = Options()) -> Comparison:
+         template: str | None = None, force: bool = False, options: Options | None = None) -> Comparison:
     pair = resolve(a, b, folder=folder, kind=kind, dept=dept, template=template, force=force)
     before = Side(pair.before, check(pair.before))
     after = Side(pair.after, check(pair.after))
     run = compare_versus if pair.mode == "versus" else compare_years
-    comparison = run(before, after, options)
+    comparison = run(before, after, options or Options())
     comparison.warnings[:0] = pair.warnings
     return comparison

@@ -7,11 +7,11 @@ signatures), and a row whose name changed under the same code (a new code-list y
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Callable, Hashable
 
-from ..model import CLASS, DEPT, ITEM, UNIT, Row, Table
 from ..classification import row_key, split_code
+from ..model import CLASS, DEPT, ITEM, UNIT, Row, Table
 from ..text import norm
 
 # Rows whose name is theirs to change (fixed rows and 合计 are named by the template).

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..classification import split_code
 from ..errors import InputError
 from ..model import Disclosure
-from ..classification import split_code
 from ..templates import kind_of
 from ..text import norm
 
@@ -171,7 +171,7 @@ class Workspace:
     years: dict[int, dict[str | None, Path]] = field(default_factory=dict)  # year -> kind (None: any) -> file
 
     @classmethod
-    def load(cls, folder: Path) -> "Workspace":
+    def load(cls, folder: Path) -> Workspace:
         import tomllib
 
         path = folder / WORKSPACE

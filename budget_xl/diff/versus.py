@@ -17,7 +17,6 @@ from ..text import norm, strip_ordinal
 from .compare import HUNDRED, ZERO, Comparison, Options, Side, Units
 
 
-
 @dataclass
 class VersusLine:
     section: str

@@ -28,7 +28,7 @@ class Figure:
     budget: Decimal | None = None
     labels: tuple[str, ...] = ()
     section: tuple[str, ...] = ()
-    share_of: "Figure | None" = None
+    share_of: Figure | None = None
     same_as: str | None = None
     always_compare: bool = False
     code: str | None = None               # list items: the classification code

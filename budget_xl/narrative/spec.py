@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import TemplateError
-from ..templates import Term, TemplateSet, load_yaml, templates_dir
+from ..templates import TemplateSet, Term, load_yaml, templates_dir
 from ..templates.checker import Checker
 
 LEVELS = ("类", "款", "项")

@@ -13,8 +13,7 @@ from ..errors import InputError
 from ..gcpause import without_cycle_collection
 from ..model import CellRef, Disclosure, Note, Table
 from ..templates import TableSpec, TemplateSet, get_template, load_all
-from .locate import (ColumnMap, TitleIndex, column_paths, find_anchors, find_header,
-                     header_vocabulary, map_columns, title_hits)
+from .locate import ColumnMap, TitleIndex, column_paths, find_anchors, find_header, header_vocabulary, map_columns, title_hits
 from .meta import find_department, find_unit, find_year
 from .rows import TableBuilder
 from .workbook import Sheet, load_sheets

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..layout import layout_columns
 from ..templates import ColumnSpec, TableSpec, TemplateSet
 from ..text import norm, strip_ordinal, strip_year
-from ..layout import layout_columns
 from .workbook import Sheet
 
 _CODE_MARK = re.compile(r"^(?:附表|财决公开|公开|决算|财决)?\d{1,2}表?$|^附表[一二三四五六七八九十]+$")

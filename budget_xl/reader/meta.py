@@ -39,7 +39,7 @@ def find_unit(sheet: Sheet, title_row: int, header_row: int) -> str | None:
     return None
 
 
-def find_year(sheets: list[Sheet], pieces: list["Piece"]) -> int | None:
+def find_year(sheets: list[Sheet], pieces: list[Piece]) -> int | None:
     votes: Counter[int] = Counter()
     for sheet in sheets:
         rows = set(range(min(META_ROWS, sheet.height)))

@@ -92,7 +92,7 @@ class TableBuilder:
                 self.parse_row(sheet, r, grid[r], plan)
 
     # ------------------------------------------------------------------ one grid row, one panel
-    def parse_row(self, sheet: Sheet, r: int, line: list, plan: "_Plan") -> None:
+    def parse_row(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> None:
         panel, mapping = plan.panel, plan.mapping
         width = len(line)
 
@@ -148,7 +148,7 @@ class TableBuilder:
         else:
             self.add_named_row(name, label_raw, amounts, r, plan)
 
-    def read_amounts(self, sheet: Sheet, r: int, line: list, plan: "_Plan") -> tuple[dict[str, Decimal | None], bool]:
+    def read_amounts(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> tuple[dict[str, Decimal | None], bool]:
         """Column id -> amount of one grid row and panel (None for a blank cell), and whether it has
         any amount; a text that is no amount, or a formula without its value, is noted.
 
@@ -185,7 +185,7 @@ class TableBuilder:
             amounts[cid] = amount
         return amounts, found
 
-    def row_code(self, plan: "_Plan", label: str, cell) -> tuple[str | None, str]:
+    def row_code(self, plan: _Plan, label: str, cell) -> tuple[str | None, str]:
         code_col, parts = plan.code_col, plan.code_parts
         if code_col or plan.has_code_parts:
             if code_col:
@@ -202,7 +202,7 @@ class TableBuilder:
             return split_code(label)
         return split_code(label)
 
-    def is_dept_ahead(self, sheet: Sheet, r: int, code: str, plan: "_Plan") -> bool:
+    def is_dept_ahead(self, sheet: Sheet, r: int, code: str, plan: _Plan) -> bool:
         """A 3-digit code right above unit rows that start with it is a department, not a 类."""
         if not self.spec.rows.units or len(code) != 3 or self.unit is not None:
             return False
@@ -328,7 +328,7 @@ class TableBuilder:
                  amounts, r, plan)
 
     # ------------------------------------------------------------------ storing
-    def add(self, row: Row, amounts, r: int, plan: "_Plan") -> None:
+    def add(self, row: Row, amounts, r: int, plan: _Plan) -> None:
         row.amounts = amounts
         row.sheet, row.grid_row, row.colmap = plan.sheet, r, plan.colmap
         old = self.keys.get(row.key)
@@ -358,7 +358,7 @@ class _Plan:
         self.label_id = label.id if label else None
         self.label_col = mapping.get(self.label_id) if label else None
         self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label") and c.id in mapping]
-        self.colmap = {cid: c for cid, c in self.amounts}
+        self.colmap = dict(self.amounts)
         self.last_col = max(mapping.values(), default=-1)
         if self.label_col is not None:
             self.colmap["label"] = self.label_col

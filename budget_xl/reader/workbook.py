@@ -6,8 +6,8 @@ read-only and never written. Anything that cannot be read becomes one InputError
 from __future__ import annotations
 
 import re
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +65,7 @@ def sniff(path: Path) -> str:
             head = fh.read(8)
     except OSError as exc:
         raise InputError(f"无法打开文件 {path}：{exc.strerror or exc}。请检查文件权限。") from None
-    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK"):
+    if head.startswith((ZIP_MAGIC, b"PK")):
         return _sniff_zip(path)
     if head == OLE2_MAGIC:
         if _contains(path, ENCRYPTION_STREAM):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..money import fmt
-from ..text import cjk_width
 from ..rules.findings import LEVEL_WORDS, Report
+from ..text import cjk_width
 from .output import atomic_output
 
 _FILLS = {"error": "FF9C9C", "warning": "FFE066", "rounding": "FFE066"}

@@ -9,7 +9,6 @@ from ..diff.compare import Comparison, Line, Side
 from ..money import json_amount, round_half_up
 
 
-
 def _rate(rate: Decimal | None) -> str | None:
     return None if rate is None else format(round_half_up(rate), "f")
 

@@ -7,21 +7,21 @@ hierarchy indented, filters on the header) and the 三公 comparison in seed 001
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from ..diff.compare import ADDED, ADJUSTED, REMOVED, STATUSES, Comparison, Line, TableDiff
+from ..formats import DIFF_MARK
 from ..layout import header_tree
 from ..model import CLASS
 from ..money import fmt, round_half_up
-from ..formats import DIFF_MARK
 from ..text import cjk_width, norm
 from .diff_text import check_lines, rule_text
-from .output import atomic_output
 from .grid import LEVEL_INDENT, is_bold
+from .output import atomic_output
 from .publish import FONT, HEADING_TOP, Styles, page_setup, write_header, write_title_block
 
 AMOUNT, RATE = "#,##0.00", "0.00%"

@@ -35,8 +35,8 @@ from ..money import fmt
 from ..narrative.document import PLACEHOLDER, Block
 from ..templates import TableSpec
 from ..text import cjk_width
-from .output import atomic_output
 from .grid import code_label, prints_empty, table_grid, table_unit
+from .output import atomic_output
 
 LATIN = "Times New Roman"
 # GB/T 9704 titles are 方正小标宋简体, which no stock Windows, macOS, WPS or Linux installs: a run
@@ -556,7 +556,7 @@ class _TableWriter:
         for line, texts in zip(self.grid, self.texts):
             row = t.add_row()
             _cant_split(row)
-            for cell, (value, key), text in zip(row.cells, line, texts):
+            for cell, (_, key), text in zip(row.cells, line, texts):
                 if key.startswith("amount"):
                     self._fill(cell, text, "right", bold=key == "amount_bold")
                 elif key == "text_center":

@@ -6,7 +6,7 @@ Style keys: amount, amount_bold, text, text_center, bold, indent1, indent2 (款/
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..classification import class_of
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table

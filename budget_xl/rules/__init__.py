@@ -12,8 +12,8 @@ from ..gcpause import without_cycle_collection
 from ..model import CLASS, CellRef, Disclosure, Row
 from ..text import norm
 from .blame import explain, plain, rounding
-from .engine import equations, skipped_identities
 from .catalogue import message
+from .engine import equations, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
 
 __all__ = ["check", "Finding", "Report"]

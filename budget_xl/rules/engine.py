@@ -6,9 +6,9 @@ explicit `identities:` list. One mechanism evaluates them all; nothing here name
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator
 
 from ..model import Disclosure, Row, Table
 from ..money import fmt, rounding_envelope

@@ -8,8 +8,24 @@ mistakes), files.py finds the files and caches them.
 from __future__ import annotations
 
 from .files import codes_dir, get_template, kind_of, load_all, load_template, load_yaml, templates_dir
-from .spec import (ColumnSpec, DiffSpec, FixedRow, Identity, PanelSpec, Ref, RowIdentity, RowsSpec, RowSum,
-                   SangongLine, TableSpec, TemplateSet, Term, VersusLine, VersusSection, VersusSide)
+from .spec import (
+                   ColumnSpec,
+                   DiffSpec,
+                   FixedRow,
+                   Identity,
+                   PanelSpec,
+                   Ref,
+                   RowIdentity,
+                   RowsSpec,
+                   RowSum,
+                   SangongLine,
+                   TableSpec,
+                   TemplateSet,
+                   Term,
+                   VersusLine,
+                   VersusSection,
+                   VersusSide,
+)
 
 __all__ = [
     "ColumnSpec", "DiffSpec", "FixedRow", "Identity", "PanelSpec", "Ref", "RowIdentity", "RowSum", "RowsSpec",

@@ -5,11 +5,30 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .checker import Checker
-from .spec import (CLASSIFICATIONS, EACH_MODES, KINDS, LEVELS, ROLES, ROW_KINDS, ColumnSpec, DiffSpec, FixedRow,
-                   Identity, PanelSpec, RowIdentity, RowsSpec, RowSum, SangongLine, TableSpec, TemplateSet,
-                   VersusLine, VersusSection, VersusSide)
 from ..text import norm
+from .checker import Checker
+from .spec import (
+    CLASSIFICATIONS,
+    EACH_MODES,
+    KINDS,
+    LEVELS,
+    ROLES,
+    ROW_KINDS,
+    ColumnSpec,
+    DiffSpec,
+    FixedRow,
+    Identity,
+    PanelSpec,
+    RowIdentity,
+    RowsSpec,
+    RowSum,
+    SangongLine,
+    TableSpec,
+    TemplateSet,
+    VersusLine,
+    VersusSection,
+    VersusSide,
+)
 
 
 class TemplateBuilder(Checker):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..errors import TemplateError
@@ -26,7 +26,7 @@ def codes_dir() -> Path:
     return templates_dir() / "codes"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_all() -> tuple[TemplateSet, ...]:
     return tuple(_cached_load(p) for p in sorted(templates_dir().glob("*.yaml")))
 
