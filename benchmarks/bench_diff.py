@@ -19,7 +19,7 @@ from bench_fill import run
 from bench_read import ROOT, generate
 
 SAMPLES = ROOT / "sample_workbooks"
-OLD, NEW = SAMPLES / "2023_住建局_部门预算.xlsx", SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
+OLD, NEW = SAMPLES / "住建局" / "2023_部门预算.xlsx", SAMPLES / "住建局" / "2024_部门预算_更正版.xlsx"
 
 
 def main() -> int:

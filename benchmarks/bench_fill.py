@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_read import ENV, ROOT, generate
 
-SAMPLE = ROOT / "sample_workbooks" / "2024_住建局_部门预算_更正版.xlsx"
+SAMPLE = ROOT / "sample_workbooks" / "住建局" / "2024_部门预算_更正版.xlsx"
 
 
 def run(args: list[str]) -> tuple[float, float]:

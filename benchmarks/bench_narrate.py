@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_read import ENV, ROOT
 
 SAMPLES = ROOT / "sample_workbooks"
-BUDGET = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
-PRIOR = SAMPLES / "2023_住建局_部门预算.xlsx"
-FINAL = SAMPLES / "2024_政府办_部门决算_更正版.xlsx"
+BUDGET = SAMPLES / "住建局" / "2024_部门预算_更正版.xlsx"
+PRIOR = SAMPLES / "住建局" / "2023_部门预算.xlsx"
+FINAL = SAMPLES / "政府办" / "2024_部门决算_更正版.xlsx"
 
 
 def timed(args: list[str], runs: int = 5) -> float:

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_workbooks" / "2024_住建局_部门预算_公开版.xlsx"
+SAMPLE = ROOT / "sample_workbooks" / "住建局" / "2024_部门预算_公开版.xlsx"
 
 READ = "import budget_xl, sys; d = budget_xl.read(sys.argv[1]); assert d.tables"
 PARSE = ("import python_calamine as pc, sys\n"

@@ -3,8 +3,9 @@
 Usage: python sample_workbooks/build.py [WORKBOOK-ID ...]
 
 For each data/<workbook-id>/meta.yaml (a base workbook's tables plus corrections.yaml, or its own
-TSVs), writes sample_workbooks/<meta file> laid out as a clerk's workbook: for 部门预算 a cover and a
-目录 sheet; then one sheet per table: code at the right, title merged across the table, the
+TSVs), writes sample_workbooks/<meta file> — a path with one folder per department, as an auditor
+files them (住建局/2024_部门预算_更正版.xlsx) — laid out as a clerk's workbook: for 部门预算 a cover
+and a 目录 sheet; then one sheet per table: code at the right, title merged across the table, the
 金额单位 line (and for 决算 the 部门（单位） and 年度 lines), the header rows drawn from the template by
 budget_xl.layout.header_cells (real merged cells), the data rows (amounts as numbers formatted
 #,##0.00, blank cells where the table prints nothing), then the notes printed under the table.
@@ -190,9 +191,10 @@ def build(wid: str) -> Path:
     props = wb.properties
     props.creator = "budget-xl sample_workbooks/build.py"
     props.lastModifiedBy = None
-    props.title = Path(wbd.file_name).stem
+    props.title = wbd.id  # the workbook id (data/<id>/), which names the department, year and version
     props.created = props.modified = FIXED_TIME
     out = sd.ROOT / wbd.file_name
+    out.parent.mkdir(parents=True, exist_ok=True)
     write_deterministic(wb, out)
     return out
 

@@ -2,8 +2,9 @@
 
 Layout of `data/<workbook-id>/`:
 
-- `meta.yaml`: template id, department, year, cover lines, and per table its sheet name, title
-  and the notes printed under it. A workbook may name a `base:` workbook; it then starts from the
+- `meta.yaml`: template id, `file` (the output path under sample_workbooks/, one folder per
+  department: 住建局/2024_部门预算_更正版.xlsx), department, year, cover lines, and per table its
+  sheet name, title and the notes printed under it. A workbook may name a `base:` workbook; it then starts from the
   base's tables and meta, and `corrections.yaml` lists what changes (cell by cell, with the
   published value, the corrected value and why).
 - `<table code>.tsv`: first line = the table's layout column ids (`budget_xl.layout.layout_columns`,

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import SAMPLES
+from conftest import BUDGET_2023, BUDGET_2024_FIXED, SAMPLES
 
 from budget_xl import check, narrate
 from budget_xl.rules.catalogue import BY_ID, RULES, message, rule_id_of
@@ -23,7 +23,7 @@ def test_ids_and_names_are_unique_and_every_message_template_formats():
 
 def test_every_finding_of_the_samples_carries_a_known_rule_id(tmp_path):
     seen = set()
-    for path in sorted(SAMPLES.glob("*.xlsx")):
+    for path in sorted(SAMPLES.rglob("*.xlsx")):
         report = check(path)
         identity_ids = {i.id for i in report_template(path).identities}
         for f in report.findings:
@@ -34,8 +34,8 @@ def test_every_finding_of_the_samples_carries_a_known_rule_id(tmp_path):
 
 
 def test_narrative_findings_carry_their_rule_ids(cli, tmp_path):
-    budget = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
-    prior = SAMPLES / "2023_住建局_部门预算.xlsx"
+    budget = BUDGET_2024_FIXED
+    prior = BUDGET_2023
     text = tmp_path / "说明.txt"
     narrate(budget, text, prior=prior)
     body = text.read_text(encoding="utf-8").replace("比2023年预算减少4612.25万元", "比2023年预算减少4612.52万元", 1)

@@ -5,7 +5,7 @@ import json
 import shutil
 
 import pytest
-from test_samples import BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024, SAMPLES
+from test_samples import BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024, FINAL_2024_FIXED, SAMPLES
 
 
 def refused(out, *phrases):
@@ -39,10 +39,26 @@ def test_a_year_with_no_workbook(cli, folder):
     refused(cli("diff", "2023", "2024", "--dir", folder / "nowhere"), "不存在")
 
 
-def test_an_ambiguous_year_lists_the_candidates(cli):
-    err = refused(cli("diff", "2023", "2024", "--dir", SAMPLES), "2024 年有 2 个工作簿，无法确定用哪一个",
-                  "2024_住建局_部门预算_公开版.xlsx", "2024_住建局_部门预算_更正版.xlsx")
+def test_an_ambiguous_year_lists_the_candidates(cli, tmp_path):
+    for path in (BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024, FINAL_2024_FIXED):
+        shutil.copy(path, tmp_path / f"{path.parent.name}_{path.name}")
+    err = refused(cli("diff", "2023", "2024", "--dir", tmp_path), "2024 年有 2 个工作簿，无法确定用哪一个",
+                  "住建局_2024_部门预算_公开版.xlsx", "住建局_2024_部门预算_更正版.xlsx")
     assert "政府办" not in err   # the 2023 side is a 部门预算: the 2024 决算 are not candidates
+
+
+def test_the_shipped_department_folder_pins_2024_to_the_corrected_version(cli):
+    """sample_workbooks/住建局 holds two 2024 workbooks; its budget-xl.toml makes `diff 2023 2024` work."""
+    folder = SAMPLES / "住建局"
+    assert (folder / "budget-xl.toml").is_file()
+    out = cli("diff", "2023", "2024", "--format", "json", cwd=folder)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["before"]["file"].endswith("2023_部门预算.xlsx")
+    assert data["after"]["file"].endswith("2024_部门预算_更正版.xlsx")
+    versions = cli("diff", "2024_部门决算_公开版.xlsx", "2024", "--format", "json", cwd=SAMPLES / "政府办")
+    assert versions.returncode == 0, versions.stderr   # a file against its year's pinned version
+    assert json.loads(versions.stdout)["after"]["file"].endswith("2024_部门决算_更正版.xlsx")
 
 
 def test_kind_mismatch_needs_kind(cli, tmp_path):

@@ -91,7 +91,7 @@ def test_text_summary(cli):
     assert out.returncode == 0 and not out.stderr
     text = out.stdout
     assert text.startswith("对比：2023年部门预算 → 2024年部门预算（145-大连市西岗区住房和城乡建设局）")
-    assert "校验（2024年预算，2024_住建局_部门预算_更正版.xlsx）：没有错误。" in text
+    assert "校验（2024年预算，2024_部门预算_更正版.xlsx）：没有错误。" in text
     assert "附表7   一般公共预算支出表" in text and "-6,676.25   -72.41%" in text
     assert "公务用车运行费                6.60        0.00   -6.60  -100.00%" in text
     assert "列出前 5 处" in text and "   5. " in text and "   6. " not in text
@@ -102,16 +102,16 @@ def test_check_errors_of_a_side_head_the_report(cli, tmp_path):
     out = cli("diff", BUDGET_2023, BUDGET_2024, "-o", tmp_path / "d.xlsx")
     assert out.returncode == 0, out.stderr
     head = out.stdout.split("各表变动")[0]
-    assert "校验（2024年预算，2024_住建局_部门预算_公开版.xlsx）：有" in head and "对比照常生成" in head
+    assert "校验（2024年预算，2024_部门预算_公开版.xlsx）：有" in head and "对比照常生成" in head
     assert "附表1" in head
     assert "只有本年工作簿有" not in head and "只有上年工作簿有 附表3" in head   # the published set lacks 附表3
     ws = openpyxl.load_workbook(tmp_path / "d.xlsx")["汇总"]
     info = [ws.cell(r, 1).value for r in range(4, 20)]
-    assert info[:2] == ["2023年预算：2023_住建局_部门预算.xlsx（2023年部门预算，145-大连市西岗区住房和城乡建设局）",
-                        "2024年预算：2024_住建局_部门预算_公开版.xlsx（2024年部门预算，145-大连市西岗区住房和城乡建设局）"]
+    assert info[:2] == ["2023年预算：2023_部门预算.xlsx（2023年部门预算，145-大连市西岗区住房和城乡建设局）",
+                        "2024年预算：2024_部门预算_公开版.xlsx（2024年部门预算，145-大连市西岗区住房和城乡建设局）"]
     assert info[2] == "注意：只有上年工作簿有 附表3，未对比。"
-    assert info[3] == "校验（2023年预算，2023_住建局_部门预算.xlsx）：没有错误。"
-    assert info[4].startswith("校验（2024年预算，2024_住建局_部门预算_公开版.xlsx）：有 8 处错误") and info[5].startswith("[")
+    assert info[3] == "校验（2023年预算，2023_部门预算.xlsx）：没有错误。"
+    assert info[4].startswith("校验（2024年预算，2024_部门预算_公开版.xlsx）：有 8 处错误") and info[5].startswith("[")
     assert info.index("表") > 4   # the table's header comes after them
 
 

@@ -5,16 +5,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import BUDGET_2023, NARRATIVES
+from conftest import BUDGET_2024 as BUDGET_PUBLISHED
+from conftest import BUDGET_2024_FIXED as BUDGET
+from conftest import FINAL_2024 as FINAL_PUBLISHED
+from conftest import FINAL_2024_FIXED as FINAL
 
-BUDGET = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
-BUDGET_PUBLISHED = SAMPLES / "2024_住建局_部门预算_公开版.xlsx"
-BUDGET_2023 = SAMPLES / "2023_住建局_部门预算.xlsx"
-FINAL = SAMPLES / "2024_政府办_部门决算_更正版.xlsx"
-FINAL_PUBLISHED = SAMPLES / "2024_政府办_部门决算_公开版.xlsx"
 # The seeds' published 情况说明 as shipped text (sample_workbooks/README.md says which lines of which seed).
-SEED_000 = ROOT / "sample_workbooks" / "narratives" / "2024_住建局_部门预算_情况说明_公开版.txt"
-SEED_002 = ROOT / "sample_workbooks" / "narratives" / "2024_政府办_部门决算_情况说明_公开版.txt"
+SEED_000 = NARRATIVES / "2024_住建局_部门预算_情况说明_公开版.txt"
+SEED_002 = NARRATIVES / "2024_政府办_部门决算_情况说明_公开版.txt"
 
 
 def narrate(cli, tmp_path, workbook, *extra, name="说明.txt") -> list[str]:

@@ -17,7 +17,8 @@ def test_rebuild_is_byte_identical(tmp_path):
     shutil.copytree(SAMPLES, copy, ignore=shutil.ignore_patterns("*.xlsx", "__pycache__"))
     out = subprocess.run([sys.executable, str(copy / "build.py")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    shipped = sorted(p.name for p in SAMPLES.glob("*.xlsx"))
-    assert shipped == sorted(p.name for p in copy.glob("*.xlsx"))
+    shipped = sorted(p.relative_to(SAMPLES) for p in SAMPLES.rglob("*.xlsx"))
+    assert shipped == sorted(p.relative_to(copy) for p in copy.rglob("*.xlsx"))
+    assert {p.parent.name for p in shipped} == {"住建局", "政府办"}   # one folder per department
     for name in shipped:
         assert (copy / name).read_bytes() == (SAMPLES / name).read_bytes(), name

@@ -6,16 +6,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import SAMPLES
+from conftest import BUDGET_2023, BUDGET_2024, BUDGET_2024_FIXED, FINAL_2024, FINAL_2024_FIXED, SAMPLES  # noqa: F401
 
 import budget_xl
 from budget_xl.money import yuan_to_wan
 
-BUDGET_2024 = SAMPLES / "2024_住建局_部门预算_公开版.xlsx"
-BUDGET_2024_FIXED = SAMPLES / "2024_住建局_部门预算_更正版.xlsx"
-BUDGET_2023 = SAMPLES / "2023_住建局_部门预算.xlsx"
-FINAL_2024 = SAMPLES / "2024_政府办_部门决算_公开版.xlsx"
-FINAL_2024_FIXED = SAMPLES / "2024_政府办_部门决算_更正版.xlsx"
 ALL = [BUDGET_2024, BUDGET_2024_FIXED, BUDGET_2023, FINAL_2024, FINAL_2024_FIXED]
 D = Decimal
 
