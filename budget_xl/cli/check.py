@@ -38,7 +38,7 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
     退出码：0 没有错误（可有警告、尾数误差）；1 有错误；2 文件无法使用。
     \b
     示例：
-      budget-xl check sample_workbooks/2024_住建局_部门预算_公开版.xlsx
+      budget-xl check sample_workbooks/住建局/2024_部门预算_公开版.xlsx
       budget-xl check 决算.xlsx --format json > 校验结果.json
       budget-xl check 附表.xlsx --annotate 附表_校验.xlsx
       budget-xl check 各部门报表/ --jobs 2 --summary 汇总.xlsx

@@ -47,8 +47,8 @@ def diff_cmd(before: str, after: str, folder: str, kind: str | None, dept: str |
     退出码：0 已生成对比（不论有无变动）；2 输入无法使用。
     \b
     示例：
-      budget-xl diff 2023 2024 --dir sample_workbooks/     （2024 年有两个版本时会列出，请改给文件路径）
-      budget-xl diff sample_workbooks/2023_住建局_部门预算.xlsx sample_workbooks/2024_住建局_部门预算_更正版.xlsx \\
+      budget-xl diff 2023 2024 --dir sample_workbooks/住建局/   （文件夹中的 budget-xl.toml 指定各年度的文件）
+      budget-xl diff sample_workbooks/住建局/2023_部门预算.xlsx sample_workbooks/住建局/2024_部门预算_更正版.xlsx \\
           --unit 万元 -o 对比.xlsx
       budget-xl diff 2024预算.xlsx 2024决算.xlsx -o 预算与决算对比.xlsx
       budget-xl diff 2024 2024 --kind 部门预算:部门决算 --format json > 对比.json

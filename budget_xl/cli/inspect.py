@@ -24,7 +24,7 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
 
     \b
     示例：
-      budget-xl show sample_workbooks/2024_住建局_部门预算_公开版.xlsx
+      budget-xl show sample_workbooks/住建局/2024_部门预算_公开版.xlsx
       budget-xl show 决算.xlsx --table 财决公开05 --format json > 05.json
     """
     from .. import read

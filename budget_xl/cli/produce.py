@@ -28,7 +28,7 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
 
     \b
     示例：
-      budget-xl fill sample_workbooks/2024_住建局_部门预算_更正版.xlsx -o 发布/
+      budget-xl fill sample_workbooks/住建局/2024_部门预算_更正版.xlsx -o 发布/
       budget-xl fill 附表.xlsx -o 发布/ --unit 万元
       budget-xl fill 2024附表.xlsx -o 发布/ --prior 2023附表.xlsx --full
     """
@@ -73,8 +73,8 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
 
     \b
     示例：
-      budget-xl narrate sample_workbooks/2024_住建局_部门预算_更正版.xlsx \\
-          --prior sample_workbooks/2023_住建局_部门预算.xlsx -o 情况说明.docx
+      budget-xl narrate sample_workbooks/住建局/2024_部门预算_更正版.xlsx \\
+          --prior sample_workbooks/住建局/2023_部门预算.xlsx -o 情况说明.docx
       budget-xl narrate 决算.xlsx --budget 年初预算.xlsx --profile 补充信息.yaml -o 说明.docx --full
       budget-xl narrate 附表.xlsx -o 说明.txt
     """
