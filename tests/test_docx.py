@@ -351,7 +351,7 @@ def test_never_writes_over_the_input(tmp_path):
 
 
 def test_no_partial_file_on_error(tmp_path, budget, monkeypatch):
-    import budget_xl.report.docx as writer
+    import budget_xl.report.docx_table as writer
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
