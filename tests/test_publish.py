@@ -69,3 +69,29 @@ def test_opens_in_libreoffice(tmp_path):
     res = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=180)
     assert res.returncode == 0 and (tmp_path / "发布.pdf").stat().st_size > 10_000
+
+
+def test_xlsxwriter_still_keeps_its_merged_ranges_where_record_merge_puts_them():
+    """record_merge appends to Worksheet.merge, the list merge_range fills and close() writes out as
+    <mergeCells>: if a release of xlsxwriter changes that, this fails before any header comes out
+    unmerged."""
+    import io
+
+    import openpyxl
+    import xlsxwriter
+
+    from budget_xl.report.publish import record_merge
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
+    ws = wb.add_worksheet("表")
+    ws.merge_range(0, 0, 0, 2, "标题")
+    assert ws.merge == [[0, 0, 0, 2]]
+    ws.write(1, 0, "表头")
+    ws.write(1, 1, "第二列")
+    ws.write(2, 1, "下一行")
+    record_merge(ws, 1, 0, 2, 0)
+    wb.close()
+    sheet = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))["表"]
+    assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A1:C1", "A2:A3"]
+    assert sheet["B2"].value == "第二列" and sheet["B3"].value == "下一行"

@@ -162,16 +162,18 @@ def write_header(ws, st: Styles, n_header: int, cells, top: int = HEADING_TOP) -
             ws.write_blank(top + r, c, None, st.header)
     for hc in cells:
         if hc.merged:
-            _record_merge(ws, top + hc.row, hc.col, top + hc.last_row, hc.last_col)
+            record_merge(ws, top + hc.row, hc.col, top + hc.last_row, hc.last_col)
     return top + n_header
 
 
-def _record_merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+def record_merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
     """Merge cells already written. xlsxwriter's merge_range cannot be used here: it writes the
     rows below at once, and in constant_memory mode a row is flushed to disk as soon as a later one
     is written, so the rest of the header's first row would be lost (its author does not support
     merging down in that mode). The range is recorded in the list merge_range itself keeps, which
-    xlsxwriter writes out as <mergeCells> on close; tests check every header's merges."""
+    xlsxwriter writes out as <mergeCells> on close — the one use of its internals in budget-xl, kept
+    here. tests/test_publish.py checks that contract (so an xlsxwriter release that changes it fails
+    loudly, hence the <4 pin) and every header's merges in the written files."""
     ws.merge.append([first_row, first_col, last_row, last_col])
 
 
