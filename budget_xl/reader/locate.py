@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..layout import layout_columns
 from ..templates import ColumnSpec, TableSpec, TemplateSet
+from ..templates.concepts import vocabulary
 from ..text import norm, strip_ordinal, strip_year
 from .workbook import Sheet
 
@@ -108,18 +110,32 @@ def find_anchors(hits: list[tuple[int, int, TableSpec, bool]], template: Templat
 
 # --------------------------------------------------------------------------- header band
 def _header_name(text: str) -> str:
+    """A header cell's wording as headers are compared: normalised, without a leading year or a
+    栏次 number glued to it ("金额1"), in its official wording (concepts.yaml)."""
     n = strip_year(norm(text))
-    stripped = _TRAILING_NO.sub("", n)  # "金额1" -> "金额" (栏次 printed in the header cell)
-    return stripped or n
+    stripped = _TRAILING_NO.sub("", n) or n  # "金额1" -> "金额" (栏次 printed in the header cell)
+    return vocabulary().canonical(stripped)
+
+
+def canonical(text: str) -> str:
+    return vocabulary().canonical(norm(text))
 
 
 def header_vocabulary(spec: TableSpec) -> set[str]:
-    words = set()
+    """The header words of a table: its template's, and every column concept's and group's (so a
+    header row with sub-columns the template does not have is still known as a header)."""
+    words = set(_known_header_words())
     for col in layout_columns(spec):
-        words.update(norm(h) for h in col.header)
-        words.update(norm(a) for a in col.aliases)
+        words.update(canonical(h) for h in col.header)
+        words.update(canonical(a) for a in col.aliases)
     words.discard("")
     return words
+
+
+@lru_cache(maxsize=1)
+def _known_header_words() -> frozenset[str]:
+    v = vocabulary()
+    return frozenset(norm(c.label) for c in v.concepts.values()) | frozenset(v.canon.values())
 
 
 def is_col_number_row(line: list) -> bool:
@@ -242,8 +258,8 @@ def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
     for panel in spec.panels:
         mapping: dict[str, int] = {}
         for col in panel.columns:
-            leaves = col.leaf_names()
-            parents = [norm(p) for p in col.header[:-1]]
+            leaves = {canonical(n) for n in col.leaf_names()}
+            parents = [canonical(p) for p in col.header[:-1]]
             candidates = [c for c in ordered if c > last and leaves & set(paths[c])]
             # Prefer a column whose lowest label is this one (not a group label above it) …
             candidates = [c for c in candidates if paths[c][-1] in leaves] or candidates

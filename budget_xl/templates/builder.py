@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..text import norm
 from .checker import Checker
+from .concepts import vocabulary
 from .spec import (
     CLASSIFICATIONS,
     EACH_MODES,
@@ -217,12 +218,21 @@ class TemplateBuilder(Checker):
         return PanelSpec(id=pid, columns=cols, rows=fixed, classes=self.strings(raw.get("classes"), "classes"))
 
     def build_column(self, raw, panel: str) -> ColumnSpec:
-        cid = self.need(raw, "id")
-        self.check_keys(raw, {"id", "role", "header", "aliases", "sum_of", "col_no", "optional", "label"})
+        self.check_keys(raw, {"id", "concept", "role", "header", "aliases", "sum_of", "col_no", "optional", "label"})
+        concept = None
+        if "concept" in raw:
+            concepts = vocabulary().concepts
+            concept = concepts.get(str(raw["concept"]))
+            if concept is None:
+                self.fail(f"列的 concept “{raw['concept']}” 不在 concepts.yaml 中（有：{'、'.join(concepts)}）")
+        cid = self.need(raw, "id") if "id" in raw or concept is None else concept.id
         role = raw.get("role", "amount")
         if role not in ROLES:
             self.fail(f"列 {cid} 的 role “{role}” 未知（允许：{', '.join(sorted(ROLES))}）")
-        header = self.strings(self.need(raw, "header", list), f"列 {cid} 的 header")
+        if "header" in raw or concept is None:
+            header = self.strings(self.need(raw, "header", list), f"列 {cid} 的 header")
+        else:
+            header = (concept.label,)
         if not header:
             self.fail(f"列 {cid} 的 header 不能为空")
         col_no = raw.get("col_no")
@@ -231,9 +241,12 @@ class TemplateBuilder(Checker):
         sum_of = self.strings(raw.get("sum_of"), f"列 {cid} 的 sum_of")
         if sum_of and role != "amount":
             self.fail(f"列 {cid} 不是金额列，不能有 sum_of")
-        return ColumnSpec(id=cid, role=role, header=header, aliases=self.strings(raw.get("aliases"), "aliases"),
-                          sum_of=sum_of, col_no=col_no, optional=bool(raw.get("optional")),
-                          label=str(raw.get("label") or header[-1]), panel=panel)
+        aliases = self.strings(raw.get("aliases"), "aliases")
+        if concept is not None:
+            aliases = tuple(dict.fromkeys((*aliases, concept.label, *concept.synonyms)))
+        return ColumnSpec(id=cid, role=role, header=header, aliases=aliases, sum_of=sum_of, col_no=col_no,
+                          optional=bool(raw.get("optional")), label=str(raw.get("label") or header[-1]), panel=panel,
+                          concept=concept.id if concept else "")
 
     def build_fixed_rows(self, raw, panel: str) -> list[FixedRow]:
         if not isinstance(raw, dict):

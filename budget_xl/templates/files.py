@@ -28,7 +28,15 @@ def codes_dir() -> Path:
 
 @cache
 def load_all() -> tuple[TemplateSet, ...]:
-    return tuple(_cached_load(p) for p in sorted(templates_dir().glob("*.yaml")))
+    """Every bundled table set (each .yaml under templates/ but the concept vocabulary)."""
+    return tuple(_cached_load(p) for p in template_files())
+
+
+NOT_TABLE_SETS = {"concepts.yaml"}  # templates/ files that describe no table set
+
+
+def template_files(folder: Path | None = None) -> list[Path]:
+    return sorted(p for p in (folder or templates_dir()).glob("*.yaml") if p.name not in NOT_TABLE_SETS)
 
 
 def _cache_dir() -> Path:

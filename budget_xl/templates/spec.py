@@ -30,6 +30,7 @@ class ColumnSpec(NamedTuple):
     optional: bool = False
     label: str = ""
     panel: str = ""
+    concept: str = ""      # the column concept (concepts.yaml) it holds, when the template names one
 
     @property
     def is_amount(self) -> bool:
