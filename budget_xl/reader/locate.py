@@ -114,7 +114,7 @@ def _header_name(text: str) -> str:
 
 
 def header_vocabulary(spec: TableSpec) -> set[str]:
-    words = set()
+    words: set[str] = set()
     for col in layout_columns(spec):
         words.update(norm(h) for h in col.header)
         words.update(norm(a) for a in col.aliases)
@@ -216,7 +216,7 @@ def column_paths(sheet: Sheet, first: int, last: int) -> dict[int, list[str]]:
                     current = None
     paths: dict[int, list[str]] = {}
     for c in range(width):
-        path = []
+        path: list[str] = []
         for r in range(first, last + 1):
             t = texts.get((r, c))
             if t is not None:
