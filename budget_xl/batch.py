@@ -45,20 +45,20 @@ def check_one(path: str, template: str | None = None) -> Outcome:
 
 def check_many(paths: Iterable[Path], jobs: int, template: str | None = None,
                on_done: Callable[[Outcome], None] = lambda o: None) -> list[Outcome]:
-    paths = [str(p) for p in paths]
+    names = [str(p) for p in paths]
     results: dict[str, Outcome] = {}
-    if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
+    if jobs <= 1 or len(names) <= 1:
+        for p in names:
             results[p] = check_one(p, template)
             on_done(results[p])
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(check_one, p, template): p for p in paths}
+            futures = {pool.submit(check_one, p, template): p for p in names}
             for fut in as_completed(futures):
                 outcome = fut.result()
                 results[outcome.path] = outcome
                 on_done(outcome)
-    return [results[p] for p in paths]
+    return [results[p] for p in names]
 
 
 def default_jobs() -> int:

@@ -52,13 +52,13 @@ def parse_codes(rows: list[list]) -> dict[str, str]:
     out: dict[str, str] = {}
     for row in rows[start:]:
         cells = list(row) + ["", ""]
-        if code_col is not None:
+        if code_col is not None and name_col is not None:  # found together
             code, name = code_text(cells[code_col]), str(cells[name_col] or "").strip()
         else:
             code, name = code_text(cells[0]), str(cells[1] or "").strip()
             if not code and isinstance(cells[0], str):
-                code, name = split_code(cells[0])
-                code = code or ""
+                found, name = split_code(cells[0])
+                code = found or ""
         if code and name:
             out[code] = norm(name).replace("(", "（").replace(")", "）")
     return out

@@ -68,8 +68,8 @@ def _add_missing_parents(table: Table, year: int | None) -> None:
     out: list[Row] = []
     seen: set[str] = {r.key for r in table.rows}
     for row in table.rows:
-        if row.kind == CLASS and row.code and not row.name and cat.name(row.code):
-            row.name = cat.name(row.code)  # a code entered without its name: named from the code list
+        if row.kind == CLASS and row.code and not row.name and (listed := cat.name(row.code)):
+            row.name = listed  # a code entered without its name: named from the code list
             if not row.label or row.label == row.code:
                 row.label = _label_like(row, row.code, row.name) if row.label == row.code else row.name
         if row.kind == CLASS and row.code:
@@ -226,10 +226,10 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
             if any(t not in d.tables for t in ident.tables):
                 continue
             for target_side, source_side in ((ident.left, ident.right), (ident.right, ident.left)):
-                refs = [t for t in target_side if t.ref is not None]
-                if len(target_side) != 1 or len(refs) != 1 or refs[0].ref.table not in derived or ident.op != "=":
+                # The target side is a single amount of a derived table.
+                target = target_side[0] if len(target_side) == 1 else None
+                if target is None or target.ref is None or target.ref.table not in derived or ident.op != "=":
                     continue
-                target = refs[0]
                 for t in ident.tables:
                     if t not in scopes_all:
                         scopes_all[t] = Scope.of(d.tables[t])

@@ -160,7 +160,7 @@ class Table:
 
         records = []
         for r in self.rows:
-            rec = {"key": r.key, "label": r.label, "level": r.level, "unit": r.unit, "code": r.code}
+            rec: dict[str, object] = {"key": r.key, "label": r.label, "level": r.level, "unit": r.unit, "code": r.code}
             for c in self.columns:
                 rec[c] = r.amounts.get(c)
             records.append(rec)

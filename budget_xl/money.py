@@ -34,9 +34,16 @@ def from_float(value: float) -> Decimal:
     return Decimal(format(value, ".15g")).normalize() if abs(value) < 1e15 else Decimal(repr(value))
 
 
+def exponent(amount: Decimal) -> int:
+    """The exponent of a finite amount (-2 for 1.25); NaN and infinities have a letter there instead."""
+    exp = amount.as_tuple().exponent
+    assert isinstance(exp, int), f"not a finite amount: {amount}"  # parse_amount never returns one
+    return exp
+
+
 def _cents(amount: Decimal) -> Decimal:
     """Show at least two decimals (392242.8 -> 392242.80); never drop digits beyond them."""
-    return amount.quantize(CENT) if amount.as_tuple().exponent > -2 else amount
+    return amount.quantize(CENT) if exponent(amount) > -2 else amount
 
 
 def parse_amount(value: object) -> Decimal | None:
@@ -51,7 +58,7 @@ def parse_amount(value: object) -> Decimal | None:
         text = f"{value:.2f}"
         if float(text) == value:
             return Decimal(text)
-        return _cents(from_float(value))
+        # Otherwise the exact conversion below (isinstance(value, float)).
     if value is None or value == "":
         return None
     if cls is bool:
@@ -61,6 +68,8 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, float):
         return _cents(from_float(value))
     if isinstance(value, Decimal):
+        if not value.is_finite():  # as a float NaN or infinity is refused by from_float
+            raise NotANumber(str(value))
         return _cents(value)
     if not isinstance(value, str):
         raise NotANumber(str(value))

@@ -8,9 +8,11 @@ key (each: rows / units) or a 类 code (each: 类, summed over units).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
+from typing import Final
 
 from .classification import class_of, is_class, key_part
 from .model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Row, Table
@@ -19,7 +21,12 @@ from .templates import Identity, Term
 ZERO = Decimal(0)
 
 
-_LATER = object()  # a term's cell or label not worked out yet
+class _Later(Enum):
+    """The mark of a term's cell or label not worked out yet (an enum, so the checker can tell it apart)."""
+    LATER = "later"
+
+
+_LATER: Final = _Later.LATER
 
 
 class Amount:
@@ -30,13 +37,16 @@ class Amount:
     first asked. Its value is taken when it is made: later changes to the row do not move it."""
     __slots__ = ("value", "sign", "unit", "blank", "_cell", "_label", "_where")
 
-    def __init__(self, value: Decimal, cell: CellRef | None, sign: int, unit: str, label: str, blank: bool = False):
+    def __init__(self, value: Decimal, cell: CellRef | None | _Later, sign: int, unit: str, label: str | _Later,
+                 blank: bool = False):
         self.value, self.sign, self.unit, self.blank = value, sign, unit, blank
-        self._cell, self._label, self._where = cell, label, None
+        self._cell, self._label = cell, label
+        self._where: tuple[Table, Row, str] | None = None  # set by amount_of when cell and label are _LATER
 
     @property
     def cell(self) -> CellRef | None:
         if self._cell is _LATER:
+            assert self._where is not None
             _, row, column = self._where
             self._cell = row.cell(column)
         return self._cell
@@ -44,6 +54,7 @@ class Amount:
     @property
     def label(self) -> str:
         if self._label is _LATER:
+            assert self._where is not None
             table, row, column = self._where
             self._label = f"{table.code}「{row.name or row.label or row.key}」{table.column_label(column)}"
         return self._label
@@ -53,7 +64,7 @@ class Amount:
 def amount_of(table: Table, row: Row, column: str, sign: int = 1) -> Amount:
     """The amount of a row's column, signed (a blank counts as 0)."""
     raw = row.amounts.get(column)
-    t = Amount(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None)  # type: ignore[arg-type]
+    t = Amount(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None)
     t._where = (table, row, column)
     return t
 
@@ -98,7 +109,7 @@ class Scope:
 
 
 
-def each_keys(ident: Identity, scopes: dict[str, Scope], params: dict) -> list[str | None]:
+def each_keys(ident: Identity, scopes: dict[str, Scope], params: dict) -> Sequence[str | None]:
     """What [*] runs over: row keys (each: rows, optionally within some 经济分类 类), department and
     unit keys (each: units), 类 codes (each: 类); [None] for a single equation."""
     tables = ident.tables
@@ -122,6 +133,7 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
     out: list[Amount] = []
     for t in side:
         if t.ref is None:
+            assert t.number is not None  # a term is a reference or a number (templates/checker.py)
             value = Decimal(t.number)
             if value:
                 out.append(Amount(value, None, t.sign, "元", t.number))

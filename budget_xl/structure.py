@@ -25,26 +25,26 @@ def row_sums(table: Table) -> list[RowSum]:
     spec = table.spec
     rows = table.rows
     out: list[RowSum] = []
-    by_unit: dict[str | None, list[Row]] = {}
+    by_unit: dict[str | None, list[tuple[str, Row]]] = {}  # the coded class rows of each unit, with their code
     for row in rows:
         if row.kind == CLASS and row.code:
-            by_unit.setdefault(row.unit, []).append(row)
+            by_unit.setdefault(row.unit, []).append((row.code, row))
     for unit_rows in by_unit.values():
         children: dict[str, list[Row]] = {}
-        for row in unit_rows:
-            above = parent(row.code)
+        for row_code, row in unit_rows:
+            above = parent(row_code)
             if above is not None:
                 children.setdefault(above, []).append(row)
         for width in (WIDTHS["款"], WIDTHS["类"]):  # 款 before 类: a 类 sums its 款 once they are known
             below = LEVEL_NAMES[width + 2]
-            for upper in (r for r in unit_rows if len(r.code) == width):
-                if children.get(upper.code):
-                    out.append(RowSum("class-sum", f"{code} 上级科目 = 其下各{below}之和", upper, children[upper.code]))
+            for upper_code, upper in unit_rows:
+                if len(upper_code) == width and children.get(upper_code):
+                    out.append(RowSum("class-sum", f"{code} 上级科目 = 其下各{below}之和", upper, children[upper_code]))
     units = [r for r in rows if r.kind == UNIT]
     depts = [r for r in rows if r.kind == DEPT]
     items = [r for r in rows if r.kind == ITEM]
     for unit in units:
-        parts = [r for r in by_unit.get(unit.key, []) if is_class(r.code)] or [r for r in items if r.unit == unit.key]
+        parts = [r for c, r in by_unit.get(unit.key, []) if is_class(c)] or [r for r in items if r.unit == unit.key]
         if parts:
             out.append(RowSum("unit-sum", f"{code} 单位行 = 本单位各类科目之和", unit, parts))
     members: dict[str, list[Row]] = {}
@@ -62,26 +62,26 @@ def row_sums(table: Table) -> list[RowSum]:
             out.append(RowSum("dept-sum", f"{code} 部门行 = 所属各单位之和", dept, members[dept.key]))
     total = table.row(TOTAL_KEY)
     if total is not None and spec.rows.kind != "fixed":
-        parts = depts or units or items or [r for r in by_unit.get(None, []) if is_class(r.code)]
+        parts = depts or units or items or [r for c, r in by_unit.get(None, []) if is_class(c)]
         if parts:
             what = "部门" if depts else "单位" if units else "项目" if items else "类"
             out.append(RowSum("total-row", f"{code} 合计行 = 各{what}之和", total, parts))
     for fixed in spec.fixed_rows:
-        row = table.row(fixed.id)
-        if row is None or not fixed.sum_of:
+        sum_row = table.row(fixed.id)
+        if sum_row is None or not fixed.sum_of:
             continue
         s = fixed.sum_of
         if s.ids:
-            parts = [table.row(i) for i in s.ids]
-            names = "、".join(spec.fixed_row(i).label for i in s.ids)
+            found = [table.row(i) for i in s.ids]
+            names = "、".join(spec.fixed_row_label(i) for i in s.ids)
         elif s.all_classes:
-            parts = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
+            found = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
             names = "各功能分类类"
         else:
             wanted = set(s.classes)
-            parts = [r for r in rows if r.kind == CLASS and r.code and is_class(r.code) and r.code in wanted]
+            found = [r for r in rows if r.kind == CLASS and r.code and is_class(r.code) and r.code in wanted]
             names = "、".join(s.classes) + " 类"
-        parts = [p for p in parts if p is not None]
+        parts = [p for p in found if p is not None]
         if parts:
-            out.append(RowSum("fixed-row", f"{code} {fixed.label} = {names}之和", row, parts))
+            out.append(RowSum("fixed-row", f"{code} {fixed.label} = {names}之和", sum_row, parts))
     return out

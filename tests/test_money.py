@@ -29,7 +29,8 @@ def test_placeholders_are_blank(raw):
     assert parse_amount(raw) is None
 
 
-@pytest.mark.parametrize("raw", ["约5万", "abc", "1.2.3", True, "12元5角"])
+@pytest.mark.parametrize("raw", ["约5万", "abc", "1.2.3", True, "12元5角",
+                                 float("nan"), Decimal("NaN"), Decimal("-Infinity")])  # not TypeError
 def test_text_is_not_a_number(raw):
     with pytest.raises(NotANumber):
         parse_amount(raw)

@@ -52,12 +52,12 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return ZH.get(singular if n == 1 else plural, singular if n == 1 else plural)
 
 
-def _display_width(text: str) -> int:
+def _display_width(x: str) -> int:  # the parameter named as in click's term_len(x), which it replaces
     from click._compat import strip_ansi
 
     from ..text import cjk_width
 
-    return cjk_width(strip_ansi(text))
+    return cjk_width(strip_ansi(x))
 
 
 def install() -> None:
@@ -69,10 +69,9 @@ def install() -> None:
     import click.types
 
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
-        if hasattr(module, "_"):
-            module._ = _gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+        for name, replacement in (("_", _gettext), ("ngettext", _ngettext)):
+            if hasattr(module, name):
+                setattr(module, name, replacement)
     # The number types put their own name into "… is not a valid {number_type}." untranslated.
     # Help columns are aligned by display width: a Chinese metavar (模板, 代码-名称) is twice as wide
     # as its length, and the descriptions after it would drift out of line.

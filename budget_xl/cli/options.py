@@ -27,6 +27,7 @@ class OutFile(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = super().convert(value, param, ctx)
+        assert isinstance(path, str)  # path_type=str
         if Path(path).suffix.lower() not in self.suffixes:
             self.fail(f"输出文件应以 {'、'.join(self.suffixes)} 结尾，而不是“{Path(path).name}”", param, ctx)
         return path

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
 from ..model import CLASS, FIXED, ITEM, TOTAL_KEY, Disclosure, Row, Table
 from ..money import convert
@@ -59,8 +60,18 @@ class Units:
         self.base = "元" if "元" in units else "万元"
         self.display = wanted or ("万元" if "万元" in units else "元")
 
+    @overload
+    def exact(self, value: Decimal, unit: str) -> Decimal: ...
+    @overload
+    def exact(self, value: Decimal | None, unit: str) -> Decimal | None: ...
+
     def exact(self, value: Decimal | None, unit: str) -> Decimal | None:
         return value if value is None or unit == self.base else convert(value, unit, self.base)
+
+    @overload
+    def show(self, value: Decimal) -> Decimal: ...
+    @overload
+    def show(self, value: Decimal | None) -> Decimal | None: ...
 
     def show(self, value: Decimal | None) -> Decimal | None:
         return value if value is None or self.base == self.display else convert(value, self.base, self.display)
@@ -247,7 +258,7 @@ def _line(table: str, pair: Pair, column: str, column_label: str, before: Decima
     rate = change / before * HUNDRED if before else None
     status = _row_status(pair, change != 0)
     flag = materiality(change, rate, units, options, sangong)
-    same = ()
+    same: tuple = ()
     if flag:  # only flagged lines are grouped (Comparison.distinct_flagged)
         same_row = row.code if row.kind in (CLASS, FIXED) and (row.code or "").isdigit() else (
             "*" if row.kind != ITEM else row.key)

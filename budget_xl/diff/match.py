@@ -26,7 +26,9 @@ class Pair:
 
     @property
     def row(self) -> Row:
-        return self.new if self.new is not None else self.old
+        row = self.new if self.new is not None else self.old
+        assert row is not None, "a pair has a row on at least one side"
+        return row
 
 
 def name_of(row: Row) -> str:

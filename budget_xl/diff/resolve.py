@@ -56,11 +56,11 @@ def resolve(a: str, b: str, *, folder: Path = Path("."), kind: str | None = None
     sides: list[Disclosure | None] = [None, None]
     for i, arg in enumerate(args):
         if not is_year(arg):
-            sides[i] = reader.read(Path(arg))
-            if kinds[i] and sides[i].kind != kinds[i]:
-                raise InputError(f"{arg} 是{sides[i].kind}工作簿，不是 --kind 指定的{kinds[i]}。")
-            if dept and sides[i].department and not _matches_dept(sides[i], dept) and not force:
-                raise InputError(f"{sides[i].path.name} 是“{sides[i].department}”的工作簿，不是所指定部门“{dept}”的："
+            side = sides[i] = reader.read(Path(arg))
+            if kinds[i] and side.kind != kinds[i]:
+                raise InputError(f"{arg} 是{side.kind}工作簿，不是 --kind 指定的{kinds[i]}。")
+            if dept and side.department and not _matches_dept(side, dept) and not force:
+                raise InputError(f"{side.path.name} 是“{side.department}”的工作簿，不是所指定部门“{dept}”的："
                                  f"请检查文件或部门；确认要对比，请加 --force。")
     if is_year(a) and is_year(b) and a == b and kinds[0] == kinds[1]:
         raise InputError(f"两边都是 {a} 年{kinds[0] or ''}：对比同一年的预算与决算请加 --kind 部门预算:部门决算，"
@@ -74,6 +74,7 @@ def resolve(a: str, b: str, *, folder: Path = Path("."), kind: str | None = None
                 _kinds_of_year(args[1 - i], folder, ws, reader) if is_year(args[1 - i]) else set())
             sides[i] = _by_year(int(arg), kinds[i], prefer, dept, folder, ws, reader, warnings)
     before, after = sides
+    assert before is not None and after is not None  # each side was read from its file or found for its year
     if before.path.resolve() == after.path.resolve():
         raise InputError(f"两边是同一个文件（{before.path}）：请给出两个不同的工作簿。")
     mode = "years"

@@ -56,7 +56,10 @@ def compare_versus(budget: Side, final: Side, options: Options) -> Comparison:
 
 
 def _section(section: VersusSection, budget: dict[str, Table], final: dict[str, Table], options: Options) -> SectionDiff:
-    pairs = [(section.budget, section.final)] if section.budget else [(ln.budget, ln.final) for ln in section.lines]
+    if section.budget is not None and section.final is not None:
+        pairs = [(section.budget, section.final)]
+    else:
+        pairs = [(ln.budget, ln.final) for ln in section.lines]
     first_b, first_f = pairs[0]
     units = Units(_unit(budget, first_b), _unit(final, first_f), options.unit or "万元")
     out = SectionDiff(section.id, section.title, units.display)
@@ -71,10 +74,12 @@ def _section(section: VersusSection, budget: dict[str, Table], final: dict[str, 
         return out
     if section.lines:
         for item in section.lines:
-            b = _amount(budget, item.budget, units, units.old)
-            f = _amount(final, item.final, units, units.new)
-            out.lines.append(_line(section.id, item.label, item.label, "", b, f, units, options, item.indent))
+            planned = _amount(budget, item.budget, units, units.old)
+            spent = _amount(final, item.final, units, units.new)
+            out.lines.append(_line(section.id, item.label, item.label, "", planned, spent, units, options, item.indent))
         return out
+    # By code: the template gives the budget and final sides (a section has them or lines).
+    assert section.budget is not None and section.final is not None
     b_codes, names = _by_code(budget[section.budget.table], section.budget.column, units, units.old)
     f_codes, f_names = _by_code(final[section.final.table], section.final.column, units, units.new)
     for code, name in f_names.items():
@@ -114,8 +119,9 @@ def _amount(tables: dict[str, Table], side: VersusSide, units: Units, unit: str)
 def _total(table: Table, column: str, codes: dict[str, Decimal], units: Units, unit: str) -> Decimal:
     """The table's 合计 as printed (a 万元 table's 类 may not add up to it: 尾数); else the sum of its 类."""
     row = table.row(TOTAL_KEY)
-    if row is not None and row.amounts.get(column) is not None:
-        return units.exact(row.amounts[column], unit)
+    printed = row.amounts.get(column) if row is not None else None
+    if printed is not None:
+        return units.exact(printed, unit)
     return sum((v for c, v in codes.items() if is_class(c)), ZERO)
 
 

@@ -141,6 +141,7 @@ class _Cells:
         out = ZERO
         for t in terms:
             if t.ref is None:
+                assert t.number is not None  # a term is a reference or a number (templates/checker.py)
                 out += t.sign * Decimal(t.number)
                 continue
             scope = self.scope(t.ref.table)
@@ -179,8 +180,10 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
     budget = _by_code(budget_table, ls.budget_column, width) if budget_table is not None else None
     names = _names(table)
     below = _by_code(table, ls.column, width + 2) if width < 7 else {}
+    entries = [(code, value) for code, value in values.items() if value]  # rows of 0 are not listed
+    entries.sort(key=(lambda e: -e[1]) if ls.order == "amount" else (lambda e: e[0]))
     items = []
-    for code, value in values.items():
+    for code, value in entries:
         path = tuple(names.get(c, "") for c in (*ancestors(code), code))
         children = tuple(names[c] for c, v in below.items() if c.startswith(code) and v and c in names)
         items.append(Figure(names.get(code, code), value,
@@ -189,8 +192,6 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
                             tuple(p.format(name=names.get(code, code), code=code) for p in ls.labels),
                             ls.section, figures.get(ls.share_of) if ls.share_of else None,
                             code=code, level=ls.level, path=path, children=children))
-    items = [f for f in items if f.value]
-    items.sort(key=(lambda f: -f.value) if ls.order == "amount" else (lambda f: f.code))
     return items
 
 

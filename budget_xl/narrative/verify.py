@@ -161,6 +161,7 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
     for name in lists_seen:
         for item in ctx.lists[name]:
             if id(item) not in mentioned:
+                assert item.value is not None  # list items are rows of a table present (context._list_items)
                 findings.append(_finding("warning", "text-table", "omitted", round_half_up(item.value), None,
                                          item=item.labels[0], code=item.code, amount=round_half_up(item.value)))
     return _once(findings)
@@ -276,7 +277,7 @@ def _percent(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, d
         if current is None:
             return None
         low, high = _rate_range(current, signed_delta)
-        if low is not None and current != signed_delta and not (low - half <= stated <= high + half):
+        if low is not None and high is not None and current != signed_delta and not (low - half <= stated <= high + half):
             implied = round_half_up(abs(signed_delta) / (current - signed_delta) * 100, Decimal(1).scaleb(-decimals))
             return _finding("error", "text-self", "rate", implied, stated, sentence=sentence, stated=stated,
                             current=current, delta=abs(signed_delta), expected=implied)

@@ -232,7 +232,7 @@ def column_paths(sheet: Sheet, first: int, last: int) -> dict[int, list[str]]:
                     current = None
     paths: dict[int, list[str]] = {}
     for c in range(width):
-        path = []
+        path: list[str] = []
         for r in range(first, last + 1):
             t = texts.get((r, c))
             if t is not None:

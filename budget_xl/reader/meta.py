@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..model import DEPT, Table
@@ -22,7 +23,7 @@ _OWN_LEVEL = re.compile(r"\s*[(（]\s*本级\s*[)）]\s*$")
 META_ROWS = 15  # how deep into a sheet to look for cover and header lines
 
 
-def _texts(sheet: Sheet, rows: range):
+def _texts(sheet: Sheet, rows: Iterable[int]):
     for r in rows:
         if 0 <= r < sheet.height:
             for v in sheet.grid[r]:

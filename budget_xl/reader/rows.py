@@ -245,7 +245,7 @@ class TableBuilder:
         """A row with a name and no code: find the code under the current parent in the catalogue;
         otherwise, in a table with units, it is a unit; else keep it keyed by its name."""
         cat = self.catalogue
-        indent = len(_INDENT.match(label_raw).group(0)) if isinstance(label_raw, str) else 0
+        indent = _indent(label_raw) if isinstance(label_raw, str) else 0
         candidates: list[str] = []
         if cat:
             for parent in (self.kuan, self.klass, None):
@@ -356,7 +356,7 @@ class _Plan:
         self.amounts = [(c.id, mapping[c.id]) for c in panel.columns if c.is_amount and c.id in mapping]
         label = panel.role("label")
         self.label_id = label.id if label else None
-        self.label_col = mapping.get(self.label_id) if label else None
+        self.label_col = mapping.get(label.id) if label else None
         self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label") and c.id in mapping]
         self.colmap = dict(self.amounts)
         self.last_col = max(mapping.values(), default=-1)
@@ -370,3 +370,9 @@ class _Plan:
         """The cell a note about grid row r points at: its name cell, else its first amount."""
         c = self.label_col if self.label_col is not None else (self.amounts[0][1] if self.amounts else None)
         return CellRef(self.sheet, r, c) if c is not None else None
+
+
+def _indent(label: str) -> int:
+    """How many blanks a label starts with (the pattern also matches none, so it always matches)."""
+    m = _INDENT.match(label)
+    return m.end() if m else 0

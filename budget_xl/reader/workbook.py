@@ -126,8 +126,8 @@ def load_sheets(path: str | Path) -> list[Sheet]:
         wb.close()
     if kind == "xlsx":
         uncached = formulas_without_values(path)
-        for sheet in sheets:
-            sheet.uncached = uncached.get(sheet.name, set())
+        for loaded in sheets:
+            loaded.uncached = uncached.get(loaded.name, set())
     return sheets
 
 
@@ -184,7 +184,7 @@ def _sheet_targets(zf: zipfile.ZipFile) -> dict[str, str]:
     for sheet in book.iterfind("m:sheets/m:sheet", ns):
         target = by_id.get(sheet.get(f"{{{ns['r']}}}id"), "")
         target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        targets[sheet.get("name")] = target
+        targets[sheet.get("name", "")] = target  # the name attribute is required by the schema
     return targets
 
 

@@ -73,8 +73,8 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
             link.font = Font(color="0563C1", underline="single")
         if f.level in _FILLS:
             ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[f.level])
-    for col, width in zip("ABCDEFGH", (8, 10, 14, 14, 70, 16, 16, 14)):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGH", (8, 10, 14, 14, 70, 16, 16, 14)):
+        ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=3):
         for c in row:
             c.alignment = Alignment(wrap_text=c.column == 5, vertical="top")

@@ -7,11 +7,12 @@ hierarchy indented, filters on the header) and the 三公 comparison in seed 001
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TypedDict
 
 from ..diff.compare import ADDED, ADJUSTED, REMOVED, STATUSES, Comparison, Line, TableDiff
 from ..formats import DIFF_MARK
@@ -24,11 +25,25 @@ from .grid import LEVEL_INDENT, is_bold
 from .output import atomic_output
 from .publish import FONT, HEADING_TOP, Styles, page_setup, write_header, write_title_block
 
+
+class _Sign(TypedDict, total=False):
+    """DiffStyles.get arguments colouring a change by its sign (none for no change)."""
+    fill: str
+    color: str
+
+
+class _Flag(TypedDict):
+    """DiffStyles.get arguments of a 需说明 cell."""
+    fill: str
+    bold: bool
+    align: str
+
+
 AMOUNT, RATE = "#,##0.00", "0.00%"
-UP = {"fill": "#FCE4D6", "color": "#C00000"}      # increases: red (as Chinese tables colour a rise)
-DOWN = {"fill": "#E2EFDA", "color": "#375623"}    # decreases: green
+UP: _Sign = {"fill": "#FCE4D6", "color": "#C00000"}      # increases: red (as Chinese tables colour a rise)
+DOWN: _Sign = {"fill": "#E2EFDA", "color": "#375623"}    # decreases: green
 STATUS_FILL = {ADDED: "#DDEBF7", REMOVED: "#EDEDED", ADJUSTED: "#FFF2CC"}
-FLAG = {"fill": "#F8CBAD", "bold": True, "align": "center"}
+FLAG: _Flag = {"fill": "#F8CBAD", "bold": True, "align": "center"}
 
 
 class DiffStyles(Styles):
@@ -149,7 +164,7 @@ class _Book:
         for line in t.lines:
             bold = is_bold(line.row_kind, line.level, line.label)
             indent = LEVEL_INDENT.get(line.level, 0) if line.row_kind == CLASS else 0
-            row = [(line.unit_code or "", st.get(), 0)] if t.has_units else []
+            row: list[Cell] = [(line.unit_code or "", st.get(), 0)] if t.has_units else []
             row += [(line.label, st.get(bold=bold, indent=indent, wrap=True), indent),
                     (line.column_label, st.get(), 0), *_change_cells(st, line, bold), _status_cell(st, line.status),
                     ("是", st.get(**FLAG), 0) if line.flag else ("", st.get(), 0), (line.note, st.get(wrap=True), 0)]
@@ -206,8 +221,8 @@ class _Book:
         lines += [line.strip() for line in check_lines(c)]
         return lines + [rule_text(c) + "。"]
 
-    def sheet(self, name: str, title: str, code: str, cols: list[Col], rows: list[list[Cell]], *, unit: str,
-              info: list[str] = (), notes: list[str] = (), filters: bool = True) -> None:
+    def sheet(self, name: str, title: str, code: str, cols: list[Col], rows: Sequence[Sequence[Cell]], *, unit: str,
+              info: Sequence[str] = (), notes: Sequence[str] = (), filters: bool = True) -> None:
         """Title block, info lines, header, rows, notes; widths, filters and print set-up. Rows are
         written top to bottom (constant_memory), so headers are one row: a cell merged down would
         write the next row before the rest of its own."""
@@ -219,8 +234,8 @@ class _Book:
         # One pass for the text widths (CJK-aware): the fitted columns' widths, then each row's height.
         texts = [[(i, _width(_text(value)) + 2 * indent) for i, (value, _, indent) in enumerate(row)
                   if not isinstance(value, Decimal)] for row in rows]
-        for row in texts:
-            for i, w in row:
+        for row_texts in texts:
+            for i, w in row_texts:
                 if not cols[i].width:
                     widths[i] = min(max(widths[i], w + 2), cols[i].most)
         total = sum(widths)
@@ -292,14 +307,14 @@ def _fraction(rate: Decimal | None) -> Decimal | None:
 
 def _change_cells(st: DiffStyles, line: Line, bold: bool = False) -> list[Cell]:
     """上年, 本年, 增减额, 增减率; the change coloured by its sign."""
-    sign = UP if line.change > 0 else DOWN if line.change < 0 else {}
+    sign: _Sign = UP if line.change > 0 else DOWN if line.change < 0 else {}
     return [(line.before, st.get(AMOUNT, bold), 0), (line.after, st.get(AMOUNT, bold), 0),
             (line.change, st.get(AMOUNT, bold, **sign), 0), (_fraction(line.rate), st.get(RATE, bold, **sign), 0)]
 
 
 def _versus_cells(st: DiffStyles, ln, bold: bool = False) -> list[Cell]:
     """年初预算, 决算, 完成率, 决算−预算, 需说明."""
-    sign = UP if ln.difference > 0 else DOWN if ln.difference < 0 else {}
+    sign: _Sign = UP if ln.difference > 0 else DOWN if ln.difference < 0 else {}
     completion = st.get(RATE, bold or bool(ln.flag), fill=FLAG["fill"] if ln.flag else None)
     return [(ln.budget, st.get(AMOUNT, bold), 0), (ln.final, st.get(AMOUNT, bold), 0),
             (_fraction(ln.completion), completion, 0), (ln.difference, st.get(AMOUNT, bold, **sign), 0),

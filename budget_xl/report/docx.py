@@ -86,7 +86,7 @@ class Writer:
             elif b.kind == "heading":
                 level, text = b.level + self.heading_offset, b.text.replace("**", "")
             elif b.kind == "table" and self.has_parts and self.d is not None:
-                level, text = 2, self._spec(b.text).title
+                level, text = 2, self._spec(self.d, b.text).title
             else:
                 continue
             out[i] = (level, text, f"_Toc{100000000 + i}")
@@ -241,10 +241,11 @@ class Writer:
     def _table(self, block: Block, i: int) -> None:
         if self.d is None:
             raise TemplateError(f"文档要插入表格“{block.text}”，但没有给出公开表数据。")
-        TableWriter(self, self._spec(block.text), i).write()
+        TableWriter(self, self.d, self._spec(self.d, block.text), i).write()
 
-    def _spec(self, code: str) -> TableSpec:
-        ts = self.d.template
+    @staticmethod
+    def _spec(d: Disclosure, code: str) -> TableSpec:
+        ts = d.template
         spec = ts.tables.get(code) or next((s for s in ts.tables.values() if code in s.code_aliases), None)
         if spec is None:
             raise TemplateError(f"文档要插入表格“{code}”，但模板 {ts.id} 中没有这张表（有：{'、'.join(ts.tables)}）。")

@@ -33,6 +33,7 @@ from .docx_look import (
 from .grid import code_label, prints_empty, table_grid, table_unit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Disclosure
     from .docx import Writer
 
 
@@ -40,9 +41,8 @@ class TableWriter:
     """One disclosure table as a Word table: code, title, 部门/年度/金额单位 line, the merged header
     from the template (repeated on every page), the printed rows, and the empty-table note."""
 
-    def __init__(self, w: Writer, spec: TableSpec, index: int):
-        self.w, self.spec, self.index = w, spec, index
-        d = w.d
+    def __init__(self, w: Writer, d: Disclosure, spec: TableSpec, index: int):
+        self.w, self.d, self.spec, self.index = w, d, spec, index
         self.table = d.tables.get(spec.code)
         self.grid = table_grid(spec, self.table)
         self.cols = layout_columns(spec)
@@ -97,11 +97,11 @@ class TableWriter:
         if prints_empty(self.table, self.grid):
             note = w.add("table_note")
             note.paragraph_format.space_before = Pt(6)
-            w.runs(note, w.d.template.empty_note, TABLE_NOTE)
+            w.runs(note, self.d.template.empty_note, TABLE_NOTE)
 
     def _info_line(self) -> None:
         """部门（单位）：… on the left, 年度 in the middle, 金额单位 on the right (tab stops at the table's edges)."""
-        w, d = self.w, self.w.d
+        w, d = self.w, self.d
         p = w.add("table_note")
         width = sum(self.widths)
         left = f"部门（单位）：{d.department}" if d.department else ""

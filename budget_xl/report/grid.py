@@ -66,7 +66,7 @@ class _RowPrinter:
             return [(line if kind == "line" and line is not None else None,
                      "text_center" if kind == "line" else ("amount" if kind == "amount" else "text"))
                     for _, kind in self.columns]
-        out = []
+        out: list[Cell] = []
         bold = is_bold(row.kind, row.level, row.label)
         for cid, kind in self.columns:
             if kind == "amount":
@@ -110,7 +110,7 @@ def _column_kind(col) -> str:
 def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]:
     """Side-by-side panels of fixed rows: by 行次 where the template numbers them, else the body
     from the top and the totals (rows from `footer: true` on) level at the bottom."""
-    columns: list[list[list[tuple[object, str]]]] = []
+    columns: list[tuple[list[list[Cell]], list[list[Cell]]]] = []  # (body, foot) of each panel
     for panel in spec.panels:
         rows = list(panel.rows)
         if any(r.line for r in rows):
@@ -122,26 +122,24 @@ def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]
                 fixed = by_line.get(line)
                 row = table.row(fixed.id) if fixed else None
                 cells.append(_row_cells(panel, _or_blank(row, fixed) if fixed else None, line))
-            columns.append(cells)
+            columns.append((cells, []))  # 行次 place every row: nothing is held for the bottom
         else:
             cut = next((i for i, r in enumerate(rows) if r.footer), len(rows))
             body = [_row_cells(panel, _or_blank(table.row(f.id), f)) for f in rows[:cut]]
             foot = [_row_cells(panel, _or_blank(table.row(f.id), f)) for f in rows[cut:]]
             columns.append((body, foot))
-    if columns and isinstance(columns[0], tuple):
-        height = max(len(b) for b, _ in columns)
-        stacked = []
-        for (body, foot), panel in zip(columns, spec.panels):
-            blank = [_row_cells(panel, None)] * (height - len(body))
-            stacked.append(body + blank + foot)
-        columns = stacked
-    height = max(len(c) for c in columns)
+    height = max(len(b) for b, _ in columns)
+    stacked = []
+    for (body, foot), panel in zip(columns, spec.panels):
+        blank = [_row_cells(panel, None)] * (height - len(body))
+        stacked.append(body + blank + foot)
+    height = max(len(c) for c in stacked)
     grid = []
     for i in range(height):
-        line = []
-        for cells, panel in zip(columns, spec.panels):
-            line.extend(cells[i] if i < len(cells) else _row_cells(panel, None))
-        grid.append(line)
+        grid_line: list[Cell] = []
+        for cells, panel in zip(stacked, spec.panels):
+            grid_line.extend(cells[i] if i < len(cells) else _row_cells(panel, None))
+        grid.append(grid_line)
     return grid
 
 
@@ -176,9 +174,9 @@ def _class_panels_grid(spec: TableSpec, table: Table) -> list[list[tuple[object,
         grid.append([cell for (cells, _), panel in zip(columns, spec.panels)
                      for cell in (cells[i] if i < len(cells) else _row_cells(panel, None))])
     footer = []
-    for (_, fixed), panel in zip(columns, spec.panels):
-        if fixed:
-            footer.extend(_row_cells(panel, fixed[0][1], line))
+    for (_, footer_rows), panel in zip(columns, spec.panels):
+        if footer_rows:
+            footer.extend(_row_cells(panel, footer_rows[0][1], line))
             line += 1
         else:
             footer.extend(_row_cells(panel, None))

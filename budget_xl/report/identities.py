@@ -13,8 +13,8 @@ def identities_markdown(ts: TemplateSet) -> str:
             if col.sum_of:
                 parts = " + ".join(spec.column_label(p) for p in col.sum_of)
                 items.append(f"每行 {spec.column_label(col.id)} = {parts}")
-        for ident in spec.row_identities:
-            items.append(f"每行 {ident.text}")
+        for row_identity in spec.row_identities:
+            items.append(f"每行 {row_identity.text}")
         kind = spec.rows.kind
         if kind == "classified":
             levels = "类 = Σ 款 = Σ 项" if spec.rows.classification == "function" else "类 = Σ 款"
@@ -28,7 +28,7 @@ def identities_markdown(ts: TemplateSet) -> str:
         for fixed in spec.fixed_rows:
             if fixed.sum_of:
                 s = fixed.sum_of
-                parts = ("、".join(spec.fixed_row(i).label for i in s.ids) if s.ids else
+                parts = ("、".join(spec.fixed_row_label(i) for i in s.ids) if s.ids else
                          "各功能分类类行" if s.all_classes else "经济分类 " + "、".join(s.classes) + " 类")
                 items.append(f"{fixed.label} = {parts} 之和（逐列）")
         if spec.rows.classification:

@@ -14,7 +14,7 @@ def write_summary(outcomes: list[Outcome], target: Path, root: Path, force: bool
     import xlsxwriter
 
     headers = ["工作簿", "部门", "年度", "类型", "错误", "警告", "尾数误差", "主要问题"]
-    rows = []
+    rows: list[list[str | int]] = []
     for o in outcomes:
         name = os.path.relpath(o.path, root)
         if o.problem:

@@ -10,6 +10,7 @@ from ..classification import parent
 from ..codes import catalogue as code_list
 from ..gcpause import without_cycle_collection
 from ..model import CLASS, CellRef, Disclosure, Row
+from ..money import exponent
 from ..text import norm
 from .blame import explain, plain, rounding
 from .catalogue import message
@@ -64,7 +65,7 @@ def _structure(d: Disclosure) -> list[Finding]:
     for table in d.tables.values():
         for row in table.rows:
             for column, value in row.amounts.items():
-                if value is not None and value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+                if value is not None and exponent(value) < -2 and value != value.quantize(Decimal("0.01")):
                     out.append(finding("warning", "decimals", "too_many", (table.code,),
                                        [c for c in [row.cell(column)] if c], table=table.code, label=row.label,
                                        value=value))

@@ -87,7 +87,7 @@ def _best_candidate(failing: dict[int, Equation], by_cell):
             runner_up, best_key, best = best_key, key, (cell, t, new_value, delta)
         elif runner_up is None or key > runner_up:
             runner_up = key
-    if best is None:
+    if best is None or best_key is None:  # set together: None when there was no candidate
         return None
     score, mended = best_key
     # Blame a cell when its correction mends more than it breaks and it is the clear best: two or

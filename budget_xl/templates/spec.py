@@ -207,6 +207,12 @@ class TableSpec(NamedTuple):
     def fixed_row(self, row_id: str) -> FixedRow | None:
         return next((r for r in self.fixed_rows if r.id == row_id), None)
 
+    def fixed_row_label(self, row_id: str) -> str:
+        """The label of a row the template itself names (a sum_of id: the loader refuses unknown ones)."""
+        row = self.fixed_row(row_id)
+        assert row is not None, row_id
+        return row.label
+
     def title_names(self) -> list[str]:
         return [norm(t) for t in (self.title, *self.aliases)]
 
