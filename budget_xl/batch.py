@@ -26,7 +26,7 @@ class Outcome:
 
 
 def check_one(path: str, template: str | None = None) -> Outcome:
-    from . import read
+    from .reader import read
     from .errors import BudgetXlError
     from .rules import check
 
