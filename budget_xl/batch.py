@@ -26,8 +26,8 @@ class Outcome:
 
 
 def check_one(path: str, template: str | None = None) -> Outcome:
-    from .reader import read
     from .errors import BudgetXlError
+    from .reader import read
     from .rules import check
 
     try:

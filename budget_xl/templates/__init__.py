@@ -7,7 +7,7 @@ mistakes), files.py finds the files and caches them.
 """
 from __future__ import annotations
 
-from .files import codes_dir, get_template, kind_of, load_all, load_template, load_yaml, templates_dir
+from .files import codes_dir, get_template, kind_of, load_all, load_template, load_yaml, template_files, templates_dir
 from .spec import (
                    ColumnSpec,
                    DiffSpec,
@@ -30,5 +30,5 @@ from .spec import (
 __all__ = [
     "ColumnSpec", "DiffSpec", "FixedRow", "Identity", "PanelSpec", "Ref", "RowIdentity", "RowSum", "RowsSpec",
     "SangongLine", "TableSpec", "TemplateSet", "Term", "VersusLine", "VersusSection", "VersusSide",
-    "codes_dir", "get_template", "kind_of", "load_all", "load_template", "load_yaml", "templates_dir",
+    "codes_dir", "get_template", "kind_of", "load_all", "load_template", "load_yaml", "template_files", "templates_dir",
 ]

@@ -7,6 +7,7 @@ import hashlib
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import TemplateError
 from ..text import norm
@@ -52,7 +53,9 @@ def _cached_load(path: Path) -> TemplateSet:
 
     try:
         stat = path.stat()
-        key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_LOADER_STAMP}".encode()).hexdigest()
+        # A variant is built on its base: any template file changing invalidates the cached copies.
+        family = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in template_files(path.parent))
+        key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{family}|{_LOADER_STAMP}".encode()).hexdigest()
         cached = _cache_dir() / f"{key[:32]}.pickle"
         if cached.is_file():
             with cached.open("rb") as fh:
@@ -121,8 +124,29 @@ def load_yaml(path: Path, what: str = "模板文件"):
 
 
 def load_template(path: str | Path) -> TemplateSet:
-    """One template file, parsed and validated (TemplateError naming file and place when wrong)."""
+    """One template file, parsed and validated (TemplateError naming file and place when wrong); a
+    variant (`extends:`) is built on its base."""
     from .builder import TemplateBuilder
 
     path = Path(path)
-    return TemplateBuilder(path.name).build(load_yaml(path), path)
+    return TemplateBuilder(path.name).build(template_data(path), path)
+
+
+def template_data(path: Path, chain: tuple[Path, ...] = ()) -> Any:
+    """A template file's data, with its base's data underneath when it `extends:` one."""
+    from .checker import Checker
+    from .overlay import apply_overlay, base_path
+
+    data = load_yaml(path)
+    if not isinstance(data, dict) or "extends" not in data:
+        return data
+    check = Checker(path.name)
+    name = str(data["extends"])
+    base = base_path(name, path, [path.parent, templates_dir()])
+    if base is None:
+        check.fail(f"extends 的模板“{name}”不存在（应为内置模板的 id，或本文件旁的 .yaml 文件）")
+    if base.resolve() in chain or base.resolve() == path.resolve():
+        check.fail(f"extends 形成了循环（{' → '.join(p.name for p in (*chain, path, base))}）")
+    merged = apply_overlay(template_data(base, (*chain, path.resolve())), data, check)
+    merged["extends"] = name
+    return merged
