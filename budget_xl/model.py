@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .templates import TableSpec, TemplateSet
 
@@ -168,6 +168,22 @@ class Table:
 
 
 @dataclass
+class Coverage:
+    """How much of a workbook's amounts the tables hold (reader/coverage.py measures it)."""
+    total: int = 0                                        # amount cells in the sheets of recognised tables
+    read: int = 0                                         # of them, read into a table row and column
+    unread: list[CellRef] = field(default_factory=list)   # the others, by sheet, row, column
+
+    @property
+    def complete(self) -> bool:
+        return not self.unread
+
+    def describe(self) -> str:
+        return f"读取 {self.read} / {self.total} 个金额单元格"
+
+
+
+@dataclass
 class Disclosure:
     path: Path
     template: TemplateSet
@@ -179,6 +195,9 @@ class Disclosure:
     # The cells of the sheets that hold no table (cover, 目录, 补充信息, text sheets), for the facts
     # and text they state; a very large one is left out.
     other_sheets: dict[str, list[list]] = field(default_factory=dict)
+    # Why this template: its evidence, and the runner-up's (reader/evidence.py); empty when forced.
+    evidence: list[Any] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def kind(self) -> str:

@@ -13,6 +13,8 @@ from ..errors import InputError
 from ..gcpause import without_cycle_collection
 from ..model import CellRef, Disclosure, Note, Table
 from ..templates import TableSpec, TemplateSet, get_template, load_all
+from .coverage import measure
+from .evidence import evidence_of
 from .locate import ColumnMap, TitleIndex, column_paths, find_anchors, find_header, header_vocabulary, map_columns, title_hits
 from .meta import find_department, find_unit, find_year
 from .rows import TableBuilder
@@ -52,19 +54,21 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
         candidates = list(load_all())
     index = TitleIndex(candidates)
     hits = {id(sheet): title_hits(sheet, index) for sheet in sheets}
-    found = [(ts, _locate(sheets, ts, hits)) for ts in candidates]
-    found = [(ts, pieces) for ts, pieces in found if pieces]
+    found = [(ts, pieces) for ts in candidates if (pieces := _locate(sheets, ts, hits))]
     if not found:
         names = "、".join(s.name for s in sheets) or "（无工作表）"
-        expected = "；".join(f"{ts.kind}：{'、'.join(list(ts.tables)[:3])}…" for ts in candidates)
-        raise InputError(f"{path.name} 中没有找到任何公开表（工作表：{names}）。应含有如 {expected} 等表的标题和表头；"
-                         f"若表格式与内置模板不同，请用 --template 指定模板文件。")
-    found.sort(key=lambda item: len({p.spec.code for p in item[1]}), reverse=True)
-    if len(found) > 1 and len({p.spec.code for p in found[0][1]}) == len({p.spec.code for p in found[1][1]}):
-        names = "、".join(ts.id for ts, _ in found)
-        raise InputError(f"{path.name} 同时符合多个模板（{names}），无法判断：请用 --template 指定其中一个。")
-    ts, pieces = found[0]
-    return _build(path, sheets, ts, pieces, year, department)
+        tried = "、".join(ts.id for ts in candidates)
+        raise InputError(f"{path.name} 中没有找到任何公开表（工作表：{names}）。已按这些模板查找：{tried}；"
+                         f"若表格式与内置模板都不同，可用 budget-xl templates draft 起草一个模板，再用 --template 指定。")
+    ranked = sorted(((evidence_of(ts, pieces), pieces) for ts, pieces in found), key=lambda e: e[0].score,
+                    reverse=True)
+    if len(ranked) > 1 and ranked[0][0].score == ranked[1][0].score:
+        tied = "；".join(e.describe() for e, _ in ranked if e.score == ranked[0][0].score)
+        raise InputError(f"{path.name} 同样符合多个模板（{tied}），无法判断：请用 --template 指定其中一个。")
+    (best, pieces), runner_up = ranked[0], (ranked[1][0] if len(ranked) > 1 else None)
+    d = _build(path, sheets, best.template, pieces, year, department)
+    d.evidence = [best] + ([runner_up] if runner_up else [])
+    return d
 
 
 def _locate(sheets: list[Sheet], ts: TemplateSet, hits: dict[int, list]) -> list[Piece]:
@@ -135,6 +139,7 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
         skipped_sheets=[s.name for s in sheets if s.name not in used],
         other_sheets={s.name: s.grid for s in sheets if s.name not in used and s.height <= OTHER_SHEET_ROWS},
     )
+    disclosure.coverage = measure(sheets, pieces, tables)
     disclosure.year = year or find_year(sheets, pieces)
     disclosure.department = department or find_department(sheets, tables)
     for table in tables.values():

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..batch import Outcome
+from ..model import Coverage
 from ..money import json_amount
 from ..rules.findings import LEVEL_WORDS, Report
 
@@ -21,6 +22,8 @@ def check_json(report: Report) -> str:
         "kind": report.kind,
         "department": report.department,
         "year": report.year,
+        "template_evidence": report.evidence,
+        "coverage": coverage_json(report.coverage),
         "summary": {"errors": report.errors, "warnings": report.count("warning"),
                     "rounding": report.count("rounding"), "notes": report.count("note")},
         "findings": [
@@ -31,6 +34,10 @@ def check_json(report: Report) -> str:
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def coverage_json(c: Coverage) -> dict:
+    return {"amount_cells": c.total, "read": c.read, "unread": [str(cell) for cell in c.unread]}
 
 
 def summary_line(report: Report) -> str:
@@ -56,6 +63,8 @@ def check_lines(report: Report, colour: bool = False, show_notes: bool = True) -
         return click.style(text, fg=_COLOURS.get(level), bold=level == "error") if colour else text
 
     yield f"{report.file}　{report.kind}（模板 {report.template}）　{report.department or '部门未写明'}　{report.year or ''}年度"
+    yield f"{report.coverage.describe()}" + ("" if report.coverage.complete else
+                                             f"，{len(report.coverage.unread)} 个没有读入（见“未读”）")
     groups: dict[str, list] = {}
     for f in report.findings:
         if f.level == "note" and not show_notes:

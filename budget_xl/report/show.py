@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..model import Disclosure, Table
 from ..money import fmt, json_amount
 from ..text import aligned
+from .check import coverage_json
 
 LEVEL_WORDS = {"error": "错误", "warning": "注意", "info": "提示"}
 
@@ -57,6 +58,9 @@ def show_json(d: Disclosure, tables: list[Table]) -> dict:
         "found": list(d.tables),
         "missing": d.missing,
         "skipped_sheets": d.skipped_sheets,
+        "template_evidence": [{"template": e.template.id, "tables": e.tables, "tables_total": e.tables_total,
+                               "columns": e.columns, "columns_total": e.columns_total} for e in d.evidence],
+        "coverage": coverage_json(d.coverage),
         "notes": [{"level": n.level, "table": n.table, "cell": str(n.cell) if n.cell else None, "message": n.message}
                   for n in d.notes],
         "tables": [
@@ -94,7 +98,11 @@ def show_csv(tables: list[Table]) -> str:
 
 def show_text(d: Disclosure, tables: list[Table], only: bool) -> str:
     lines = [f"文件：{d.path.name}",
-             f"模板：{d.template.id}（{d.template.name}）",
+             f"模板：{d.template.id}（{d.template.name}）"]
+    if d.evidence:
+        lines.append(f"  依据：{d.evidence[0].describe()}" +
+                     (f"；次选 {d.evidence[1].describe()}" if len(d.evidence) > 1 else ""))
+    lines += [
              f"部门：{d.department or '（未写明，可用 --dept 指定）'}　年度：{d.year or '（未写明，可用 --year 指定）'}"
              f"　金额单位：{d.unit}"]
     if not only:
@@ -107,6 +115,8 @@ def show_text(d: Disclosure, tables: list[Table], only: bool) -> str:
                 f"{c} {d.template.tables[c].title}" for c in d.missing))
         else:
             lines.append("表套完整，没有缺少的表。")
+        lines.append(d.coverage.describe() + ("，全部读入。" if d.coverage.complete else
+                                              f"，{len(d.coverage.unread)} 个没有读入：" + _cells(d.coverage.unread)))
         if d.skipped_sheets:
             lines.append("未含公开表、已跳过的工作表：" + "、".join(d.skipped_sheets))
         if d.notes:
@@ -118,6 +128,10 @@ def show_text(d: Disclosure, tables: list[Table], only: bool) -> str:
         lines.append("")
         lines.extend(table_text(t))
     return "\n".join(lines) + "\n"
+
+
+def _cells(cells: list, limit: int = 20) -> str:
+    return "、".join(str(c) for c in cells[:limit]) + ("……" if len(cells) > limit else "")
 
 
 def table_text(t: Table) -> list[str]:

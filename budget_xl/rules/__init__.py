@@ -26,6 +26,7 @@ _NOTE_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def check(d: Disclosure) -> Report:
     findings: list[Finding] = []
     findings += _read_notes(d)
+    findings += _unread(d)
     findings += _structure(d)
     findings += _missing_tables(d, skipped_identities(d))
     # Pass 1 evaluates every equation and keeps only the failed ones' cells; pass 2 keeps the
@@ -51,13 +52,28 @@ def check(d: Disclosure) -> Report:
     order = {level: i for i, level in enumerate(LEVELS)}
     table_order = {code: i for i, code in enumerate(d.template.tables)}
     findings.sort(key=lambda f: (table_order.get(f.table, -1), order[f.level]))
-    return Report(str(d.path), d.template.id, d.kind, d.department, d.year, findings)
+    return Report(str(d.path), d.template.id, d.kind, d.department, d.year, findings, d.coverage,
+                  [e.describe() for e in d.evidence])
 
 
 def _read_notes(d: Disclosure) -> list[Finding]:
     return [finding(_NOTE_LEVELS.get(n.level, "note"), "read", "note", (n.table,) if n.table else (),
                     [n.cell] if n.cell else [], message=n.message)
             for n in d.notes if n.level != "info" or n.cell]
+
+
+def _unread(d: Disclosure) -> list[Finding]:
+    """Amount cells no table took, one finding per sheet (with the first cells named)."""
+    by_sheet: dict[str, list[CellRef]] = {}
+    for cell in d.coverage.unread:
+        by_sheet.setdefault(cell.sheet, []).append(cell)
+    out = []
+    for sheet, cells in by_sheet.items():
+        table = next((t.code for t in d.tables.values() if sheet in t.sheets), "")
+        shown = "、".join(c.a1 for c in cells[:12]) + ("……" if len(cells) > 12 else "")
+        out.append(finding("warning", "unread", "cells", (table,) if table else (), cells, sheet=sheet,
+                           count=len(cells), cells=shown))
+    return out
 
 
 def _structure(d: Disclosure) -> list[Finding]:

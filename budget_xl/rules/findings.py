@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import CellRef
+from ..model import CellRef, Coverage
 from .catalogue import message, rule, rule_id_of
 
 LEVELS = ("error", "warning", "rounding", "note")
@@ -58,6 +58,8 @@ class Report:
     department: str | None
     year: int | None
     findings: list[Finding]
+    coverage: Coverage = field(default_factory=Coverage)      # how much of the workbook's amounts was read
+    evidence: list[str] = field(default_factory=list)         # why this template (and the runner-up)
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.findings if f.level == level)
