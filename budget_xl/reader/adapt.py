@@ -24,6 +24,7 @@ from .workbook import Sheet
 CODE_ROLES = ("code", "code_class", "code_kuan", "code_xiang")
 PARTS = {"类": "code_class", "款": "code_kuan", "项": "code_xiang"}
 TOTAL_LEAVES = {"小计", "合计"}
+OPTIONAL_ROLES = {"line", "seq", "text", "unit"}   # columns a layout may leave out without a word
 _CODE_GROUP = "科目代码"
 _SCAN_ROWS = 60   # how far down a column is looked at for amounts
 
@@ -87,6 +88,8 @@ def _class_panels(spec: TableSpec, panels: list[PanelSpec], mappings: list[dict[
         for col in model.columns:
             hit = next((g for g in sorted(paths) if g >= pos and paths[g][-1] in leaves[col.id]), None)
             if hit is None or hit - pos > 3:
+                if col.role in OPTIONAL_ROLES:
+                    continue   # a 行次 column printed in one panel need not be in the next
                 break
             mapping[col.id], pos = hit, hit + 1
         if amount not in mapping or "label" not in {c.role for c in model.columns if c.id in mapping}:
