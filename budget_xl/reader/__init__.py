@@ -133,10 +133,10 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
             for col in piece.cmap.missing:
                 if col.optional and col.is_amount:
                     builder.table.absent_columns.append(col.id)
-                # Code columns may be absent: the codes are then read from the name cells.
+                # Code columns may be absent: the codes are then read from the name cells. A missing
+                # amount column is listed by `show` and reported by `check` with what it blocks.
                 if not col.optional and not col.role.startswith("code"):
                     builder.table.missing_columns.append(col.id)
-                    builder.note("warning", f"没有找到“{'/'.join(col.header)}”列")
         builder.add_piece(piece.sheet, piece.cmap, piece.start, piece.stop, header_vocabulary(spec))
     tables: dict[str, Table] = {code: builders[code].table for code in ts.tables if code in builders}
     used = {p.sheet.name for p in pieces}

@@ -11,8 +11,9 @@ from ..codes import catalogue as code_list
 from ..gcpause import without_cycle_collection
 from ..model import CLASS, CellRef, Disclosure, Row
 from ..money import exponent
+from ..references import Scope
 from ..text import norm
-from .blame import explain, plain, rounding
+from .blame import explain, missing_row, plain, rounding
 from .catalogue import message
 from .engine import equations, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
@@ -29,6 +30,7 @@ def check(d: Disclosure) -> Report:
     findings += _unread(d)
     findings += _structure(d)
     findings += _missing_tables(d, skipped_identities(d))
+    findings += _cannot_check(d)
     # Pass 1 evaluates every equation and keeps only the failed ones' cells; pass 2 keeps the
     # equations around those cells, which is all that naming the wrong cell needs. Memory then
     # follows the mistakes, not the size of the workbook.
@@ -38,13 +40,16 @@ def check(d: Disclosure) -> Report:
         if status == "rounding":
             findings.append(rounding(eq))
         elif status == "fail":
+            if any(t.absent for t in eq.terms):
+                findings.append(missing_row(eq))
+                continue
             suspects.update(t.cell for t in eq.terms if t.cell is not None)
             if not any(t.cell is not None for t in eq.terms):
                 findings.append(plain(eq))  # no cell to blame (values computed by fill)
     if suspects:
         nearby = []
         for eq in equations(d):
-            if any(t.cell in suspects for t in eq.terms):
+            if any(t.cell in suspects for t in eq.terms) and not any(t.absent for t in eq.terms):
                 eq.evaluate()
                 nearby.append(eq)
         findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)
@@ -97,6 +102,37 @@ def _missing_tables(d: Disclosure, skipped) -> list[Finding]:
             f.message += message("missing-table", "blocks", rules="、".join(rules))
         out.append(f)
     return out
+
+
+def _cannot_check(d: Disclosure) -> list[Finding]:
+    """Each column or 合计/fixed row an identity needs that the workbook does not have, once, with
+    the identities it blocks (never evaluated against 0)."""
+    blocked: dict[tuple[str, str], list[str]] = {}
+    for table in d.tables.values():
+        for column in table.missing_columns:
+            users = [f"{table.code} 本表列合计" for c in table.spec.columns
+                     if c.sum_of and (c.id == column or column in c.sum_of)][:1]
+            users += [f"{table.code} 行公式 {r.id}" for r in table.spec.row_identities
+                      if column in {c for _, c in r.left + r.right}]
+            blocked.setdefault((table.code, f"“{table.column_label(column)}”列"), []).extend(users)
+    scopes: dict[str, Scope] = {}
+    for ident in d.template.identities:
+        if any(t not in d.tables for t in ident.tables):
+            continue
+        for term in ident.left + ident.right:
+            if term.ref is None:
+                continue
+            scope = scopes.setdefault(term.ref.table, Scope.of(d.tables[term.ref.table]))
+            for col in ident.for_columns or (None,):
+                column = term.ref.column.replace("{col}", col) if col else term.ref.column
+                reason = scope.unresolvable(term.ref.row, column)
+                if reason:
+                    ids = blocked.setdefault((term.ref.table, reason), [])
+                    if ident.id not in ids:
+                        ids.append(ident.id)
+    return [finding("warning", "cannot-check", "blocked", (table,), table=table, what=what,
+                    rules="、".join(ids) if ids else "（无公式用到它）")
+            for (table, what), ids in blocked.items()]
 
 
 def _codes(d: Disclosure) -> list[Finding]:

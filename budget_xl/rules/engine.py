@@ -132,7 +132,9 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for col in table.spec.columns:
         if not col.sum_of:
             continue
-        parts = [p for p in col.sum_of if p not in table.missing_columns]
+        if col.id in table.missing_columns or any(p in table.missing_columns for p in col.sum_of):
+            continue  # a column the sheet does not print: this sum cannot be checked (rules: cannot-check)
+        parts = list(col.sum_of)
         text = f"{table.code} 每行：{_col_label(table, col.id)} = " + " + ".join(_col_label(table, p) for p in parts)
         for row in table.rows:
             if not has_column(row, col.id):
@@ -142,6 +144,8 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
 
 def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for ident in table.spec.row_identities:
+        if any(c in table.missing_columns for _, c in ident.left + ident.right):
+            continue  # as above: not evaluated against a column the sheet does not have
         for row in table.rows:
             yield (f"{NAMES['row-formula']}:{ident.id}", f"{table.code} 每行：{ident.text}",
                    [(row, c, s) for s, c in ident.left if has_column(row, c)],
