@@ -130,9 +130,8 @@ def _cannot_check(d: Disclosure) -> list[Finding]:
                     ids = blocked.setdefault((term.ref.table, reason), [])
                     if ident.id not in ids:
                         ids.append(ident.id)
-    return [finding("warning", "cannot-check", "blocked", (table,), table=table, what=what,
-                    rules="、".join(ids) if ids else "（无公式用到它）")
-            for (table, what), ids in blocked.items()]
+    return [finding("warning", "cannot-check", "blocked", (table,), table=table, what=what, rules="、".join(ids))
+            for (table, what), ids in blocked.items() if ids]
 
 
 def _codes(d: Disclosure) -> list[Finding]:
