@@ -35,13 +35,18 @@ def check(d: Disclosure) -> Report:
     # equations around those cells, which is all that naming the wrong cell needs. Memory then
     # follows the mistakes, not the size of the workbook.
     suspects: set = set()
+    missing_rows: dict[str, Finding] = {}   # one finding per row a table lacks, whatever identities need it
     for eq in equations(d, skip_holding=True):  # an equation that holds adds nothing to pass 1
         status = eq.evaluate()
         if status == "rounding":
             findings.append(rounding(eq))
         elif status == "fail":
             if any(t.absent for t in eq.terms):
-                findings.append(missing_row(eq))
+                absent = next(t for t in eq.terms if t.absent).label
+                if absent in missing_rows:
+                    missing_rows[absent].also += (eq.rule,)
+                else:
+                    missing_rows[absent] = missing_row(eq)
                 continue
             suspects.update(t.cell for t in eq.terms if t.cell is not None)
             if not any(t.cell is not None for t in eq.terms):
@@ -53,6 +58,7 @@ def check(d: Disclosure) -> Report:
                 eq.evaluate()
                 nearby.append(eq)
         findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)
+    findings += missing_rows.values()
     findings += _codes(d)
     order = {level: i for i, level in enumerate(LEVELS)}
     table_order = {code: i for i, code in enumerate(d.template.tables)}
