@@ -59,7 +59,9 @@ def _statuses(d: Disclosure, code: str) -> dict[Key, str]:
 def _pairs(table: Table) -> Iterator[tuple[str, str, str]]:
     """(from, to, how): a column with amounts into one without (or not printed), or two swapped."""
     cols = list(table.spec.columns)
-    filled = {c.id for c in cols if any(r.amounts.get(c.id) for r in table.rows)}
+    # A column of one amount is a two-cell change, which the single-cell search already weighs.
+    counts = {c.id: sum(1 for r in table.rows if r.amounts.get(c.id)) for c in cols}
+    filled = {cid for cid, n in counts.items() if n >= 2}
     sums = {c.id: set(c.sum_of) for c in cols}
     for a in cols:
         if a.id not in filled or a.sum_of:
@@ -67,7 +69,12 @@ def _pairs(table: Table) -> Iterator[tuple[str, str, str]]:
         for b in cols:
             if b.id == a.id or b.sum_of or a.id in sums.get(b.id, ()) or b.id in sums.get(a.id, ()):
                 continue
-            yield a.id, b.id, "swap" if b.id in filled else "move"
+            # Into a column with no amount at all, or swapped with another full one; never over a
+            # stray amount (that would explain a wrong cell away by overwriting it).
+            if counts[b.id] == 0:
+                yield a.id, b.id, "move"
+            elif b.id in filled and a.id < b.id:
+                yield a.id, b.id, "swap"
 
 
 @contextmanager
