@@ -32,6 +32,7 @@ def apply_overlay(base: dict[str, Any], overlay: dict[str, Any], check: Checker)
     if not isinstance(base, dict):
         check.fail("所扩展的模板文件顶层应为键值表")
     out = copy.deepcopy(base)
+    out.pop("default", None)   # a variant stands for its kind only if it says so itself
     for key, value in overlay.items():
         if key in ("extends", "tables", "drop_tables", "identities", "drop_identities"):
             continue
