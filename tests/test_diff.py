@@ -225,9 +225,7 @@ def test_template_diff_section_is_validated(tmp_path):
 
 
 def test_bundled_budget_final_correspondence_names_real_final_columns():
-    from budget_xl.templates import get_template
-
-    from budget_xl.templates import load_all
+    from budget_xl.templates import get_template, load_all
 
     final = get_template("部门决算-全国")
     budgets = [ts for ts in load_all() if ts.kind == "部门预算"]
