@@ -256,3 +256,17 @@ def test_the_two_income_and_expenditure_tables_are_derived_from_the_others():
     for code, want in printed.items():
         got = {(r.key, c): v for r in d.tables[code].rows for c, v in r.amounts.items() if v}
         assert got == want, code   # (non-zero amounts: the form prints a zero of these two tables as a blank)
+
+
+def test_a_partial_liaoning_workbook_is_still_read_as_liaoning(tmp_path):
+    """The national set takes no alias that is a 部门预算-辽宁 title (收入预算总表, 一般公共预算支出表 …): a workbook
+    holding only some Liaoning tables is not a tie between the two sets."""
+    from conftest import BUDGET_2024_FIXED
+
+    wb = openpyxl.load_workbook(BUDGET_2024_FIXED)
+    for name in wb.sheetnames:
+        if name not in ("附表2", "附表3", "附表7", "附表8", "附表10", "附表11"):
+            del wb[name]
+    wb.save(tmp_path / "部分.xlsx")
+    d = budget_xl.read(tmp_path / "部分.xlsx")
+    assert d.template.id == "部门预算-辽宁" and list(d.tables) == ["附表2", "附表3", "附表7", "附表8", "附表10", "附表11"]
