@@ -211,29 +211,11 @@ def repo(tmp_path) -> Path:
     return tmp_path
 
 
-# Known gap (budget_xl/templates/files.py get_template): a table-set *kind* names its template only while
-# one bundled template has that kind. With 部门预算-辽宁, 部门预算-全国 and 单位预算-全国 all of kind 部门预算,
-# `budget-xl init 部门预算 …` / `budget_xl.init("部门预算", …)` without --template raise “没有名为“部门预算”的模板”
-# until the code gives each kind a default template (or chooses by evidence).
-KIND_LOOKUP_GAP = pytest.mark.xfail(strict=False, reason=(
-    "init by kind alone: get_template('部门预算') is ambiguous since three bundled templates are of kind 部门预算 "
-    "(needs a default template per kind in budget_xl/templates/files.py)"))
-
-
-def _by_kind_alone(block: Block) -> bool:
-    text = " ".join(block.lines)
-    return ("init 部门预算" in text or 'init("部门预算"' in text) and "--template" not in text and "template=" not in text
-
-
-def _params(blocks: list[Block]) -> list:
-    return [pytest.param(b, marks=KIND_LOOKUP_GAP) if _by_kind_alone(b) else b for b in blocks]
-
-
 BASH = [b for b in BLOCKS if b.lang == "bash"]
 PYTHON = [b for b in BLOCKS if b.lang == "python"]
 
 
-@pytest.mark.parametrize("block", _params(BASH), ids=lambda b: b.id)
+@pytest.mark.parametrize("block", BASH, ids=lambda b: b.id)
 def test_bash_block_runs_on_the_samples(block, repo, monkeypatch):
     cwd = repo
     ran = 0
@@ -279,7 +261,7 @@ def expected_value(comment: str | None):
         return NOTHING
 
 
-@pytest.mark.parametrize("block", _params(PYTHON), ids=lambda b: b.id)
+@pytest.mark.parametrize("block", PYTHON, ids=lambda b: b.id)
 def test_python_block_runs_on_the_samples(block, repo, monkeypatch):
     source = "\n".join(block.lines) + "\n"
     tree = ast.parse(source, filename="README.md")

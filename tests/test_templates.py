@@ -30,9 +30,6 @@ def test_lookup_by_id_and_kind():
         get_template("部门预算-火星")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "a kind names a template only while one bundled template has it: 部门预算-辽宁, 部门预算-全国 and 单位预算-全国 are "
-    "all 部门预算, so get_template('budget') raises (needs a default template per kind in budget_xl/templates/files.py)"))
 def test_lookup_of_the_budget_kind_and_synonym():
     assert get_template("budget").id == "部门预算-辽宁"
     assert get_template("部门预算").id == "部门预算-辽宁"

@@ -74,19 +74,10 @@ def test_department_workbook_names_its_department():
     assert read(DEPT_CLEAN).department == MANIFEST["department"] == "上海市普陀区文体发展局"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "reader gap: the 单位 form states the unit on 编制单位：… (单位收支总表!A4 and every table sheet's A4/A3; cover "
-    "预算单位：…) and budget_xl/reader/meta.py's _DEPT knows 编制部门/预算部门/单位名称… but not 编制单位 or 预算单位; "
-    "the template format has no key for the department line"))
 def test_unit_workbook_names_its_unit():
     assert read(UNIT_CLEAN).department == MANIFEST["workbooks"]["单位预算_clean.xlsx"]["unit"] == "上海市普陀区文化馆"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "reader gap: an empty 政府性基金/国有资本经营 table carries the form's own sentence “注：本部门2026年无国有资本经营预算"
-    "财政拨款安排的预算，故本表为空表。” (部门国有资本经营预算拨款表 !A10; 单位: both tables, A10); budget_xl/reader/rows.py "
-    "recognises only its fixed prefixes (本年度未产生/无相关数据/本部门无/本单位无) or the set's one empty_note, so "
-    "Table.empty_note stays False; the template format has one empty_note per set, not a per-table sentence with the year"))
 def test_empty_tables_carry_their_note():
     assert read(DEPT_CLEAN).tables["预算07"].empty_note
     unit = read(UNIT_CLEAN)

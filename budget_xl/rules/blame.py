@@ -184,9 +184,9 @@ def missing_row(eq: Equation) -> Finding:
     amount = sum((t.value for t in present), Decimal(0))
     r = rule("missing-row")
     return Finding(_level([eq]), r.name, r.statement,
-                   message("missing-row", "missing", absent=absent.label.replace("的", "没有", 1), statement=eq.text,
+                   message("missing-row", "missing", absent=absent.label, statement=eq.text,
                            present=what, amount=fmt(amount)),
-                   eq.tables, _cells([eq], None), expected=None, actual=amount, also=(eq.rule,))
+                   eq.tables, _cells([eq], absent.cell), expected=None, actual=amount, also=(eq.rule,))
 
 
 def rounding(eq: Equation) -> Finding:

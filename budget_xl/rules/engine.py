@@ -104,6 +104,8 @@ def _total(terms: list[Amount], wan: bool) -> Decimal:
 
 
 def _side(terms: list[Amount]) -> str:
+    if not terms:
+        return "0（表中没有对应的行）"
     if len(terms) == 1:
         return terms[0].label
     if len(terms) <= 3:
