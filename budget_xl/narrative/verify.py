@@ -114,11 +114,13 @@ def _sheet_text(path: Path, d: Disclosure | None) -> list[str]:
             grids = [s.grid for s in load_sheets(path)]
         except InputError as exc:
             raise InputError(f"{path.name} 既不是 .docx、纯文本，也不是可读的工作簿，不是情况说明：{exc}") from None
-    lines = [line for grid in grids for row in grid for value in row if isinstance(value, str)
-             for line in value.splitlines()]
-    if not any(line.strip() for line in lines):
-        raise InputError(f"{path.name} 中没有写成文字的情况说明（没有含文字的说明页）：请提供 .docx 或纯文本。")
-    return lines
+    texts = [[v for row in grid for v in row if isinstance(v, str) and v.strip()] for grid in grids]
+    # A sheet of the narrative states amounts in words (…万元, …%); a cover, a 目录 or a table does not.
+    texts = [t for t in texts if any(("万元" in v or "%" in v) and len(v) > 20 for v in t)]
+    if not texts:
+        raise InputError(f"{path.name} 是工作簿，其中没有写成文字、含金额的说明页，不是情况说明：请提供 .docx 或纯文本，"
+                         f"或含“编制说明”等文字页的工作簿。")
+    return [line for t in texts for value in t for line in value.splitlines()]
 
 
 def paragraphs(lines: list[str]) -> list[Paragraph]:
