@@ -74,7 +74,10 @@ def _names(section: Any, tables: set[str], columns: set[tuple[str, str]]) -> boo
 
 def _apply_table(tables: list[dict[str, Any]], entry: dict[str, Any], check: Checker) -> None:
     code = entry["code"]
-    current = next((t for t in tables if t.get("code") == code), None)
+    index = next((i for i, t in enumerate(tables) if t.get("code") == code), None)
+    # A table of the base may share its columns with another (a YAML anchor, 决算05/07): changed, it
+    # gets copies of its own, so the change does not reach the other table.
+    current = None if index is None else tables.__setitem__(index, copy.deepcopy(tables[index])) or tables[index]
     after = entry.pop("after", None)
     if current is None:
         extra = TABLE_KEYS & set(entry)
