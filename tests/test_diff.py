@@ -227,7 +227,7 @@ def test_template_diff_section_is_validated(tmp_path):
 def test_bundled_budget_final_correspondence_names_real_final_columns():
     from budget_xl.templates import get_template
 
-    final = get_template("部门决算")
+    final = get_template("部门决算-全国")
     for section in get_template("部门预算").versus_final:
         for side in [section.final] if section.final else [ln.final for ln in section.lines]:
             assert side.column in final.table(side.table).column_ids, (section.id, side)
