@@ -153,7 +153,7 @@ def test_reading_without_template_chooses_the_variant():
 # --------------------------------------------------------------------------- (b) planted mistakes
 KNOWN = {
     ("上海", "一般公共预算财政拨款基本支出决算表", "F29"):
-        "engine: the sign flip of 30239 (6.12 → -6.12) breaks only 302 = Σ 款; any of the 28 款 alone would "
+        "engine: the sign flip of 30239 (6.12 → -6.12) breaks only 302 = Σ 款; any of its 27 款 alone would "
         "mend it, so the finding lists the 类 row F4 first — telling a sign flip from its siblings (the cell "
         "whose negation closes the gap) is a heuristic the engine does not have",
     ("公开10", "公开01表", "F37"):
@@ -283,13 +283,18 @@ def test_mutation_the_changed_cell_is_named_first_in_99_percent(folder):
 
 # --------------------------------------------------------------------------- (d) damaged 公开10
 def test_damaged_gongkai10_what_check_says_today():
-    """damaged.xlsx: 公开02表 and 公开05表 lost their first page (合计 and the first 类/款/项 rows). Today:
-    both tables read from the rows that remain (161 and 45 amount cells, as the manifest says), no 合计
-    row; check names the damage only indirectly — “编码层级” warnings at 公开02表!B7/B8 and 公开05表!B7/B8
-    (a 项 whose 款 is not above it) — and takes the lost rows as 0: JS05-02 errors at 公开04表!G14 and
-    G15 (社会保障和就业 and 卫生健康 一般公共预算 against a 05 without those 类), JS01-02/05/06/07/10,
-    JS04-11, JS05-01 on the lost 合计 rows (the last ones also from TOTAL_IN_CODE_COLUMN on 03/05/07/08).
-    No finding says “this table is incomplete”."""
+    """damaged.xlsx: 公开02表 and 公开05表 lost their first page (合计 and the first 类/款/项 rows). What
+    check says today (15 errors, 10 warnings):
+    - both tables are read from the rows that remain (161 and 45 amount cells, as the manifest says),
+      without a 合计 row; the damage shows only as 4 “编码层级” warnings — 公开02表!B7, B8 and 公开05表!B7,
+      B8, a 项 whose 款 is not above it. No finding says a table is incomplete.
+    - the lost rows are taken as 0, so 10 errors fall on intact tables: JS05-02 at 公开04表!G14 and G15
+      (社会保障和就业, 卫生健康 against a 公开05 without those 类); JS01-02/05/06/07/10 (公开01表!C33, C7,
+      C10, C11, C14), JS04-11 (公开04表!C33), JS05-01 (公开04表!G33), JS06-01 (公开06表!F34) against the
+      lost 合计 rows;
+    - 5 errors (JS01-03, JS07-01/03/04/05) and 6 warnings (“读取”, “未读” at 公开03/07/08表 row 7) come
+      from TOTAL_IN_CODE_COLUMN, as on the clean workbook.
+    With “合计” also in the name column: the same 10 errors and 4 warnings."""
     d = read(GONGKAI10 / "damaged.xlsx")
     lost = {item["sheet"]: item for item in manifest(GONGKAI10)["workbooks"]["damaged.xlsx"]["damaged"]}
     for sheet, item in lost.items():
@@ -297,8 +302,6 @@ def test_damaged_gongkai10_what_check_says_today():
         assert printed_amounts(d, sheet) == item["amount_cells"]
         assert table.row(TOTAL_KEY) is None and table.rows[0].code == item["first_row_code"]
         assert any(f.rule_id == "code-order" and f.cells and f.cells[0].sheet == sheet for f in report(d.path).findings)
-    errors = {(f.rule, str(f.cells[0])) for f in report(d.path).findings if f.level == "error"}
-    assert {("JS05-02", "公开04表!G14"), ("JS05-02", "公开04表!G15")} <= errors
 
 
 @pytest.mark.xfail(strict=False, reason="“missing is not zero” is not merged yet: rows lost with a page are taken "
