@@ -35,11 +35,12 @@ class Amount:
     A large workbook has millions of terms and only the few in failed equations are ever shown, so
     a term read from a row (made by `amount_of`) works out its cell and its label ("附表4「…」合计") when
     first asked. Its value is taken when it is made: later changes to the row do not move it."""
-    __slots__ = ("value", "sign", "unit", "blank", "_cell", "_label", "_where")
+    __slots__ = ("value", "sign", "unit", "blank", "absent", "_cell", "_label", "_where")
 
     def __init__(self, value: Decimal, cell: CellRef | None | _Later, sign: int, unit: str, label: str | _Later,
-                 blank: bool = False):
+                 blank: bool = False, absent: bool = False):
         self.value, self.sign, self.unit, self.blank = value, sign, unit, blank
+        self.absent = absent        # a row the identity needs that the table does not have (counted as 0)
         self._cell, self._label = cell, label
         self._where: tuple[Table, Row, str] | None = None  # set by amount_of when cell and label are _LATER
 
@@ -107,6 +108,20 @@ class Scope:
         row = self.by_key.get(ref_row)
         return [row] if row else []
 
+    def unresolvable(self, ref_row: str, column: str) -> str | None:
+        """What the workbook lacks for this reference to mean anything — “…”列 or “…”行 — or None.
+
+        A missing column or a missing 合计 / fixed row is not 0: the identity cannot be checked. A
+        code ([2080505]) or a row of an `each` loop ([*]) that a table does not have is 0 (no such
+        spending), and an empty table (its rows all absent, or its empty-table note) is 0 throughout."""
+        table = self.table
+        if column in table.missing_columns:
+            return f"“{table.column_label(column)}”列"
+        if ref_row == "*" or ref_row.isdigit() or ref_row in self.by_key or not table.rows or table.empty_note:
+            return None
+        fixed = table.spec.fixed_row(ref_row)
+        return f"“{fixed.label if fixed else ref_row}”行"
+
 
 
 def each_keys(ident: Identity, scopes: dict[str, Scope], params: dict) -> Sequence[str | None]:
@@ -140,7 +155,7 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
             continue
         scope = scopes[t.ref.table]
         column = t.ref.column.replace("{col}", col) if col else t.ref.column
-        if column in scope.table.missing_columns:
+        if scope.unresolvable(t.ref.row, column):
             return None
         if column in scope.table.absent_columns:
             # An optional column the table does not print: its amounts are 0, and the message says so.
@@ -148,7 +163,13 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
             out.append(Amount(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code}「{label}」列（本表没有此列）",
                             blank=True))
             continue
-        for row in scope.rows_for(t.ref.row, key, each):
+        rows = scope.rows_for(t.ref.row, key, each)
+        if not rows and t.ref.row == "*" and key is not None and scope.table.rows and not scope.table.empty_note:
+            # The table has no row for this key: 0, unless the other side says otherwise — then it is
+            # a row missing from this table, reported as such (rules/__init__.py), never blamed on a cell.
+            out.append(Amount(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code} 的“{key}”行",
+                              blank=True, absent=True))
+        for row in rows:
             if has_column(row, column) or row.amounts.get(column) is not None:
                 out.append(amount_of(scope.table, row, column, t.sign))
     return out

@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..gcpause import without_cycle_collection
 from ..model import CellRef, Disclosure, Note, Table
 from ..templates import TableSpec, TemplateSet, get_template, load_all
+from .adapt import fit
 from .coverage import measure
 from .evidence import evidence_of
 from .locate import ColumnMap, TitleIndex, column_paths, find_anchors, find_header, header_vocabulary, map_columns, title_hits
@@ -34,6 +35,7 @@ class Piece:
     stop: int    # end of the region (exclusive)
     title_row: int
     title_cell: tuple[int, int] | None
+    template_spec: TableSpec       # the template's table (spec is it fitted to this sheet: reader/adapt.py)
 
 
 @without_cycle_collection
@@ -84,12 +86,16 @@ def _locate(sheets: list[Sheet], ts: TemplateSet, hits: dict[int, list]) -> list
         band = find_header(sheet, spec, start, stop, vocab(spec), ts.total_names)
         if band is None:
             return None
-        cmap = map_columns(spec, column_paths(sheet, *band))
+        paths = column_paths(sheet, *band)
+        cmap = map_columns(spec, paths)
         cmap.header_rows = band
         label_found = any(m for m in cmap.panels)
         if not label_found:
             return None
-        return Piece(sheet, spec, cmap, band[1] + 1, stop, title_row, title_cell)
+        template_spec = ts.tables.get(spec.code, spec)
+        fitted = fit(spec, cmap.panels, cmap.missing, paths, sheet, band[1] + 1, stop)
+        cmap.panels, cmap.missing = fitted.panels, fitted.missing
+        return Piece(sheet, fitted.spec, cmap, band[1] + 1, stop, title_row, title_cell, template_spec)
 
     visible = [s for s in sheets if not s.hidden]
     hidden = [s for s in sheets if s.hidden]
@@ -104,7 +110,7 @@ def _locate(sheets: list[Sheet], ts: TemplateSet, hits: dict[int, list]) -> list
                 if piece is not None:
                     pieces.append(piece)
             for i, anchor in enumerate(anchors):
-                if group is hidden and any(p.spec is anchor.spec for p in pieces):
+                if group is hidden and any(p.spec.code == anchor.spec.code for p in pieces):
                     continue  # hidden copies of tables found on visible sheets are ignored
                 stop = anchors[i + 1].row if i + 1 < len(anchors) else sheet.height
                 piece = piece_at(sheet, anchor.spec, anchor.row + 1, stop, anchor.row, anchor.cell)
@@ -124,13 +130,16 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
             builder = builders[spec.code] = TableBuilder(spec, ts, unit)
             if piece.title_cell:
                 builder.table.title_cell = CellRef(piece.sheet.name, *piece.title_cell)
+            header_row = piece.cmap.header_rows[1]
+            builder.table.header_cells = {cid: CellRef(piece.sheet.name, header_row, col)
+                                          for mapping in piece.cmap.panels for cid, col in mapping.items()}
             for col in piece.cmap.missing:
                 if col.optional and col.is_amount:
                     builder.table.absent_columns.append(col.id)
-                # Code columns may be absent: the codes are then read from the name cells.
+                # Code columns may be absent: the codes are then read from the name cells. A missing
+                # amount column is listed by `show` and reported by `check` with what it blocks.
                 if not col.optional and not col.role.startswith("code"):
                     builder.table.missing_columns.append(col.id)
-                    builder.note("warning", f"没有找到“{'/'.join(col.header)}”列")
         builder.add_piece(piece.sheet, piece.cmap, piece.start, piece.stop, header_vocabulary(spec))
     tables: dict[str, Table] = {code: builders[code].table for code in ts.tables if code in builders}
     used = {p.sheet.name for p in pieces}

@@ -38,8 +38,9 @@ def evidence_of(template: TemplateSet, pieces: list[Piece]) -> Evidence:
         first.setdefault(piece.spec.code, piece)
     matched = expected = 0
     for piece in first.values():
-        mapped = {cid for mapping in piece.cmap.panels for cid in mapping}
-        wanted = {c.id for panel in piece.spec.panels for c in panel.columns if not c.optional}
+        wanted = {c.id for panel in piece.template_spec.panels for c in panel.columns if not c.optional}
+        known = {c.id for panel in piece.template_spec.panels for c in panel.columns}
+        mapped = {cid for mapping in piece.cmap.panels for cid in mapping if cid in known}
         matched += len(mapped)
         expected += len(wanted | mapped)
     return Evidence(template, len(first), len(template.tables), matched, expected)

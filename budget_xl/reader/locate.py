@@ -250,22 +250,31 @@ def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
     A column matches when its header path holds the template column's label (or an alias); among
     matches, one whose path also holds the template's parent labels (财政拨款 over 一般公共预算)
     wins. Columns are taken in layout order, so repeated labels ("合计" under several groups,
-    the three panels of 决算06) land in the right place.
+    the three panels of 决算06) land in the right place. A label that several columns of a panel
+    share (合计 under 年初结转和结余, 本年收入, 本年支出 …) only matches under its own group: a
+    sheet that prints one 合计 without groups leaves the template's 合计 columns unread (and says so)
+    rather than guessing which of them it is.
     """
     result = ColumnMap()
     last = -1
     ordered = sorted(paths)
     for panel in spec.panels:
         mapping: dict[str, int] = {}
+        leaf_sets = {col.id: {canonical(n) for n in col.leaf_names()} for col in panel.columns}
+        seen: dict[str, int] = {}
+        for leaves in leaf_sets.values():
+            for leaf in leaves:
+                seen[leaf] = seen.get(leaf, 0) + 1
         for col in panel.columns:
-            leaves = {canonical(n) for n in col.leaf_names()}
+            leaves = leaf_sets[col.id]
             parents = [canonical(p) for p in col.header[:-1]]
             candidates = [c for c in ordered if c > last and leaves & set(paths[c])]
             # Prefer a column whose lowest label is this one (not a group label above it) …
             candidates = [c for c in candidates if paths[c][-1] in leaves] or candidates
-            # … and whose group labels are this column's parents.
+            # … and whose group labels are this column's parents (required for a shared label).
             if parents:
-                candidates = [c for c in candidates if all(p in paths[c] for p in parents)] or candidates
+                grouped = [c for c in candidates if all(p in paths[c] for p in parents)]
+                candidates = grouped if grouped or any(seen[leaf] > 1 for leaf in leaves) else candidates
             if not candidates:
                 result.missing.append(col)
                 continue

@@ -357,7 +357,10 @@ class _Plan:
         label = panel.role("label")
         self.label_id = label.id if label else None
         self.label_col = mapping.get(label.id) if label else None
-        self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label") and c.id in mapping]
+        # Where a 合计 label may stand: the name column, and the 序号, 单位 and code columns (合计 rows of
+        # some provinces are labelled in the 科目代码 column).
+        self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label", "code", "code_class")
+                         and c.id in mapping]
         self.colmap = dict(self.amounts)
         self.last_col = max(mapping.values(), default=-1)
         if self.label_col is not None:

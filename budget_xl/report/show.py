@@ -70,6 +70,7 @@ def show_json(d: Disclosure, tables: list[Table]) -> dict:
                 "sheets": t.sheets,
                 "unit": t.unit,
                 "empty_note": t.empty_note,
+                "missing_columns": t.missing_columns,
                 "columns": [{"id": c.id, "label": c.label} for c in t.spec.columns],
                 "rows": [
                     {"key": r.key, "label": r.label, "level": r.level, "unit": r.unit, "code": r.code,
@@ -110,6 +111,8 @@ def show_text(d: Disclosure, tables: list[Table], only: bool) -> str:
         for t in d.tables.values():
             extra = "，有空表说明" if t.empty_note else ""
             lines.append(f"  {t.code:<8}{t.title}（工作表 {'、'.join(t.sheets)}，{len(t.rows)} 行，{t.unit}{extra}）")
+            if t.missing_columns:
+                lines.append("          没有这些列（相关公式无法核对）：" + "、".join(t.column_label(c) for c in t.missing_columns))
         if d.missing:
             lines.append(f"缺少 {len(d.missing)} 张表：" + "、".join(
                 f"{c} {d.template.tables[c].title}" for c in d.missing))

@@ -11,11 +11,13 @@ from ..codes import catalogue as code_list
 from ..gcpause import without_cycle_collection
 from ..model import CLASS, CellRef, Disclosure, Row
 from ..money import exponent
+from ..references import Scope
 from ..text import norm
-from .blame import explain, plain, rounding
+from .blame import explain, missing_row, plain, rounding
 from .catalogue import message
-from .engine import equations, skipped_identities
+from .engine import Equation, equations, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
+from .hypotheses import misplaced_columns
 
 __all__ = ["check", "Finding", "Report"]
 
@@ -29,25 +31,47 @@ def check(d: Disclosure) -> Report:
     findings += _unread(d)
     findings += _structure(d)
     findings += _missing_tables(d, skipped_identities(d))
+    findings += _cannot_check(d)
     # Pass 1 evaluates every equation and keeps only the failed ones' cells; pass 2 keeps the
     # equations around those cells, which is all that naming the wrong cell needs. Memory then
     # follows the mistakes, not the size of the workbook.
-    suspects: set = set()
+    failed: list[Equation] = []
+    missing_rows: dict[str, Finding] = {}   # one finding per row a table lacks, whatever identities need it
     for eq in equations(d, skip_holding=True):  # an equation that holds adds nothing to pass 1
         status = eq.evaluate()
         if status == "rounding":
             findings.append(rounding(eq))
         elif status == "fail":
-            suspects.update(t.cell for t in eq.terms if t.cell is not None)
-            if not any(t.cell is not None for t in eq.terms):
-                findings.append(plain(eq))  # no cell to blame (values computed by fill)
+            if any(t.absent for t in eq.terms):
+                absent = next(t for t in eq.terms if t.absent).label
+                if absent in missing_rows:
+                    missing_rows[absent].also += (eq.rule,)
+                else:
+                    missing_rows[absent] = missing_row(eq)
+                continue
+            failed.append(eq)
+    # A column under the wrong header explains several failures at once, better than any one cell.
+    explained: set = set()
+    for hypothesis in misplaced_columns(d, failed) if len(failed) >= 2 else []:
+        findings.append(hypothesis.finding)
+        explained |= hypothesis.keys
+    suspects: set = set()
+    for eq in failed:
+        if eq.key in explained:
+            continue
+        suspects.update(t.cell for t in eq.terms if t.cell is not None)
+        if not any(t.cell is not None for t in eq.terms):
+            findings.append(plain(eq))  # no cell to blame (values computed by fill)
+    del failed
     if suspects:
         nearby = []
         for eq in equations(d):
-            if any(t.cell in suspects for t in eq.terms):
+            if any(t.cell in suspects for t in eq.terms) and not any(t.absent for t in eq.terms) \
+                    and eq.key not in explained:
                 eq.evaluate()
                 nearby.append(eq)
         findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)
+    findings += missing_rows.values()
     findings += _codes(d)
     order = {level: i for i, level in enumerate(LEVELS)}
     table_order = {code: i for i, code in enumerate(d.template.tables)}
@@ -97,6 +121,36 @@ def _missing_tables(d: Disclosure, skipped) -> list[Finding]:
             f.message += message("missing-table", "blocks", rules="、".join(rules))
         out.append(f)
     return out
+
+
+def _cannot_check(d: Disclosure) -> list[Finding]:
+    """Each column or 合计/fixed row an identity needs that the workbook does not have, once, with
+    the identities it blocks (never evaluated against 0)."""
+    blocked: dict[tuple[str, str], list[str]] = {}
+    for table in d.tables.values():
+        for column in table.missing_columns:
+            users = [f"{table.code} 本表列合计" for c in table.spec.columns
+                     if c.sum_of and (c.id == column or column in c.sum_of)][:1]
+            users += [f"{table.code} 行公式 {r.id}" for r in table.spec.row_identities
+                      if column in {c for _, c in r.left + r.right}]
+            blocked.setdefault((table.code, f"“{table.column_label(column)}”列"), []).extend(users)
+    scopes: dict[str, Scope] = {}
+    for ident in d.template.identities:
+        if any(t not in d.tables for t in ident.tables):
+            continue
+        for term in ident.left + ident.right:
+            if term.ref is None:
+                continue
+            scope = scopes.setdefault(term.ref.table, Scope.of(d.tables[term.ref.table]))
+            for col in ident.for_columns or (None,):
+                column = term.ref.column.replace("{col}", col) if col else term.ref.column
+                reason = scope.unresolvable(term.ref.row, column)
+                if reason:
+                    ids = blocked.setdefault((term.ref.table, reason), [])
+                    if ident.id not in ids:
+                        ids.append(ident.id)
+    return [finding("warning", "cannot-check", "blocked", (table,), table=table, what=what, rules="、".join(ids))
+            for (table, what), ids in blocked.items() if ids]
 
 
 def _codes(d: Disclosure) -> list[Finding]:

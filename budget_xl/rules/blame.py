@@ -137,6 +137,22 @@ def plain(eq: Equation) -> Finding:
                    expected=right, actual=left)
 
 
+def missing_row(eq: Equation) -> Finding:
+    """A failed equation whose one side is a row the table does not have: that row is what is wrong,
+    not the cells of the other side."""
+    from .catalogue import message, rule
+
+    absent = next(t for t in eq.terms if t.absent)
+    present = [t for t in eq.terms if not t.absent and t.value]
+    what = "、".join(t.label for t in present[:2]) + ("等" if len(present) > 2 else "")
+    amount = sum((t.value for t in present), Decimal(0))
+    r = rule("missing-row")
+    return Finding(_level([eq]), r.name, r.statement,
+                   message("missing-row", "missing", absent=absent.label.replace("的", "没有", 1), statement=eq.text,
+                           present=what, amount=fmt(amount)),
+                   eq.tables, _cells([eq], None), expected=None, actual=amount, also=(eq.rule,))
+
+
 def rounding(eq: Equation) -> Finding:
     left, right = eq.sides()
     message = (f"{eq.text}：{eq.describe()}，在尾数误差允许范围（±{fmt(eq.tolerance)} 万元）内")

@@ -37,10 +37,16 @@ class Equation:
     diff: Decimal = ZERO             # left − right, in `unit`
     unit: str = "元"
     tolerance: Decimal = ZERO
+    site: str = ""                   # where in its rule: the row (and column) or the each-key it runs for
 
     @property
     def terms(self) -> list[Amount]:
         return self.left + self.right
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The same equation in another evaluation of the workbook (rules/hypotheses.py)."""
+        return self.rule, self.text, self.site
 
     def evaluate(self) -> str:
         wan_terms = _count_wan(self.left) + _count_wan(self.right)
@@ -112,8 +118,9 @@ def structural(table: Table, template: TemplateSet, skip_holding: bool = False) 
     for rule, text, left, right in _structure_sides(table):
         if skip_holding and _holds(table.unit, left, right):
             continue
+        site = f"{left[0][0].key}:{left[0][1]}" if left else ""
         yield Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
-                       [amount_of(table, r, c, s) for r, c, s in right])
+                       [amount_of(table, r, c, s) for r, c, s in right], site=site)
 
 
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
@@ -132,7 +139,9 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for col in table.spec.columns:
         if not col.sum_of:
             continue
-        parts = [p for p in col.sum_of if p not in table.missing_columns]
+        if col.id in table.missing_columns or any(p in table.missing_columns for p in col.sum_of):
+            continue  # a column the sheet does not print: this sum cannot be checked (rules: cannot-check)
+        parts = list(col.sum_of)
         text = f"{table.code} 每行：{_col_label(table, col.id)} = " + " + ".join(_col_label(table, p) for p in parts)
         for row in table.rows:
             if not has_column(row, col.id):
@@ -142,6 +151,8 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
 
 def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for ident in table.spec.row_identities:
+        if any(c in table.missing_columns for _, c in ident.left + ident.right):
+            continue  # as above: not evaluated against a column the sheet does not have
         for row in table.rows:
             yield (f"{NAMES['row-formula']}:{ident.id}", f"{table.code} 每行：{ident.text}",
                    [(row, c, s) for s, c in ident.left if has_column(row, c)],
@@ -186,21 +197,23 @@ def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> Iterat
             right = resolve(ident.right, scopes, key, col, ident.each)
             if left is None or right is None:
                 continue
-            yield Equation(ident.id, text, ident.level, tables, left, right, ident.op)
+            yield Equation(ident.id, text, ident.level, tables, left, right, ident.op, site=str(key))
 
 
 # --------------------------------------------------------------------------- all of them
-def equations(d: Disclosure, skip_holding: bool = False) -> Iterator[Equation]:
+def equations(d: Disclosure, skip_holding: bool = False, only: set[str] | None = None) -> Iterator[Equation]:
     """Every equation of the disclosure, generated one at a time (a large workbook has millions).
 
     With `skip_holding`, the structural equations (one table, no unit conversion) whose amounts
     already agree are left out without being made: most of them, in a sound workbook. The explicit
-    identities between tables are always all made."""
+    identities between tables are always all made. With `only`, just the equations that involve
+    those tables."""
     for table in d.tables.values():
-        yield from structural(table, d.template, skip_holding)
+        if only is None or table.code in only:
+            yield from structural(table, d.template, skip_holding)
     scopes: dict[str, Scope] = {}
     for ident in d.template.identities:
-        if any(t not in d.tables for t in ident.tables):
+        if any(t not in d.tables for t in ident.tables) or (only is not None and not only & set(ident.tables)):
             continue
         for t in ident.tables:
             if t not in scopes:

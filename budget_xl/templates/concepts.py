@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from ..text import norm
 from .checker import Checker
-from .files import load_yaml, templates_dir
+from .files import cached, load_yaml, templates_dir
 
 
 class Concept(NamedTuple):
@@ -34,7 +34,11 @@ def concepts_file() -> Path:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    path = concepts_file()
+    """The vocabulary of templates/concepts.yaml (kept in the user's cache like the templates)."""
+    return cached(concepts_file(), build_vocabulary, Vocabulary)
+
+
+def build_vocabulary(path: Path) -> Vocabulary:
     check = Checker(path.name, "列概念表")
     data = load_yaml(path, "列概念表")
     if not isinstance(data, dict):

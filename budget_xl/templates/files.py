@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import TemplateError
 from ..text import norm
@@ -30,7 +31,7 @@ def codes_dir() -> Path:
 @cache
 def load_all() -> tuple[TemplateSet, ...]:
     """Every bundled table set (each .yaml under templates/ but the concept vocabulary)."""
-    return tuple(_cached_load(p) for p in template_files())
+    return tuple(cached(p, load_template, TemplateSet) for p in template_files())
 
 
 NOT_TABLE_SETS = {"concepts.yaml"}  # templates/ files that describe no table set
@@ -45,36 +46,40 @@ def _cache_dir() -> Path:
     return Path(base) / "budget-xl"
 
 
-def _cached_load(path: Path) -> TemplateSet:
-    """Parsing and validating a template takes ~50 ms; a command runs in well under a second, so
-    the validated template is kept in the user's cache, keyed by the file's size, mtime and the
-    loader's own source. Any problem with the cache just means loading the file again."""
+T = TypeVar("T")
+
+
+def cached(path: Path, build: Callable[[Path], T], kind: type) -> T:
+    """What `build` makes of a file of templates/, kept in the user's cache: parsing YAML and
+    validating a template takes ~50 ms, a command runs in well under a second. Keyed by every YAML
+    file of the folder (a variant is built on its base, templates use the concept vocabulary) and
+    the loader's own source; any problem with the cache just means building again."""
     import pickle
 
     try:
         stat = path.stat()
-        # A variant is built on its base: any template file changing invalidates the cached copies.
-        family = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in template_files(path.parent))
+        family = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.parent.glob("*.yaml")))
         key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{family}|{_LOADER_STAMP}".encode()).hexdigest()
-        cached = _cache_dir() / f"{key[:32]}.pickle"
-        if cached.is_file():
-            with cached.open("rb") as fh:
-                ts = pickle.load(fh)
-            if isinstance(ts, TemplateSet):
-                return ts
+        target: Path | None = _cache_dir() / f"{key[:32]}.pickle"
+        assert target is not None
+        if target.is_file():
+            with target.open("rb") as fh:
+                value = pickle.load(fh)
+            if isinstance(value, kind):
+                return value  # type: ignore[return-value]  # isinstance of the caller's T
     except Exception:  # an unreadable or stale cache is not an error
-        cached = None
-    ts = load_template(path)
-    if cached is not None:
+        target = None
+    value = build(path)
+    if target is not None:
         try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as fh:
-                pickle.dump(ts, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
         except OSError:
             pass
-    return ts
+    return value
 
 
 # Changes to this module (the loader) invalidate cached templates.
