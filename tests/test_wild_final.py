@@ -147,14 +147,18 @@ def test_clean_workbook_reads_every_table_and_has_no_errors(folder):
     assert all(f.rule_id == "code-list" for f in rep.findings), [f.message for f in rep.findings]
 
 
-@pytest.mark.xfail(strict=False, reason="the 上海 workbooks: with 财决公开09 unread (SANGONG_BAND) 部门决算-上海 explains "
-                   "52 columns and 部门决算-公开10表 53 (its national 三公 columns match), so the evidence picks "
-                   "部门决算-公开10表; with the band read, 上海 explains 64")
-def test_reading_without_template_chooses_the_variant():
-    for folder in (SHANGHAI, GONGKAI10):
-        for name in ("clean.xlsx", "planted.xlsx"):
-            assert read(folder / name, None).template.id == TEMPLATE[folder], (folder.name, name)
-    assert read(GONGKAI10 / "damaged.xlsx", None).template.id == TEMPLATE[GONGKAI10]
+CHOICE = [pytest.param(SHANGHAI, id="上海", marks=pytest.mark.xfail(strict=False, reason=(
+              "with 财决公开09 unread (SANGONG_BAND) 部门决算-上海 explains 52 columns of the 上海 workbooks and "
+              "部门决算-公开10表 53 (its national 三公 columns match), so the evidence picks 部门决算-公开10表; "
+              "with the band read, 部门决算-上海 explains 64"))),
+          pytest.param(GONGKAI10, id="公开10")]
+
+
+@pytest.mark.parametrize("folder", CHOICE)
+def test_reading_without_template_chooses_the_variant(folder):
+    for name in ("clean.xlsx", "planted.xlsx", "damaged.xlsx"):
+        if (folder / name).is_file():
+            assert read(folder / name, None).template.id == TEMPLATE[folder], name
 
 
 # --------------------------------------------------------------------------- (b) planted mistakes
