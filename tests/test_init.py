@@ -1,6 +1,5 @@
 """`budget-xl init` writes a blank workbook a clerk can fill in; `fill` on it gives the full disclosure."""
 import openpyxl
-import pytest
 from test_samples import BUDGET_2024_FIXED
 
 import budget_xl
@@ -92,9 +91,6 @@ def test_fill_on_an_init_workbook_filled_by_hand(cli, tmp_path):
         assert have == want, (code, sorted(set(want.items()) ^ set(have.items()))[:6])
 
 
-@pytest.mark.xfail(strict=False, reason="`init 部门决算` without --template: get_template (budget_xl/templates/files.py) "
-                   "finds a kind only when exactly one bundled template has it, and 部门决算 has three now (全国, "
-                   "上海, 公开10表), so it stops with “没有名为“部门决算”的模板” before checking --dept and --year")
 def test_init_refuses_a_blank_department_and_a_year_out_of_range(cli, tmp_path):
     out = tmp_path / "填报表.xlsx"
     result = cli("init", "部门决算", "--year", "2024", "--dept", " ", "-o", out)

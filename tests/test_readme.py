@@ -215,22 +215,7 @@ BASH = [b for b in BLOCKS if b.lang == "bash"]
 PYTHON = [b for b in BLOCKS if b.lang == "python"]
 
 
-# Commands that fail today for a reason outside the README, each with the reason: the block is expected to
-# fail (not strict, so the fix shows as XPASS and the entry can go).
-KNOWN_GAPS = {
-    "budget-xl init 部门决算 ": "templates.get_template('部门决算') (budget_xl/templates/files.py) finds a kind only "
-                              "when exactly one bundled template has it; with the 部门决算 variants (部门决算-上海, "
-                              "部门决算-公开10表) beside 部门决算-全国, `init 部门决算` without --template stops "
-                              "with “没有名为“部门决算”的模板”",
-}
-
-
-def _bash_param(block: Block):
-    reasons = [reason for text, reason in KNOWN_GAPS.items() if text in "\n".join(block.lines)]
-    return pytest.param(block, id=block.id, marks=[pytest.mark.xfail(strict=False, reason=r) for r in reasons])
-
-
-@pytest.mark.parametrize("block", [_bash_param(b) for b in BASH])
+@pytest.mark.parametrize("block", BASH, ids=lambda b: b.id)
 def test_bash_block_runs_on_the_samples(block, repo, monkeypatch):
     cwd = repo
     ran = 0

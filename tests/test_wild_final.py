@@ -36,12 +36,6 @@ LAYOUTS = [pytest.param(SHANGHAI, id="上海"), pytest.param(GONGKAI10, id="公�
 # six columns share, which map_columns matches only under all their template parents — the template's
 # first parent is that band — so no column matches and the table is not found (“缺表”). With the band
 # left out of the template's headers the table reads (10 amounts, its identities hold).
-SANGONG_BAND = ("reader: the 三公 table's one-cell top band “财政拨款“三公”经费” (财政拨款“三公”经费支出决算表!A3:L3, "
-                "merged over all 12 columns) is left out of the header band (find_header starts at row 4, the first "
-                "row with two header words), and 预算数/决算数 — labels six columns share — are matched only under "
-                "all their template parents, that band first: no column of 财决公开09 matches, the table is "
-                "reported missing")
-
 
 def manifest(folder: Path) -> dict:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -122,8 +116,7 @@ def test_budget_final_correspondence_holds_for_every_final_template():
 
 
 # --------------------------------------------------------------------------- (a) clean workbooks
-CLEAN = [pytest.param(SHANGHAI, id="上海", marks=pytest.mark.xfail(strict=False, reason=SANGONG_BAND)),
-         pytest.param(GONGKAI10, id="公开10")]
+CLEAN = [pytest.param(SHANGHAI, id="上海"), pytest.param(GONGKAI10, id="公开10")]
 
 
 @pytest.mark.parametrize("folder", CLEAN)
@@ -131,10 +124,7 @@ def test_clean_workbook_reads_every_table_and_has_no_errors(folder):
     """公开10: 10 tables, 772 of 772 amount cells read (as the manifest counts them), 0 errors, 0 warnings;
     the only other findings are notes that the bundled code list is incomplete (e.g. 2130234 林业草原防灾减灾):
     not false alarms, and not warnings.
-    上海 today: 8 tables (财决公开09 missing, SANGONG_BAND), 269 of 279 amount cells, 0 errors, 1 warning
-    (“缺表” for 财决公开09, blocking JS09-01…04) — the warning is that gap, not the workbook. With the band
-    left out of the template: 9 tables, 279 of 279 cells, 0 errors, 0 warnings, notes only as above
-    (2070301 体育/行政运行 …)."""
+    上海: 9 tables, 279 of 279 cells, 0 errors, 0 warnings, notes only as above (2070301 体育/行政运行 …)."""
     path = folder / "clean.xlsx"
     d = read(path)
     ts = get_template(TEMPLATE[folder])
@@ -147,11 +137,7 @@ def test_clean_workbook_reads_every_table_and_has_no_errors(folder):
     assert all(f.rule_id == "code-list" for f in rep.findings), [f.message for f in rep.findings]
 
 
-CHOICE = [pytest.param(SHANGHAI, id="上海", marks=pytest.mark.xfail(strict=False, reason=(
-              "with 财决公开09 unread (SANGONG_BAND) 部门决算-上海 explains 52 columns of the 上海 workbooks and "
-              "部门决算-公开10表 53 (its national 三公 columns match), so the evidence picks 部门决算-公开10表; "
-              "with the band read, 部门决算-上海 explains 64"))),
-          pytest.param(GONGKAI10, id="公开10")]
+CHOICE = [pytest.param(SHANGHAI, id="上海"), pytest.param(GONGKAI10, id="公开10")]
 
 
 @pytest.mark.parametrize("folder", CHOICE)
@@ -163,11 +149,6 @@ def test_reading_without_template_chooses_the_variant(folder):
 
 # --------------------------------------------------------------------------- (b) planted mistakes
 KNOWN = {
-    ("上海", "一般公共预算财政拨款基本支出决算表", "F29"):
-        "engine: the sign flip of 30239 (6.12 → -6.12) breaks only 302 = Σ 款; any of its 27 款 alone would "
-        "mend it, so the finding lists the 类 row F4 first — telling a sign flip from its siblings (the cell "
-        "whose negation closes the gap) is a heuristic the engine does not have",
-    ("上海", "财政拨款“三公”经费支出决算表", "F7"): SANGONG_BAND,
     ("公开10", "公开01表", "F37"):
         "rounding rule (PRODUCT §3): 总计 off by 0.01 万元 against 本年支出合计 + 结余分配 + 年末 (3 terms, "
         "envelope 0.02) is within 尾数误差, so it is reported at F37 as rounding, not as an error",
@@ -259,8 +240,7 @@ def mutations(folder: Path) -> tuple[int, int, int, tuple[str, ...]]:
     return len(cells), found, first, tuple(misses)
 
 
-MUTATED = [pytest.param(SHANGHAI, id="上海", marks=pytest.mark.xfail(strict=False, reason=SANGONG_BAND)),
-           pytest.param(GONGKAI10, id="公开10")]
+MUTATED = [pytest.param(SHANGHAI, id="上海"), pytest.param(GONGKAI10, id="公开10")]
 
 
 @pytest.mark.parametrize("folder", MUTATED)
@@ -268,9 +248,7 @@ def test_mutation_one_changed_amount_is_found_at_its_cell(folder):
     """Each amount cell changed by a clearly wrong amount (±1, 7, 123.45 or 10,000 万元) is reported by
     a new error or warning naming that cell. Measured over every cell (BUDGET_XL_MUTATION_ALL=1):
     公开10, the 758 amount cells an identity of the form constrains: 758 of 758 (100 %).
-    上海: 661 of 661 (100 %) over the 8 tables read today — the 12 cells of the 三公 table are not at
-    stake, the table being unread (SANGONG_BAND), hence the xfail; with the band left out of the
-    template, 673 of 673 (100 %)."""
+    上海: 673 of 673 (100 %)."""
     assert list(read(folder / "clean.xlsx").tables) == list(get_template(TEMPLATE[folder]).tables)  # every cell is at stake
     n, found, _, _ = mutations(folder)
     assert found == n, f"{found} of {n} found"
