@@ -61,8 +61,27 @@ def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int =
         for _, t, _ in by_cell[cell]:
             t.value = new_value
         findings.append(_finding(mended, cell, term, new_value, term.value - delta))
-    findings.extend(plain(eq) for eq in failing.values())
+    for eq in failing.values():
+        finding = plain(eq)
+        finding.cells = _ranked_cells(eq, failing, by_cell)
+        findings.append(finding)
     return findings
+
+
+def _ranked_cells(eq: Equation, failing: dict[int, Equation], by_cell) -> list[CellRef]:
+    """The cells of an equation no single cell explains, the likeliest culprits first: a cell whose
+    correction would break identities that hold (a 类 total that also agrees with 人员经费合计) goes
+    last; among the others, a correction that undoes a typing slip comes first."""
+    ranked = []
+    for order, (on_left, t) in enumerate([(True, t) for t in eq.left] + [(False, t) for t in eq.right]):
+        if t.cell is None:
+            continue
+        delta = _delta_for(eq, t, on_left)
+        broken = sum(1 for other, term, side in by_cell[t.cell]
+                     if id(other) not in failing and not _shifted_status(other, term, side, delta))
+        ranked.append((broken > 0, -plausibility(t.value, t.value + delta), order, t.cell))
+    ranked.sort(key=lambda item: item[:3])
+    return list(dict.fromkeys(cell for *_, cell in ranked))
 
 
 def _best_candidate(failing: dict[int, Equation], by_cell):
