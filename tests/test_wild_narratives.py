@@ -37,3 +37,30 @@ def test_the_workbooks_own_text_sheets_are_checked(tmp_path):
     wb.save(wrong)
     errors = [f for f in check(wrong, narrative=wrong).findings if f.tables == ("情况说明",) and f.level == "error"]
     assert len(errors) == 2 and all("4321.37" in f.message for f in errors)
+
+
+SHANGHAI = Path(__file__).resolve().parent / "fixtures" / "wild" / "shanghai_final" / "clean.xlsx"
+
+
+def test_shanghai_final_narrative_has_the_forms_eleven_sections_and_checks_clean(tmp_path):
+    out = tmp_path / "说明.txt"
+    narrate(SHANGHAI, out, year=2024)
+    text = out.read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line[:2] in ("一、", "二、", "三、", "四、", "五、", "六、", "七、",
+                                                                  "八、", "九、", "十、") or line.startswith("十一、")]
+    assert [h.split("、", 1)[0] for h in headings[:11]] == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
+    assert "收入支出总计2553.38万元" in text and "完成预算的82.87%" in text
+    assert "九、国有资本经营预算财政拨款收入支出决算情况说明\n上海市浦江区体育局2024年度无国有资本经营预算财政拨款收入和支出" in text
+    # 机关运行经费 is not in the tables: asked for, never written as 无 (missing is not zero).
+    assert "2024年度无机关运行经费支出" not in text and "【待填：机关运行经费支出" in text
+    report = check(SHANGHAI, year=2024, narrative=out)
+    assert not [f for f in report.findings if f.tables == ("情况说明",) and f.level in ("error", "warning")]
+
+
+def test_budget_versus_final_between_the_two_layouts(cli):
+    res = cli("diff", DEPT, SHANGHAI, "--kind", "部门预算:部门决算", "--force", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    import json
+
+    data = json.loads(res.stdout)
+    assert data["mode"] == "versus" and data["sections"]

@@ -6,7 +6,7 @@ One file per table set, like the table templates; the wording lives beside it in
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import TemplateError
 from ..templates import TemplateSet, Term, load_yaml, templates_dir
@@ -39,6 +39,7 @@ class ListSpec(NamedTuple):
     share_of: str | None = None
     budget_table: str | None = None      # 年初预算 of each row: this table/column of the --budget workbook
     budget_column: str | None = None
+    itemised: bool = True                # the section states every item with its amount (checked for omissions)
 
 
 class NarrativeSpec(NamedTuple):
@@ -73,12 +74,12 @@ def narrative_spec(ts: TemplateSet) -> NarrativeSpec:
 
 
 def load_narrative_spec(path: Path, ts: TemplateSet) -> NarrativeSpec:
-    data = load_yaml(path, "情况说明模板")
+    data = narrative_data(path)
     b = Checker(path.name, "情况说明模板")
     if not isinstance(data, dict):
         b.fail("应为一个映射（table_set、wording、figures、lists、facts）")
     b.check_keys(data, {"table_set", "wording", "percent_decimals", "compare_word", "figures", "lists", "facts",
-                        "budget"})
+                        "budget", "extends"})
     wording = path.parent / b.need(data, "wording")
     if not wording.is_file():
         b.fail(f"措辞文件 {wording.name} 不存在")
@@ -102,6 +103,27 @@ def load_narrative_spec(path: Path, ts: TemplateSet) -> NarrativeSpec:
         budget[name] = _sum(b, None, name, expr)   # refers to the budget set's tables: checked at use
     return NarrativeSpec(ts.id, wording, int(data.get("percent_decimals", 2)), str(data.get("compare_word", "")),
                          figures, lists, facts, budget)
+
+
+def narrative_data(path: Path, chain: tuple[Path, ...] = ()) -> Any:
+    """A narrative template's data; one that `extends:` another (a province's wording on the same
+    figures) is the base's figures, lists, facts and budget with its own added or replacing by name."""
+    data = load_yaml(path, "情况说明模板")
+    if not isinstance(data, dict) or "extends" not in data:
+        return data
+    b = Checker(path.name, "情况说明模板")
+    base = path.parent / f"{data['extends']}.yaml"
+    if not base.is_file() or base.resolve() in chain or base.resolve() == path.resolve():
+        b.fail(f"extends 的情况说明模板“{data['extends']}”不存在（或形成循环）")
+    merged = dict(narrative_data(base, (*chain, path.resolve())))
+    for key, value in data.items():
+        if key == "extends":
+            continue
+        if key in ("figures", "lists", "facts", "budget") and isinstance(value, dict):
+            merged[key] = {**(merged.get(key) or {}), **value}
+        else:
+            merged[key] = value
+    return merged
 
 
 def _sum(b: Checker, ts: TemplateSet | None, name: str, expr) -> tuple[Term, ...]:
@@ -136,7 +158,7 @@ def _figure(b: Checker, ts: TemplateSet, name: str, raw) -> FigureSpec:
 def _list(b: Checker, ts: TemplateSet, name: str, raw) -> ListSpec:
     if not isinstance(raw, dict):
         b.fail(f"列表“{name}”应为映射（table、column、level…）")
-    b.check_keys(raw, {"table", "column", "level", "order", "labels", "section", "share_of", "budget"})
+    b.check_keys(raw, {"table", "column", "level", "order", "labels", "section", "share_of", "budget", "itemised"})
     table, column = b.need(raw, "table"), b.need(raw, "column")
     if table not in ts.tables or column not in ts.tables[table].column_ids:
         b.fail(f"列表“{name}”引用了模板中没有的表或列：{table}.{column}")
@@ -151,4 +173,4 @@ def _list(b: Checker, ts: TemplateSet, name: str, raw) -> ListSpec:
         budget_table, _, budget_column = str(raw["budget"]).partition(".")
     return ListSpec(name, table, column, level, order, b.strings(raw.get("labels", ["{name}"]), "labels"),
                     b.strings(raw.get("section", []), "section"), raw.get("share_of"), budget_table,
-                    budget_column or None)
+                    budget_column or None, bool(raw.get("itemised", True)))

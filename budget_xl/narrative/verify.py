@@ -155,7 +155,8 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
     mentioned: set[int] = set()
     lists_seen: set[str] = set()
     for para in paragraphs(lines):
-        lists_seen.update(name for name, items in ctx.lists.items() if items and para.in_section(items[0].section))
+        lists_seen.update(name for name, items in ctx.lists.items()
+                          if items and ctx.spec.lists[name].itemised and para.in_section(items[0].section))
         figures = [f for f in ctx.all_figures() if para.in_section(f.section)]
         labels = sorted(((normalise(lb), f) for f in figures for lb in f.labels if lb), key=lambda x: -len(x[0]))
         state = _State()
