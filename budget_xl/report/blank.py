@@ -39,7 +39,7 @@ def write_blank_workbook(ts: TemplateSet, year: int, department: str, units: lis
         ranges = _code_lists(wb, ts, year, department, units)
         for spec in ts.tables.values():
             if not spec.derived:
-                _blank_table(wb, st, entry, ranges, spec, year, department, units, ts.unit)
+                _blank_table(wb, st, entry, ranges, spec, year, department, units, ts.unit, ts.department_label)
         wb.close()
     return target
 
@@ -120,9 +120,9 @@ def _code_lists(wb, ts: TemplateSet, year: int, department: str, units: list[str
 
 
 def _blank_table(wb, st: Styles, entry, ranges, spec: TableSpec, year: int, department: str, units: list[str],
-                 unit_word: str) -> None:
+                 unit_word: str, department_label: str) -> None:
     ws = wb.add_worksheet(spec.code[:31])
-    first = write_heading(ws, st, spec, department, year, spec.unit or unit_word)
+    first = write_heading(ws, st, spec, department, year, spec.unit or unit_word, department_label)
     cols = layout_columns(spec)
     widths = [max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols]
     r = first

@@ -104,7 +104,7 @@ class TableWriter:
         w, d = self.w, self.d
         p = w.add("table_note")
         width = sum(self.widths)
-        left = f"部门（单位）：{d.department}" if d.department else ""
+        left = f"{d.template.department_label}：{d.department}" if d.department else ""
         middle = f"{d.year}年度" if d.year else ""
         right = f"金额单位：{table_unit(d, self.spec, self.table)}"
         tabs = p.paragraph_format.tab_stops

@@ -17,7 +17,10 @@ Cell = tuple[object, str]         # (value, style key)
 
 
 def code_label(spec: TableSpec) -> str:
-    """The code as printed above the table ("财决公开01表" rather than the id "财决公开01")."""
+    """The code as printed above the table ("财决公开01表" rather than the id "财决公开01"; none for a
+    set that prints no 表号, printed_codes: false)."""
+    if spec.printed_code is not None:
+        return spec.printed_code
     return next((a for a in spec.code_aliases if a.startswith(spec.code) and a.endswith("表")), spec.code)
 
 

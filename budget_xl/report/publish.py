@@ -60,7 +60,7 @@ class Styles:
 def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
     ws = wb.add_worksheet(spec.code[:31])
     cols = layout_columns(spec)
-    first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table))
+    first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table), d.template.department_label)
     widths = _Widths([max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols])
     end = first_data
     has_amounts = False
@@ -119,16 +119,17 @@ class _Widths:
 HEADING_TOP = 3  # rows above the header: code, title, department / year / unit
 
 
-def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year: int | None, unit: str) -> int:
+def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year: int | None, unit: str,
+                  department_label: str = "部门（单位）") -> int:
     """Code at the right, title merged across, the 部门/年度/金额单位 line, then the merged header
     from the template's header paths. Returns the first data row."""
     write_title_block(ws, st, len(layout_columns(spec)), code_label(spec), spec.title, department,
-                      f"{year} 年度" if year else "", unit)
+                      f"{year} 年度" if year else "", unit, department_label)
     return write_header(ws, st, *header_cells(spec))
 
 
 def write_title_block(ws, st: Styles, width: int, code: str, title: str, department: str | None, period: str,
-                      unit: str) -> None:
+                      unit: str, department_label: str = "部门（单位）") -> None:
     """Rows 0–2: the code at the right, the title merged across `width` columns, then the
     部门（单位） / period / 金额单位 line."""
     last = width - 1
@@ -140,7 +141,7 @@ def write_title_block(ws, st: Styles, width: int, code: str, title: str, departm
         ws.write_string(1, 0, title, st.title)
     ws.set_row(1, 30)
     if department:
-        ws.write_string(2, 0, f"部门（单位）：{department}", st.left)
+        ws.write_string(2, 0, f"{department_label}：{department}", st.left)
     if period and width > 2:
         ws.write_string(2, width // 2, period, st.center)
     ws.write_string(2, last, f"金额单位：{unit}", st.right)

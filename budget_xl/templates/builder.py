@@ -39,7 +39,9 @@ class TemplateBuilder(Checker):
         if not isinstance(data, dict):
             self.fail("文件顶层应为键值表")
         self.check_keys(data, {"id", "kind", "name", "unit", "source", "total_labels", "params", "empty_note",
-                               "row_lists", "tables", "identities", "versus_final", "extends", "default"})
+                               "row_lists", "tables", "identities", "versus_final", "extends", "default",
+                               "printed_codes", "department_label"})
+        self.printed_codes = data.get("printed_codes", True)
         set_id = self.need(data, "id")
         kind = self.need(data, "kind")
         if kind not in KINDS:
@@ -69,6 +71,7 @@ class TemplateBuilder(Checker):
             empty_note=str(data.get("empty_note") or "本年度未产生与该表相关的预决算数据"),
             tables=tables, identities=(), path=path, extends=str(data.get("extends") or ""),
             default=bool(data.get("default")),
+            department_label=str(data.get("department_label") or "部门（单位）"),
             total_names=frozenset(norm(t) for t in total_labels),
         )
         identities = []
@@ -98,7 +101,7 @@ class TemplateBuilder(Checker):
         code = self.need(raw, "code")
         self.where = f"表 {code}"
         self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
-                              "row_identities", "derived", "diff"})
+                              "row_identities", "derived", "diff", "printed_code"})
         title = self.need(raw, "title")
         rows = self.build_rows(raw.get("rows") or {})
         if "panels" in raw and "columns" in raw:
@@ -115,6 +118,7 @@ class TemplateBuilder(Checker):
             code_aliases=self.strings(raw.get("code_aliases"), "code_aliases"),
             unit=str(raw.get("unit") or set_unit), rows=rows, panels=panels, order=index,
             derived=bool(raw.get("derived")),
+            printed_code=(str(raw["printed_code"] or "") if "printed_code" in raw else (None if self.printed_codes else "")),
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])

@@ -171,6 +171,7 @@ class TableSpec(NamedTuple):
     order: int = 0
     derived: bool = False   # `fill` computes the whole table from the others (through the identities)
     diff: DiffSpec = DiffSpec()
+    printed_code: str | None = None   # the code printed above the table ("" none; None: from code/code_aliases)
 
     @property
     def diff_columns(self) -> tuple[str, ...]:
@@ -237,6 +238,7 @@ class TemplateSet:
     versus_final: tuple[VersusSection, ...] = ()   # 部门预算 sets: the correspondence with 部门决算
     extends: str = ""                              # the base template of a variant (templates/overlay.py)
     default: bool = False                          # stands for its kind when several sets share it
+    department_label: str = "部门（单位）"           # how the line above each table names the department
 
     def table(self, code: str) -> TableSpec:
         return self.tables[code]
