@@ -105,6 +105,7 @@ class Table:
     notes: list[Note] = field(default_factory=list)
     empty_note: bool = False   # the sheet carries "本年度未产生与该表相关的预决算数据"
     title_cell: CellRef | None = None
+    unknown: bool = False      # no template knows it: its layout was drafted from the sheet (reader/draft.py)
     _index: dict[str, Row] | None = None
     _labels: dict[str, str] | None = None
 
@@ -207,6 +208,11 @@ class Disclosure:
     def unit(self) -> str:
         units = {t.unit for t in self.tables.values()}
         return units.pop() if len(units) == 1 else (self.template.unit if not units else "混合")
+
+    @property
+    def unknown(self) -> list[str]:
+        """Codes of the tables no template knows, read by their header (reader/draft.py)."""
+        return [code for code, table in self.tables.items() if table.unknown]
 
     @property
     def missing(self) -> list[str]:
