@@ -20,7 +20,7 @@ from ..text import display, norm
 from .locate import ColumnMap, header_vocabulary
 from .rows import TableBuilder
 from .rowshape import Shape, infer_rows
-from .sketch import Region, Sketch, sketch
+from .sketch import Region, Sketch, name_ids, sketch
 from .sums import Sums, column_sums, extra_sums, fixed_sums
 from .workbook import Sheet, load_sheets
 
@@ -43,6 +43,7 @@ class TableDraft:
     params: dict[str, list[str]] = field(default_factory=dict)
     row_lists: dict[str, list[dict]] = field(default_factory=dict)
     remarks: dict[str, str] = field(default_factory=dict)   # "" (the table), "rows", "col:<id>", "row:<id>"
+    identities: list[dict] = field(default_factory=list)   # explicit ones the layout implies (收入总计 = 支出总计)
 
     @property
     def region(self) -> Region:
@@ -132,6 +133,8 @@ def draft_table(region: Region, code: str, ts: TemplateSet, require_amounts: boo
     if sk is None or not sk.amount_columns() or (require_amounts and not sk.has_amounts()):
         return None
     shape = infer_rows(sk)
+    if sk.shared and shape.kind != "classified":
+        name_ids(sk, share=False)
     unit = sk.unit or ts.unit
     try:
         data, lists = table_data(code, sk, shape, Sums())
@@ -162,7 +165,28 @@ def draft_table(region: Region, code: str, ts: TemplateSet, require_amounts: boo
         remarks["rows"] = shape.remark
     elif shape.kind != "classified":
         remarks["rows"] = f"行结构按本表各行推断为 {shape.kind}"
-    return TableDraft(data, spec, table, sk, shape, sums.params, lists, remarks)
+    return TableDraft(data, spec, table, sk, shape, sums.params, lists, remarks, balances(code, data["title"], sk, shape))
+
+
+def balances(code: str, title: str, sk: Sketch, shape: Shape) -> list[dict]:
+    """A 收支总表 balances: the 总计 row of its 收入 panel equals the 总计 row of each 支出 panel."""
+    if shape.kind != "fixed" or len(sk.panels) < 2:
+        return []
+    ends = []
+    for panel, rows in zip(sk.panels, shape.fixed):
+        words = "".join(w for c in panel for w in c.printed[:-1])
+        grand = [r for r in rows if "总计" in r.label]
+        amounts = [c for c in panel if c.role == "amount"]
+        if grand and amounts:
+            column = next((c for c in amounts if c.sum_of), amounts[0])
+            ends.append(("收入" in words and "支出" not in words, grand[-1], column))
+    income = [e for e in ends if e[0]]
+    if len(income) != 1:
+        return []
+    _, row, column = income[0]
+    return [{"id": f"{code}-平衡{i}", "text": f"{title} {row.label}等于{other.label}",
+             "expr": f"{code}.{column.id}[{row.id}] = {code}.{col.id}[{other.id}]"}
+            for i, (_, other, col) in enumerate((e for e in ends if not e[0]), 1)]
 
 
 def column_map(sk: Sketch) -> ColumnMap:

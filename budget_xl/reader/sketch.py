@@ -12,7 +12,7 @@ rowshape.py adds the row structure and sums.py the sums the sheet's own numbers 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..classification import code_text, split_code
 from ..model import column_letter
@@ -70,7 +70,7 @@ class Sketch:
     end: int                        # end of the data rows (a note line, or the region's end)
     panels: list[list[Column]]
     unit: str | None
-    remarks: list[str] = field(default_factory=list)
+    shared: bool = False            # the panels repeat the same columns under the same ids
 
     @property
     def sheet(self) -> Sheet:
@@ -339,12 +339,13 @@ def repeated(panels: list[list[Column]]) -> bool:
     return len(panels) > 1 and all([(c.role, c.path[-1]) for c in p] == first for p in panels[1:])
 
 
-def name_ids(sk: Sketch) -> None:
+def name_ids(sk: Sketch, share: bool = True) -> None:
     """Column ids: role ids for the text columns; for amounts the concept where the wording is one
     and unique in the table, else `<concept>_<letter>` / `col_<letter>`. Panels that repeat the same
-    columns (a classification printed in several panels) share the first panel's ids."""
+    columns (a classification printed in several panels) share the first panel's ids, unless
+    `share` is False (the side-by-side panels of a 收支总表 hold different rows)."""
     concepts = _concept_ids()
-    same = repeated(sk.panels)
+    same = sk.shared = share and repeated(sk.panels)
     counted = sk.panels[:1] if same else sk.panels
     count: dict[str, int] = {}
     for panel in counted:

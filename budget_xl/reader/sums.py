@@ -20,7 +20,7 @@ from ..classification import is_class
 from ..model import CLASS, Row, Table
 from ..money import rounding_envelope
 from .rowshape import FixedLine, Shape
-from .sketch import TOTALS, Column, Sketch, repeated
+from .sketch import TOTALS, Column, Sketch
 
 HALF_CENT = Decimal("0.005")
 ZERO = Decimal(0)
@@ -45,13 +45,13 @@ class Evidence:
         return self.fails == 0 and self.holds > 0 and not self.unitemised
 
     def tolerant(self, pooled: bool = False) -> bool:
-        """Holds on nearly every row: one (or 5 %) failure among many holding rows; or, pooled with
-        the same sum elsewhere, failing once where it holds as often."""
+        """Holds on nearly every row (four in five, and four at least); or, pooled with the same sum
+        elsewhere, failing once where it holds as often."""
         if self.strict:
             return True
         if self.unitemised:
             return False
-        many = self.fails <= max(1, (self.holds + self.fails) // 20) and self.holds >= max(3, 3 * self.fails)
+        many = self.holds >= 4 and self.fails * 4 <= self.holds   # at least 80 % of the rows
         return many or (pooled and self.fails == 1 and self.holds >= 1)
 
     def mostly(self) -> bool:
@@ -137,6 +137,9 @@ def column_sums(sk: Sketch, table: Table, unit: str) -> None:
             chosen = candidates[0]
         if chosen is not None:
             col.sum_of = tuple(c.id for c in chosen)
+            failed = evidence[candidates.index(chosen)].fails
+            if failed:
+                col.remark = (col.remark + "；" if col.remark else "") + f"有 {failed} 行不符，可能是填错了"
     if _shared(sk):
         by_id = {c.id: c.sum_of for c in sk.panels[0]}
         for panel in sk.panels[1:]:
@@ -145,7 +148,7 @@ def column_sums(sk: Sketch, table: Table, unit: str) -> None:
 
 
 def _shared(sk: Sketch) -> bool:
-    return repeated(sk.panels)
+    return sk.shared
 
 
 def _column_evidence(table: Table, col: Column, parts: list[Column], unit: str) -> Evidence:
@@ -183,8 +186,14 @@ class _RowTester:
 def fixed_sums(shape: Shape, table: Table, unit: str) -> Sums:
     out = Sums()
     tester = _RowTester(table, unit)
+    pending: list[tuple[str, list[str], dict[str, FixedLine]]] = []
     for rows in shape.fixed:
-        _panel_sums(rows, tester, out)
+        pending += _panel_sums(rows, tester, out)
+    if len(out.rows) >= 3:      # the structure is borne out elsewhere: a failing one is a mistake
+        for rid, parts, by_id in pending:
+            ev = tester.evidence(rid, parts)
+            if ev.fails <= 1 and ev.holds + ev.fails and not ev.unitemised:
+                _keep(out, rid, parts, by_id, "按表的结构", checked=False)
     return out
 
 
@@ -222,7 +231,9 @@ def _tree(rows: list[FixedLine]) -> tuple[dict[str, str], dict[str, list[str]]]:
     return parent, children
 
 
-def _panel_sums(rows: list[FixedLine], tester: _RowTester, out: Sums) -> None:
+def _panel_sums(rows: list[FixedLine], tester: _RowTester, out: Sums) -> list[tuple[str, list[str], dict[str, FixedLine]]]:
+    """Keep the sums of one panel's rows that hold; return the structural ones that fail (for the
+    table's evidence)."""
     parent, children = _tree(rows)
     by_id = {r.id: r for r in rows}
     pending: list[tuple[str, list[str]]] = []     # failing structural sums, for the table's evidence
@@ -250,11 +261,7 @@ def _panel_sums(rows: list[FixedLine], tester: _RowTester, out: Sums) -> None:
             if not done and (tops or previous):
                 pending.append((row.id, ([previous] if previous else []) + [r.id for r in tops]))
         previous, segment = row.id, []
-    if len(out.rows) >= 3:      # the structure is borne out elsewhere: a failing one is a mistake
-        for rid, parts in pending:
-            ev = tester.evidence(rid, parts)
-            if ev.fails <= 1 and ev.holds + ev.fails and not ev.unitemised:
-                _keep(out, rid, parts, by_id, "按表的结构", checked=False)
+    return [(rid, parts, by_id) for rid, parts in pending]
 
 
 def _bottom_total(row: FixedLine, previous: str | None, tops: list[FixedLine], tester: _RowTester,
@@ -340,18 +347,22 @@ def extra_sums(sk: Sketch, shape: Shape, table: Table, unit: str, prefix: str = 
         spanned = [i for i, (a, b) in enumerate(spans) if any(a <= c <= b for c in cols)]
         own = label_cols.get(row.colmap.get("label", -2))
         options = [spanned, [own] if own is not None else [], list(range(len(sk.panels)))]
+        held = None
         for panels in options:
             members = [r for i in panels for r in classes[i]]
             ev = Evidence()
             for column, value in row.amounts.items():
                 _test(unit, value, [m.amounts.get(column) for m in members], ev)
             if members and ev.strict:
-                param = f"{prefix}{extra.id}_classes"
-                out.params[param] = sorted({m.code for m in members if m.code})
-                out.rows[extra.id] = {"classes": param}
-                out.remarks[f"row:{extra.id}"] = (f"按本表数字推断：{extra.label} = "
-                                                  f"{'、'.join(out.params[param])} 类之和")
+                held = members
                 break
+        members = held or [r for i in spanned for r in classes[i]]   # failing everywhere: what it spans
+        if members and any(v is not None for v in row.amounts.values()):
+            param = f"{prefix}{extra.id}_classes"
+            out.params[param] = sorted({m.code for m in members if m.code})
+            out.rows[extra.id] = {"classes": param}
+            basis = "按本表数字推断" if held else "按表的结构推断（本表数字并不相符，请核对是否有误）"
+            out.remarks[f"row:{extra.id}"] = f"{basis}：{extra.label} = {'、'.join(out.params[param])} 类之和"
     return out
 
 

@@ -60,8 +60,16 @@ def template_lines(wd: WorkbookDraft, template_id: str) -> list[str]:
     lines.append("tables:")
     for draft in wd.tables:
         lines += table_lines(draft)
+    lines += balance_lines([i for d in wd.tables for i in d.identities])
     lines += suggestion_lines(wd)
     return lines
+
+
+def balance_lines(identities: list[dict]) -> list[str]:
+    if not identities:
+        return []
+    return ["identities:", f"  {CHECK}收支总表一类的表收入总计与支出总计应相等（按表的结构写出）"] + \
+        [f"  - {flow(i)}" for i in identities]
 
 
 def source(wd: WorkbookDraft) -> str:
