@@ -189,7 +189,7 @@ def fixed_sums(shape: Shape, table: Table, unit: str) -> Sums:
     pending: list[tuple[str, list[str], dict[str, FixedLine]]] = []
     for rows in shape.fixed:
         pending += _panel_sums(rows, tester, out)
-    if len(out.rows) >= 3:      # the structure is borne out elsewhere: a failing one is a mistake
+    if len(out.rows) >= 2:      # the structure is borne out elsewhere: a failing one is a mistake
         for rid, parts, by_id in pending:
             ev = tester.evidence(rid, parts)
             if ev.fails <= 1 and ev.holds + ev.fails and not ev.unitemised:

@@ -12,13 +12,28 @@ the base's identities still name them). Tables the base does not have are added 
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from ..errors import InputError
-from ..model import Disclosure, Table
+from ..model import FIXED, Disclosure, Table
 from ..reader import read
 from ..reader.draft import TableDraft, WorkbookDraft
-from ..templates import TableSpec, TemplateSet
+from ..reader.locate import canonical
+from ..templates import ColumnSpec, TableSpec, TemplateSet
 from ..text import norm
-from .template_yaml import CHECK, flow, header_lines, source, suggestion_lines, table_lines
+from .template_yaml import CHECK, balance_lines, flow, header_lines, source, suggestion_lines, table_lines
+
+TOTAL_WORDS = ("合计", "小计")
+
+
+@dataclass
+class Match:
+    """A base table found where a table was drafted: its code, and the base's ids for the drafted
+    columns and fixed rows that are the same thing."""
+    code: str
+    columns: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, str] = field(default_factory=dict)
 
 
 def overlay_lines(wd: WorkbookDraft, template_id: str, base: TemplateSet) -> tuple[list[str], list[str], list[str]]:
@@ -27,34 +42,38 @@ def overlay_lines(wd: WorkbookDraft, template_id: str, base: TemplateSet) -> tup
         d: Disclosure | None = read(wd.path, base)
     except InputError:
         d = None
-    matched = _match(wd, d, base) if d is not None else {}
+    found = _match(wd, d, base) if d is not None else {}
     lines = header_lines(wd, template_id, base.id)
     lines += [f"extends: {flow(base.id)}", f"name: {flow(template_id)}", f"source: {flow(source(wd))}"]
     labels = [t for t in wd.total_labels if t not in base.total_labels]
     if labels:
         lines.append(f"total_labels: {flow(list(base.total_labels) + labels)}")
-    new = [draft for draft in wd.tables if id(draft) not in matched]
-    params = {k: v for draft in new for k, v in draft.params.items()}
-    lists = {k: v for draft in new for k, v in draft.row_lists.items()}
-    dropped_ids: list[str] = []
+    params: dict = {}
+    lists: dict = {}
+    dropped: list[str] = []
     entries: list[list[str]] = []
     changed: list[str] = []
+    added: list[str] = []
     previous = ""
     for draft in wd.tables:
-        code = matched.get(id(draft))
-        if code is None:
+        match = found.get(id(draft))
+        if match is None:
             entry = table_lines(draft)
             if previous:
                 entry.insert(1, f"    after: {flow(previous)}")
             entries.append(entry)
+            added.append(draft.spec.code)
+            params.update(draft.params)
+            lists.update(draft.row_lists)
+            previous = draft.spec.code
             continue
-        previous = code
+        previous = match.code
         assert d is not None
-        change, drops = _changes(draft, base.tables[code], d.tables[code], base)
-        if change:
-            entries.append(change)
-            changed.append(code)
-            dropped_ids += drops
+        entry, drops = _changes(draft, match, base.tables[match.code], d.tables[match.code], base)
+        if entry:
+            entries.append(entry)
+            changed.append(match.code)
+            dropped += drops
             params.update(draft.params)
             lists.update(draft.row_lists)
     if params:
@@ -72,18 +91,37 @@ def overlay_lines(wd: WorkbookDraft, template_id: str, base: TemplateSet) -> tup
     lines.append("tables:" if entries else "tables: []")
     for entry in entries:
         lines += entry
-    if dropped_ids:
-        ids = sorted(set(dropped_ids))
+    if dropped:
         lines.append(f"{CHECK}这些审核公式引用了本版式没有的列或行，已去掉")
-        lines.append(f"drop_identities: {flow(ids)}")
-    lines += suggestion_lines(wd)
-    added = [draft.spec.code for draft in new]
+        lines.append(f"drop_identities: {flow(sorted(set(dropped)))}")
+    lines += balance_lines([i for draft in wd.tables if id(draft) not in found for i in draft.identities])
+    by_code = _by_code(wd, found)
+    lines += suggestion_lines(wd, lambda ref: _translate(ref, by_code))
     return lines, changed, added
 
 
-def _match(wd: WorkbookDraft, d: Disclosure, base: TemplateSet) -> dict[int, str]:
-    """Drafted table (by id()) -> code of the base table read at the same place."""
-    out: dict[int, str] = {}
+def _by_code(wd: WorkbookDraft, found: dict[int, Match]) -> dict[str, Match]:
+    return {draft.spec.code: found[id(draft)] for draft in wd.tables if id(draft) in found}
+
+
+def _translate(ref: str, matches: dict[str, Match]) -> str | None:
+    """A drafted table's reference (表.列[行]) in the base's ids, or None when it has none."""
+    m = re.fullmatch(r"(.+)\.(\w+)\[(.+)\]", ref)
+    if m is None:
+        return None
+    code, column, row = m.groups()
+    match = matches.get(code)
+    if match is None:
+        return ref
+    column = match.columns.get(column)
+    if row != "合计":
+        row = match.rows.get(row)
+    return f"{match.code}.{column}[{row}]" if column and row else None
+
+
+def _match(wd: WorkbookDraft, d: Disclosure, base: TemplateSet) -> dict[int, Match]:
+    """Drafted table (by id()) -> the base table read at the same place, with its ids."""
+    out: dict[int, Match] = {}
     for code, table in d.tables.items():
         if table.unknown or code not in base.tables:
             continue
@@ -94,27 +132,56 @@ def _match(wd: WorkbookDraft, d: Disclosure, base: TemplateSet) -> dict[int, str
                 abs(table.title_cell.row - region.title_row) <= 3
             same_rows = bool(rows) and any((region.sheet.name, r) in rows for r in range(region.title_row, region.stop))
             if id(draft) not in out and (same_title or same_rows and table.title_cell is None):
-                out[id(draft)] = code
+                out[id(draft)] = _ids(draft, base.tables[code], table)
                 break
     return out
 
 
-def _grid_ids(table: Table, spec: TableSpec) -> dict[int, str]:
-    """Grid column -> the base template's column id, as the base read this sheet."""
-    known = {c.id for p in spec.panels for c in p.columns}
-    out: dict[int, str] = {}
+def _ids(draft: TableDraft, spec: TableSpec, table: Table) -> Match:
+    """The base's ids of the drafted columns (the grid column the base read them from, else the same
+    header or concept) and fixed rows (read from the same grid row)."""
+    match = Match(spec.code)
+    known = {c.id: c for p in spec.panels for c in p.columns}
+    label = next((c.id for p in spec.panels for c in p.columns if c.role == "label"), "label")
+    grid: dict[int, str] = {}
     for row in table.rows:
-        for cid, col in (row.colmap or {}).items():
-            if cid in known:
-                out.setdefault(col, cid)
-            elif cid == "label":
-                label = next((c.id for p in spec.panels for c in p.columns if c.role == "label"), None)
-                if label:
-                    out.setdefault(col, label)
-    return out
+        for cid, at in (row.colmap or {}).items():
+            if cid in known or cid == "label":
+                grid.setdefault(at, cid if cid in known else label)
+    for column in draft.sketch.columns:
+        if column.col in grid:
+            match.columns[column.id] = grid[column.col]
+    taken = set(match.columns.values())
+    for column in draft.sketch.amount_columns():
+        if column.id not in match.columns:
+            free = [c for c in known.values() if c.is_amount and c.id not in taken]
+            same = _same_column(column.printed, column.concept, free)
+            if same is not None:
+                match.columns[column.id] = same.id
+                taken.add(same.id)
+    by_place = {(r.grid_row, r.colmap.get("label")): r.key for r in table.rows if r.kind == FIXED and r.colmap}
+    labels = {pid: next((c.col for c in p if c.role == "label"), None)
+              for pid, p in zip(draft.shape.panel_ids, draft.sketch.panels)}
+    for fixed in [r for rs in draft.shape.fixed for r in rs] + draft.shape.extra:
+        places = [labels.get(fixed.panel)] if fixed.panel in labels else list(labels.values())
+        key = next((k for at in places if (k := by_place.get((fixed.row, at))) is not None), None)
+        if key is not None and key not in match.rows.values():
+            match.rows[fixed.id] = key
+    return match
 
 
-def _changes(draft: TableDraft, spec: TableSpec, table: Table, base: TemplateSet) -> tuple[list[str], list[str]]:
+def _same_column(printed: tuple[str, ...], concept: str, candidates: list[ColumnSpec]) -> ColumnSpec | None:
+    """The base column a drafted one is, by its header (the same path; or the path of a group whose
+    合计 it is, printed without its sub-columns) or its concept."""
+    path = sorted(canonical(h) for h in printed)
+    for c in candidates:
+        header = [canonical(h) for h in c.header]
+        if sorted(header) == path or sorted(header[:-1]) == path and header[-1] in TOTAL_WORDS:
+            return c
+    return next((c for c in candidates if concept and concept in (c.id, c.concept)), None)
+
+
+def _changes(draft: TableDraft, match: Match, spec: TableSpec, table: Table, base: TemplateSet) -> tuple[list[str], list[str]]:
     """The overlay entry of a base table (empty when nothing differs), and identities to drop."""
     items: list[str] = []
     title = draft.data["title"]
@@ -125,78 +192,104 @@ def _changes(draft: TableDraft, spec: TableSpec, table: Table, base: TemplateSet
         items.append(f"    add_code_aliases: {flow([mark])}")
     if draft.sketch.unit and draft.sketch.unit != spec.unit:
         items.append(f"    unit: {draft.sketch.unit}")
-    grid = _grid_ids(table, spec)
-    drafted = {c.col: c for c in draft.sketch.columns}
-    rename = {c.id: grid[col] for col, c in drafted.items() if col in grid}
     drops: list[str] = []
-    if len(spec.panels) == 1 and len(draft.sketch.panels) == 1 and spec.rows.kind != "fixed":
-        items += _column_changes(draft, spec, table, grid, rename)
-    elif _panels_differ(draft, spec, table, grid):
-        items.append(f"    {CHECK}本表的版式与 {base.id} 不同，按本工作簿写出全部面板（保留能对上的列 id）")
-        whole = table_lines(draft)
-        body = [line.replace("  - code:", "    #", 1) if i == 0 else line for i, line in enumerate(whole)]
-        items += [line for line in body[1:] if not line.lstrip().startswith(("title:", "aliases:", "code_aliases:", "unit:"))]
-        items = [_rename(line, rename) for line in items]
-        kept = set(rename.values()) | {c.id for c in draft.sketch.columns if c.id not in rename}
+    simple = len(spec.panels) == 1 and len(draft.sketch.panels) == 1 and spec.rows.kind != "fixed"
+    if simple and _in_order(draft, match, spec):
+        items += _column_changes(draft, match, spec)
+    elif not simple and not _panels_differ(draft, match, table):
+        pass
+    else:
+        what = "列的次序" if simple else "版式"
+        items.append(f"    {CHECK}本表的{what}与 {base.id} 不同，按本工作簿写出全部列（保留能对上的列、行 id）")
+        whole = table_lines(draft)[1:]
+        skip = ("title:", "aliases:", "code_aliases:", "unit:")
+        amounts = {c.id for c in draft.sketch.amount_columns()}
+        rename = {**{k: v for k, v in match.columns.items() if k in amounts}, **match.rows}
+        items += [_rename(line, rename) for line in whole if not line.lstrip().startswith(skip)]
+        columns = {match.columns.get(c.id, c.id) for c in draft.sketch.columns}
+        rows = {match.rows.get(r.id, r.id) for r in [*(r for rs in draft.shape.fixed for r in rs), *draft.shape.extra]}
         drops = [i.id for i in base.identities if any(
-            t.ref and t.ref.table == spec.code and t.ref.column not in kept and "{col}" not in t.ref.column
+            t.ref and t.ref.table == spec.code and (t.ref.column not in columns and "{col}" not in t.ref.column
+                                                     or _names_row(t.ref.row) and t.ref.row not in rows)
             for t in i.left + i.right)]
+        named = {*spec.diff.columns, spec.diff.total_column, *(line.column for line in spec.diff.sangong)} - {""}
+        if named - columns or _names_row(spec.diff.total_row or "合计") and spec.diff.total_row not in rows:
+            items.append("    diff: {}   " + CHECK + "基础模板的对比设置引用的列、行已不在，请按需补写")
     if not items:
         return [], []
     return [f"  - code: {flow(spec.code)}   # {draft.region.sheet.name.strip()}：与 {base.id} 不同之处"] + items, drops
 
 
-def _column_changes(draft: TableDraft, spec: TableSpec, table: Table, grid: dict[int, str],
-                    rename: dict[str, str]) -> list[str]:
+def _in_order(draft: TableDraft, match: Match, spec: TableSpec) -> bool:
+    """Whether the base columns the sheet prints come in the base's order (an overlay cannot move them)."""
+    order = {c.id: i for i, c in enumerate(spec.panels[0].columns)}
+    printed = [order[match.columns[c.id]] for c in draft.sketch.amount_columns() if match.columns.get(c.id) in order]
+    return printed == sorted(printed)
+
+
+def _names_row(row: str) -> bool:
+    return row not in ("*", "合计") and not row.isdigit()
+
+
+def _column_changes(draft: TableDraft, match: Match, spec: TableSpec) -> list[str]:
     items: list[str] = []
     base_cols = list(spec.panels[0].columns)
-    mapped = set(grid.values())
-    if table.rows:
-        drop = [c.id for c in base_cols if c.is_amount and c.id not in mapped and not c.optional]
-        if drop:
-            items.append(f"    {CHECK}本工作簿不印这些列（相关公式随之去掉）")
-            items.append(f"    drop_columns: {flow(drop)}")
-    add, change = [], {}
+    by_id = {c.id: c for c in base_cols}
+    mapped = set(match.columns.values())
+    drop = [c.id for c in base_cols if c.is_amount and c.id not in mapped and not c.optional]
+    if drop:
+        items.append(f"    {CHECK}本工作簿不印这些列（相关公式随之去掉）")
+        items.append(f"    drop_columns: {flow(drop)}")
+        if any(line.column in drop for line in spec.diff.sangong):
+            items.append("    diff: {}   " + CHECK + "基础模板的三公对比引用了去掉的列，请按需补写")
+    add: list[dict] = []
+    change: dict[str, dict] = {}
     previous = None
     for col in draft.sketch.panels[0]:
-        if col.col in grid:
-            previous = grid[col.col]
-            base_col = spec.panels[0].columns[[c.id for c in base_cols].index(grid[col.col])]
-            parts = [rename.get(p, p) for p in col.sum_of]
-            if parts and not base_col.sum_of and all(p in mapped or p not in rename for p in col.sum_of):
-                change[base_col.id] = {"sum_of": parts}
+        if col.id in match.columns:
+            base_col = by_id[match.columns[col.id]]
+            previous = base_col.id
+            if not col.role == "amount":
+                continue
+            edit: dict = {}
+            if tuple(canonical(h) for h in col.printed) != tuple(canonical(h) for h in base_col.header):
+                edit["header"] = list(col.printed)
+            parts = [match.columns.get(p) for p in col.sum_of]
+            if parts and not base_col.sum_of and all(parts):
+                edit["sum_of"] = parts
+            if edit:
+                change[base_col.id] = edit
             continue
         if col.role != "amount":
             continue
-        entry = {"id": col.id, **({"concept": col.concept} if col.concept else {}), "header": list(col.printed)}
+        cid = col.id if col.id not in by_id else f"{col.id}_{col.letter}"
+        match.columns[col.id] = cid
+        entry = {"id": cid, **({"concept": col.concept} if col.concept else {}), "header": list(col.printed)}
         if col.sum_of:
-            entry["sum_of"] = [rename.get(p, p) for p in col.sum_of]
+            entry["sum_of"] = [match.columns.get(p, p) for p in col.sum_of]
         entry["after" if previous else "before"] = previous or base_cols[0].id
         add.append(entry)
-        previous = col.id
+        previous = cid
     if add:
         items.append(f"    {CHECK}本工作簿多印的列（按表头推断）")
         items.append("    add_columns:")
         items += [f"      - {flow(e)}" for e in add]
     if change:
-        items.append(f"    {CHECK}按本表数字推断的合计关系（基础模板没有写）")
+        items.append(f"    {CHECK}本工作簿印法不同的表头、按本表数字推断而基础模板没有写的合计关系")
         items.append(f"    change_columns: {flow(change)}")
     return items
 
 
-def _panels_differ(draft: TableDraft, spec: TableSpec, table: Table, grid: dict[int, str]) -> bool:
+def _panels_differ(draft: TableDraft, match: Match, table: Table) -> bool:
     """Whether the base misreads this panelled table: a column or a row it does not take."""
     if table.missing_columns or any(n.level == "warning" for n in table.notes):
         return True
-    amounts = {c.col for c in draft.sketch.amount_columns()}
-    return not amounts <= set(grid)
+    return any(c.id not in match.columns for c in draft.sketch.amount_columns())
 
 
 def _rename(line: str, rename: dict[str, str]) -> str:
-    """A drafted line with its column ids replaced by the base's (whole words inside the flow text)."""
-    import re
-
+    """A drafted line with its ids replaced by the base's (whole words inside the flow text)."""
     for old, new in rename.items():
         if old != new:
-            line = re.sub(rf"(?<![\w]){re.escape(old)}(?![\w])", new, line)
+            line = re.sub(rf"(?<![\w']){re.escape(old)}(?![\w'])", new, line)
     return line

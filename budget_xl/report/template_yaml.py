@@ -9,7 +9,7 @@ comments to enable. With a base template, an overlay is written instead (templat
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -133,7 +133,7 @@ def _rows(rows: list[dict], remarks: dict[str, str], indent: str) -> Iterator[st
 
 
 # --------------------------------------------------------------------------- identities between tables
-def suggestions(wd: WorkbookDraft) -> list[tuple[str, str]]:
+def suggestions(wd: WorkbookDraft, translate: Callable[[str], str | None] = lambda ref: ref) -> list[tuple[str, str]]:
     """(expr, text) of equalities between the totals of two tables that hold in this workbook:
     the 合计 row (or a fixed 合计/总计 row) of each amount column, equal and not zero."""
     by_value: dict[Decimal, list[tuple[str, str]]] = {}
@@ -145,9 +145,10 @@ def suggestions(wd: WorkbookDraft) -> list[tuple[str, str]]:
                 continue
             ref_row = TOTAL_KEY if row.kind == TOTAL else row.key
             for column, value in row.amounts.items():
-                if value:
+                ref = translate(f"{table.code}.{column}[{ref_row}]")
+                if value and ref:
                     label = f"{table.title}「{row.label}」{table.column_label(column)}"
-                    by_value.setdefault(value, []).append((f"{table.code}.{column}[{ref_row}]", label))
+                    by_value.setdefault(value, []).append((ref, label))
     out: list[tuple[str, str]] = []
     for refs in by_value.values():
         first = refs[0]
@@ -157,8 +158,8 @@ def suggestions(wd: WorkbookDraft) -> list[tuple[str, str]]:
     return out[:MAX_SUGGESTIONS]
 
 
-def suggestion_lines(wd: WorkbookDraft) -> list[str]:
-    found = suggestions(wd)
+def suggestion_lines(wd: WorkbookDraft, translate: Callable[[str], str | None] = lambda ref: ref) -> list[str]:
+    found = suggestions(wd, translate)
     if not found:
         return []
     lines = ["", "# 表间审核公式的建议：下面各式两边在本工作簿中相等，但也可能只是碰巧相等。",

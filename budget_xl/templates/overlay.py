@@ -105,7 +105,8 @@ def _edit_columns(table: dict[str, Any], columns: list[dict[str, Any]], drop: se
     missing = drop - set(ids)
     if missing:
         check.fail(f"drop_columns 中的列 {'、'.join(sorted(missing))} 不在表 {table['code']} 中")
-    kept = [c for c in columns if _column_id(c) not in drop]
+    # Copies: tables sharing one list of columns in the base (a YAML anchor) are edited apart.
+    kept = [copy.deepcopy(c) for c in columns if _column_id(c) not in drop]
     for c in kept:
         if c.get("sum_of"):
             c["sum_of"] = [p for p in c["sum_of"] if p not in drop]
