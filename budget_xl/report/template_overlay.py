@@ -244,9 +244,13 @@ def _column_changes(draft: TableDraft, match: Match, spec: TableSpec) -> list[st
             items.append("    diff: {}   " + CHECK + "基础模板的三公对比引用了去掉的列，请按需补写")
     add: list[dict] = []
     change: dict[str, dict] = {}
+    new = {c.id for c in draft.sketch.panels[0] if c.role == "amount" and c.id not in match.columns}
+    for col in draft.sketch.panels[0]:
+        if col.id in new:
+            match.columns[col.id] = col.id if col.id not in by_id else f"{col.id}_{col.letter}"
     previous = None
     for col in draft.sketch.panels[0]:
-        if col.id in match.columns:
+        if col.id in match.columns and col.id not in new:
             base_col = by_id[match.columns[col.id]]
             previous = base_col.id
             if not col.role == "amount":
@@ -260,10 +264,9 @@ def _column_changes(draft: TableDraft, match: Match, spec: TableSpec) -> list[st
             if edit:
                 change[base_col.id] = edit
             continue
-        if col.role != "amount":
+        if col.id not in new:
             continue
-        cid = col.id if col.id not in by_id else f"{col.id}_{col.letter}"
-        match.columns[col.id] = cid
+        cid = match.columns[col.id]
         entry = {"id": cid, **({"concept": col.concept} if col.concept else {}), "header": list(col.printed)}
         if col.sum_of:
             entry["sum_of"] = [match.columns.get(p, p) for p in col.sum_of]
