@@ -1,12 +1,13 @@
-"""The commands as Python functions: what `check`, `fill`, `narrate`, `init` and `diff` do, for the
-CLI and for anyone scripting budget-xl. Each returns a result object and raises the project's own
-errors (errors.py); none prints.
+"""The commands as Python functions: what `check`, `fill`, `narrate`, `init`, `diff` and `templates
+draft` do, for the CLI and for anyone scripting budget-xl. Each returns a result object and raises
+the project's own errors (errors.py); none prints.
 
     import budget_xl
     report = budget_xl.check("附表.xlsx")                    # findings, with the cell to fix
     result = budget_xl.fill("附表.xlsx", "发布/")            # the publish-ready set, written
     budget_xl.narrate("附表.xlsx", "说明.docx", prior="上年.xlsx")
     comparison = budget_xl.compare("2023.xlsx", "2024.xlsx")
+    budget_xl.draft("外省决算.xlsx", "外省决算.yaml")        # a template drafted from a workbook
 """
 from __future__ import annotations
 

@@ -134,9 +134,11 @@ def _by_header(sk: Sketch, panel_ids: list[str], per_panel: list[list[Line]]) ->
     if "科目" in words:
         classification = "econ" if "经济" in words else "function"
         return Shape("classified", classification, "单位" in words, panel_ids, remark=note)
-    if "单位" in words and "项目" not in words:
+    if "项目" in words:
+        return Shape("items", panel_ids=panel_ids, remark=note)
+    if "单位" in words:
         return Shape("units", panel_ids=panel_ids, remark=note)
-    if any(ln.label for p in per_panel for ln in p):
+    if any(ln.label and not is_total_label(ln.label) for p in per_panel for ln in p):
         return _fixed(sk, per_panel, panel_ids)
     return Shape("items", panel_ids=panel_ids, remark=note)
 
