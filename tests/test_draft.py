@@ -197,7 +197,7 @@ def test_templates_draft_writes_a_commented_template_that_check_uses(cli, tmp_pa
     assert "id: 东岳决算\n" in text and "source: clean.xlsx（工作表 公开01表" in text
     assert "kind: 部门决算   # 请核对：" in text and "unit: 万元" in text
     assert "# 请核对：按“经营收入”推断为“事业单位经营收入”（operating）" in text          # a guessed concept
-    assert "# 请核对：行结构按本表各行推断为 fixed" in text                             # a guessed row kind
+    assert "# 请核对：行结构按本表各行推断为固定行（fixed）" in text                     # a guessed row kind
     assert "# 请核对：按本表数字推断：车辆数合计(辆) = " in text                       # an inferred sum
     assert "sum_of: {classes: 公开06_f1_classes}" in text and "公开06_f1_classes: ['301', '303']" in text
     assert "#   - {id: D-" in text and "expr: '公开09.total_G[合计] = 公开10.col_D[r2]'" in text

@@ -88,6 +88,7 @@ def templates_draft_cmd(workbook: str, out_file: str | None, base: str | None, f
       budget-xl templates draft 决算.xlsx --base 部门决算-全国 -o 我省决算.yaml --force
     """
     from ..pipeline import draft
+    from ..reader.draft import KIND_WORDS
 
     result = draft(workbook, out_file, base=base, force=force)
     what = f"（{result.base} 的变体）" if result.base else ""
@@ -95,11 +96,9 @@ def templates_draft_cmd(workbook: str, out_file: str | None, base: str | None, f
                f"{result.remarks} 处标有“请核对”）")
     for code, title, sheet, kind, rows in result.tables:
         mark = "新增" if code in result.added else ("改动" if code in result.changed else "")
-        click.echo(f"  {code:<8}{title}（工作表 {sheet}，{_KINDS.get(kind, kind)}，{rows} 行）" + (f"　{mark}" if mark and result.base else ""))
+        click.echo(f"  {code:<8}{title}（工作表 {sheet}，{KIND_WORDS.get(kind, kind)}，{rows} 行）"
+                   + (f"　{mark}" if mark and result.base else ""))
     click.echo(f"校验：budget-xl check {workbook} --template {result.path}")
-
-
-_KINDS = {"classified": "按科目分行", "units": "按单位分行", "fixed": "固定行", "items": "项目清单", "single": "单行"}
 
 
 @cli.group("codes", context_settings=CONTEXT)

@@ -30,6 +30,7 @@ _YEAR_HEAD = re.compile(r"^.{0,40}?(?:19|20)\d{2}年度?")
 _SENTENCE = re.compile(r"[，。；,;]|……")
 MAX_TITLE = 50
 TOTAL_LABELS = ("合计", "总计")
+KIND_WORDS = {"classified": "按科目分行", "units": "按单位分行", "fixed": "固定行", "items": "项目清单", "single": "单行"}
 
 
 @dataclass
@@ -164,7 +165,7 @@ def draft_table(region: Region, code: str, ts: TemplateSet, require_amounts: boo
     if shape.remark:
         remarks["rows"] = shape.remark
     elif shape.kind != "classified":
-        remarks["rows"] = f"行结构按本表各行推断为 {shape.kind}"
+        remarks["rows"] = f"行结构按本表各行推断为{KIND_WORDS[shape.kind]}（{shape.kind}）"
     return TableDraft(data, spec, table, sk, shape, sums.params, lists, remarks, balances(code, data["title"], sk, shape))
 
 

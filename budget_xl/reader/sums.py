@@ -23,6 +23,7 @@ from .rowshape import FixedLine, Shape
 from .sketch import TOTALS, Column, Sketch
 
 HALF_CENT = Decimal("0.005")
+MAX_RUN_ROWS = 60
 ZERO = Decimal(0)
 Sum = list[str] | str | dict   # a fixed row's sum_of as written in a template
 
@@ -299,6 +300,8 @@ def _runs(tops: list[FixedLine], tester: _RowTester) -> dict[str, list[str]]:
     when a 收支总表 numbers them alike): the longest such run that holds."""
     out: dict[str, list[str]] = {}
     consumed: set[str] = set()
+    if len(tops) > MAX_RUN_ROWS:    # a long list is no 收支总表 column: not worth the quadratic search
+        return out
     for i, row in enumerate(tops):
         if row.id in consumed or row.total or not tester.valued(row.id):
             continue
