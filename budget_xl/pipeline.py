@@ -11,6 +11,7 @@ the project's own errors (errors.py); none prints.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -284,7 +285,7 @@ def draft(workbook: str | Path, out: str | Path | None = None, *, base: str | Te
     from .report.output import atomic_output
     from .report.template_overlay import overlay_lines
     from .report.template_yaml import CHECK, template_lines
-    from .templates import get_template, load_template
+    from .templates import get_template, load_template, templates_dir
 
     source = Path(workbook)
     target = Path(out) if out else source.with_suffix(".yaml")
@@ -296,7 +297,11 @@ def draft(workbook: str | Path, out: str | Path | None = None, *, base: str | Te
     changed: list[str] = []
     added: list[str] = []
     if base_set is not None:
-        lines, changed, added = overlay_lines(wd, template_id, base_set)
+        # A base given as a file is named by its path from the new file's folder; a bundled one by its id.
+        extends = base_set.id
+        if base_set.path is not None and base_set.path.parent.resolve() != templates_dir().resolve():
+            extends = os.path.relpath(base_set.path.resolve(), target.parent.resolve())
+        lines, changed, added = overlay_lines(wd, template_id, base_set, extends)
     else:
         lines = template_lines(wd, template_id)
     with atomic_output(target, source=source, force=force) as tmp:

@@ -274,3 +274,16 @@ def test_a_draft_on_a_base_adds_the_tables_it_lacks(tmp_path):
     assert any(i.id.startswith("JS05") for i in ts.identities)
     report = check(read(GONGKAI10 / "planted.xlsx", ts))
     assert {"公开10表!G16", "公开05表!C22", "公开09表!C8"} <= errors_at(report)
+
+
+def test_a_draft_on_a_base_given_as_a_file_names_it_by_its_path(tmp_path):
+    """A variant drafted on a user's own template file `extends:` that file, wherever it lies."""
+    mine = tmp_path / "我的" / "辽宁拆分.yaml"
+    mine.parent.mkdir()
+    budget_xl.draft(WILD / "liaoning_split3" / "clean.xlsx", mine, base="部门预算-辽宁")
+    out = tmp_path / "变体" / "再变.yaml"
+    out.parent.mkdir()
+    result = budget_xl.draft(WILD / "liaoning_split3" / "clean.xlsx", out, base=str(mine))
+    assert "extends: ../我的/辽宁拆分.yaml" in out.read_text(encoding="utf-8") and result.changed == []
+    ts = load_template(out)
+    assert ts.extends == "../我的/辽宁拆分.yaml" and "personnel" in ts.tables["附表3"].column_ids

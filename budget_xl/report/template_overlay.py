@@ -36,15 +36,17 @@ class Match:
     rows: dict[str, str] = field(default_factory=dict)
 
 
-def overlay_lines(wd: WorkbookDraft, template_id: str, base: TemplateSet) -> tuple[list[str], list[str], list[str]]:
-    """(the overlay file's lines, codes of the base tables it changes, codes of the tables it adds)."""
+def overlay_lines(wd: WorkbookDraft, template_id: str, base: TemplateSet,
+                  extends: str = "") -> tuple[list[str], list[str], list[str]]:
+    """(the overlay file's lines, codes of the base tables it changes, codes of the tables it adds);
+    `extends` is how the file names its base (default: the base's id, a bundled template)."""
     try:
         d: Disclosure | None = read(wd.path, base)
     except InputError:
         d = None
     found = _match(wd, d, base) if d is not None else {}
     lines = header_lines(wd, template_id, base.id)
-    lines += [f"extends: {flow(base.id)}", f"name: {flow(template_id)}", f"source: {flow(source(wd))}"]
+    lines += [f"extends: {flow(extends or base.id)}", f"name: {flow(template_id)}", f"source: {flow(source(wd))}"]
     labels = [t for t in wd.total_labels if t not in base.total_labels]
     if labels:
         lines.append(f"total_labels: {flow(list(base.total_labels) + labels)}")
