@@ -76,10 +76,8 @@ def templates_cmd(ctx: click.Context, identities: bool) -> None:
 def templates_draft_cmd(workbook: str, out_file: str | None, base: str | None, force: bool) -> None:
     """从工作簿起草一个表套模板：内置模板不认识的版式，几分钟就能用上。
 
-    按每张表的标题、表头和数字推断：表名与表号、表头路径、各列（能认出的写成 concepts.yaml
-    中的概念）、行结构（科目、单位、固定行、项目、单行）、固定行、合计关系（只写本表数字
-    确实相符的）和金额单位。需要人来确认的地方都标有“# 请核对：…”；本工作簿中两边相等的
-    表间关系作为建议列在文件末尾（注释，确认后启用）。起草后即可用 --template 校验。
+    按每张表的标题、表头和数字推断表名与表号、表头、各列（能认出的写成 concepts.yaml 中的概念）、
+    行结构、固定行、合计关系（只写本表数字相符的）和金额单位；要人确认之处标有“# 请核对：…”。
 
     \b
     示例：

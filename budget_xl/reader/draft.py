@@ -28,6 +28,7 @@ _MARK = re.compile(r"^(?:附表|财决公开|决算公开|预算公开|公开|�
                    r"|^[0-9]{1,2}表$")
 _YEAR_HEAD = re.compile(r"^.{0,40}?(?:19|20)\d{2}年度?")
 _SENTENCE = re.compile(r"[，。；,;]|……")
+_NOT_IN_CODES = re.compile(r"[\s.+\-=<>\[\]]")
 MAX_TITLE = 50
 TOTAL_LABELS = ("合计", "总计")
 KIND_WORDS = {"classified": "按科目分行", "units": "按单位分行", "fixed": "固定行", "items": "项目清单", "single": "单行"}
@@ -119,6 +120,7 @@ def clean_title(title: str) -> str:
 def code_of(region: Region, taken: set[str]) -> str:
     """A table code from its mark (公开10表 → 公开10) or its title, not one of `taken`."""
     base = region.mark.removesuffix("表") if region.mark else clean_title(region.title)
+    base = _NOT_IN_CODES.sub("", base) or "表"   # a code is written in identities: 表.列[行]
     code, n = base, 1
     while code in taken:
         n += 1

@@ -103,6 +103,10 @@ def is_amount_text(value: object) -> bool:
     return isinstance(value, str) and bool(_AMOUNT_TEXT.match(value)) and any(ch.isdigit() for ch in value)
 
 
+def _is_year(value) -> bool:
+    return float(value).is_integer() and 1990 <= value <= 2100
+
+
 def is_dash(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip()) and all(ch in _DASHES for ch in value.strip())
 
@@ -120,7 +124,7 @@ def find_band(sheet: Sheet, start: int, stop: int) -> tuple[int, int] | None:
     while r < limit:
         line = grid[r]
         texts = [(c, v) for c, v in enumerate(line) if isinstance(v, str) and v.strip()]
-        if any(is_number(v) for v in line) and not is_col_number_row(line):
+        if any(is_number(v) and not _is_year(v) for v in line) and not is_col_number_row(line):
             return None                      # numbers before any header
         if texts and not _is_info(texts) and not _caption(sheet, r, texts):
             break
@@ -194,7 +198,6 @@ def sketch(region: Region) -> Sketch | None:
     numbers = _col_numbers(sheet, first, last)
     columns = [_column(sheet, c, tuple(official[c]), tuple(printed.get(c) or official[c]), start, end)
                for c in sorted(official)]
-    columns = [c for c in columns if c.role]
     if len(columns) < 2:
         return None
     for c in columns:
