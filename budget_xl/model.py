@@ -105,6 +105,7 @@ class Table:
     notes: list[Note] = field(default_factory=list)
     empty_note: bool = False   # the sheet carries "本年度未产生与该表相关的预决算数据"
     title_cell: CellRef | None = None
+    header_cells: dict[str, CellRef] = field(default_factory=dict)   # column id -> its lowest header cell
     unknown: bool = False      # no template knows it: its layout was drafted from the sheet (reader/draft.py)
     _index: dict[str, Row] | None = None
     _labels: dict[str, str] | None = None

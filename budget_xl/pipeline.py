@@ -60,7 +60,7 @@ def check(workbook: Workbook, *, template: str | TemplateSet | None = None, year
     if narrative is not None:
         from .narrative.verify import read_narrative, verify
 
-        lines = read_narrative(Path(narrative))
+        lines = read_narrative(Path(narrative), d)
         ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)
         report.findings.extend(verify(ctx, lines))
     if annotate is not None:

@@ -146,6 +146,7 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
     """The amounts a side of a formula names, for one key of `each` and one column of `for_columns`;
     None when a column it needs is missing from the workbook (the formula cannot be evaluated)."""
     out: list[Amount] = []
+    lacking: list[Table] = []   # tables of this side with no row for the key of an `each` loop
     for t in side:
         if t.ref is None:
             assert t.number is not None  # a term is a reference or a number (templates/checker.py)
@@ -165,13 +166,19 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
             continue
         rows = scope.rows_for(t.ref.row, key, each)
         if not rows and t.ref.row == "*" and key is not None and scope.table.rows and not scope.table.empty_note:
-            # The table has no row for this key: 0, unless the other side says otherwise — then it is
-            # a row missing from this table, reported as such (rules/__init__.py), never blamed on a cell.
-            out.append(Amount(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code} 的“{key}”行",
-                              blank=True, absent=True))
+            lacking.append(scope.table)
         for row in rows:
             if has_column(row, column) or row.amounts.get(column) is not None:
                 out.append(amount_of(scope.table, row, column, t.sign))
+    if lacking and len(lacking) == sum(1 for u in side if u.ref is not None):
+        # The table(s) that should correspond row for row have no row for this key: 0, unless the
+        # other side says otherwise — then it is a row missing there, reported as such
+        # (rules/__init__.py), never blamed on a cell. (In a sum over several tables a row absent from
+        # only some of them is just 0: no money of that fund.)
+        names = "、".join(dict.fromkeys(t.code for t in lacking))
+        placeholder = Amount(ZERO, lacking[0].title_cell, 1, lacking[0].unit,
+                             f"{names} {'都' if len(lacking) > 1 else ''}没有“{key}”行", blank=True, absent=True)
+        out.append(placeholder)
     return out
 
 

@@ -82,13 +82,17 @@ def new_workbook() -> openpyxl.Workbook:
     return wb
 
 
+# The layouts these helpers write by table code (附表N, 财决公开0N): several templates share a kind now.
+KIND_TEMPLATES = {"部门预算": "部门预算-辽宁", "部门决算": "部门决算-全国"}
+
+
 def disclosure(path: Path, tables: dict[str, Iterable[dict]], *, kind: str = "部门预算", year: int = 2024,
                dept: str = "145-测试局", unit: str = "元", template=None) -> Path:
     """A whole disclosure workbook: a cover sheet stating year and department, then one sheet per
     table (rows by layout column id, as in write_table)."""
     from budget_xl.templates import get_template
 
-    ts = template or get_template(kind)
+    ts = template or get_template(KIND_TEMPLATES.get(kind, kind))
     wb = new_workbook()
     cover = wb.create_sheet("封面")
     cover["A1"] = f"{year}年测试区本级{ts.kind}表"

@@ -80,7 +80,7 @@ WRITERS = {
     "narrate": (["narrate", str(FINAL_2024_FIXED), "-o", "{tmp}/说明.txt"], "说明.txt"),
     "check --annotate": (["check", str(BUDGET_2024_FIXED), "--annotate", "{tmp}/标注.xlsx"], "标注.xlsx"),
     "diff -o": (["diff", str(BUDGET_2023), str(BUDGET_2024_FIXED), "-o", "{tmp}/对比.xlsx"], "对比.xlsx"),
-    "init": (["init", "部门预算", "--year", "2025", "--dept", "145-某局", "-o", "{tmp}/填报表.xlsx"], "填报表.xlsx"),
+    "init": (["init", "部门预算", "--template", "部门预算-辽宁", "--year", "2025", "--dept", "145-某局", "-o", "{tmp}/填报表.xlsx"], "填报表.xlsx"),
 }
 
 

@@ -225,12 +225,16 @@ def test_template_diff_section_is_validated(tmp_path):
 
 
 def test_bundled_budget_final_correspondence_names_real_final_columns():
-    from budget_xl.templates import get_template
+    from budget_xl.templates import get_template, load_all
 
-    final = get_template("部门决算")
-    for section in get_template("部门预算").versus_final:
-        for side in [section.final] if section.final else [ln.final for ln in section.lines]:
-            assert side.column in final.table(side.table).column_ids, (section.id, side)
+    final = get_template("部门决算-全国")
+    budgets = [ts for ts in load_all() if ts.kind == "部门预算"]
+    assert {"部门预算-辽宁", "部门预算-全国", "单位预算-全国"} <= {ts.id for ts in budgets}
+    for budget in budgets:
+        assert budget.versus_final, budget.id
+        for section in budget.versus_final:
+            for side in [section.final] if section.final else [ln.final for ln in section.lines]:
+                assert side.column in final.table(side.table).column_ids, (budget.id, section.id, side)
 
 
 def test_json_document(cli, tmp_path):

@@ -12,8 +12,8 @@ UNITS = ["145001-大连市西岗区住房和城乡建设局（本级）", "14500
 
 def test_blank_workbook_layout_and_protection(cli, tmp_path):
     out = tmp_path / "填报.xlsx"
-    res = cli("init", "部门预算", "--year", "2024", "--dept", DEPT, *sum((["--units", u] for u in UNITS), []),
-              "-o", out)
+    res = cli("init", "部门预算", "--template", "部门预算-辽宁", "--year", "2024", "--dept", DEPT,
+              *sum((["--units", u] for u in UNITS), []), "-o", out)
     assert res.returncode == 0, res.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "说明" and "附表1" not in wb.sheetnames and "附表4" in wb.sheetnames
@@ -25,7 +25,7 @@ def test_blank_workbook_layout_and_protection(cli, tmp_path):
     assert any("科目表" in dv.formula1 for dv in ws.data_validations.dataValidation)
     d = budget_xl.read(out)
     assert d.department == DEPT and d.year == 2024 and d.missing == ["附表1", "附表3", "附表6"]
-    again = cli("init", "部门预算", "--year", "2024", "--dept", DEPT, "-o", out)
+    again = cli("init", "部门预算", "--template", "部门预算-辽宁", "--year", "2024", "--dept", DEPT, "-o", out)
     assert again.returncode == 2 and "已存在" in again.stderr
 
 
@@ -78,8 +78,8 @@ def _fill_in_by_hand(blank, full):
 def test_fill_on_an_init_workbook_filled_by_hand(cli, tmp_path):
     full = budget_xl.read(BUDGET_2024_FIXED)
     blank = tmp_path / "填报.xlsx"
-    assert cli("init", "部门预算", "--year", "2024", "--dept", DEPT, *sum((["--units", u] for u in UNITS), []),
-               "-o", blank).returncode == 0
+    assert cli("init", "部门预算", "--template", "部门预算-辽宁", "--year", "2024", "--dept", DEPT,
+               *sum((["--units", u] for u in UNITS), []), "-o", blank).returncode == 0
     filled = _fill_in_by_hand(blank, full)
     res = cli("fill", filled, "-o", tmp_path / "发布")
     assert res.returncode == 0, res.stdout + res.stderr

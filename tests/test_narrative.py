@@ -92,7 +92,8 @@ def test_profile_facts_fill_the_placeholders(cli, tmp_path):
 
 def test_facts_sheet_of_the_input_workbook(cli, tmp_path):
     blank = tmp_path / "填报.xlsx"
-    assert cli("init", "部门预算", "--year", "2025", "--dept", "145-测试局", "-o", blank).returncode == 0
+    assert cli("init", "部门预算", "--template", "部门预算-辽宁", "--year", "2025", "--dept", "145-测试局",
+               "-o", blank).returncode == 0
     wb = openpyxl.load_workbook(blank)
     assert "补充信息" in wb.sheetnames
     ws = wb["补充信息"]

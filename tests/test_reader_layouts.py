@@ -7,8 +7,8 @@ from factory import new_workbook, write_table
 import budget_xl
 from budget_xl.templates import get_template
 
-FINAL = get_template("部门决算")
-BUDGET = get_template("部门预算")
+FINAL = get_template("部门决算-全国")
+BUDGET = get_template("部门预算-辽宁")
 
 # 财决公开02 of seed 002 (万元): code, name, 本年收入合计, 财政拨款收入, then five zero columns.
 T02 = [

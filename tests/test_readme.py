@@ -18,7 +18,7 @@ The convention (what README.md may contain, and how each block is checked):
   stdout/stderr swapped for the call). Set-up steps are not run: `python3 -m venv …`, `pip …` / `.venv/bin/pip …`
   (they install) and `… -m pytest` (the test suite itself). Any other program fails the test.
 - Exit status. A command must exit 0 unless its trailing comment says `退出码 N` (anywhere in the comment, e.g.
-  `# 退出码 1：公开原样版有 8 处错误`); then it must exit N. In `a && b` the comment is about the last command; the
+  `# 退出码 1：公开原样版有 6 处错误`); then it must exit N. In `a && b` the comment is about the last command; the
   ones before it must exit 0. No command may end in a traceback or an internal error (exit 3).
 - Python blocks run with the temporary folder as working directory. A top-level expression whose trailing
   comment is a Python value (a literal, or built with `Decimal('…')`) must evaluate to that value, e.g.

@@ -9,7 +9,13 @@ from budget_xl.templates import get_template, load_all, load_template, templates
 
 def test_bundled_sets_load():
     sets = {ts.id: ts for ts in load_all()}
-    assert set(sets) == {"部门预算-辽宁", "部门决算-全国"}
+    assert set(sets) == {"部门预算-辽宁", "部门决算-全国", "部门预算-全国", "单位预算-全国", "部门决算-上海",
+                         "部门决算-公开10表"}
+    national, unit = sets["部门预算-全国"], sets["单位预算-全国"]
+    assert list(national.tables) == list(unit.tables) == [f"预算0{i}" for i in range(1, 10)]
+    assert unit.extends == "部门预算-全国" and national.kind == unit.kind == "部门预算"
+    assert national.unit == "元" and national.table("预算09").unit == unit.table("预算09").unit == "万元"
+    assert sets["部门决算-上海"].extends == sets["部门决算-公开10表"].extends == "部门决算-全国"
     budget, final = sets["部门预算-辽宁"], sets["部门决算-全国"]
     assert list(budget.tables) == [f"附表{i}" for i in range(1, 15)]
     assert list(final.tables) == [f"财决公开0{i}" for i in range(1, 10)]
@@ -18,15 +24,26 @@ def test_bundled_sets_load():
     assert len(budget.identities) > 30 and len(final.identities) > 30
 
 
-def test_lookup_by_kind_and_synonym():
+def test_lookup_by_id_and_kind():
     assert get_template("部门决算").id == "部门决算-全国"
-    assert get_template("budget").id == "部门预算-辽宁"
+    assert get_template("部门预算-辽宁").id == "部门预算-辽宁"
+    assert get_template("部门预算-全国").id == "部门预算-全国"
     with pytest.raises(TemplateError, match="没有名为"):
         get_template("部门预算-火星")
 
 
+def test_lookup_of_the_budget_kind_and_synonym():
+    assert get_template("budget").id == "部门预算-辽宁"
+    assert get_template("部门预算").id == "部门预算-辽宁"
+
+
+def test_lookup_of_a_kind_with_variants_names_its_default():
+    assert get_template("部门决算").id == "部门决算-全国"
+    assert get_template("final").id == "部门决算-全国"
+
+
 def test_table_structure_of_seed_layouts():
-    budget = get_template("部门预算")
+    budget = get_template("部门预算-辽宁")
     t4 = budget.table("附表4")
     assert t4.column_ids == ("total", "fiscal", "gpb", "gf", "soc", "special")
     assert t4.rows.classification == "function" and t4.rows.units
@@ -35,7 +52,7 @@ def test_table_structure_of_seed_layouts():
     t1 = budget.table("附表1")
     assert [r.id for r in t1.fixed_rows if r.is_class][:3] == ["201", "202", "203"]
     assert len([r for r in t1.fixed_rows if r.is_class]) == 27
-    final = get_template("部门决算")
+    final = get_template("部门决算-全国")
     t01 = final.table("财决公开01")
     assert t01.fixed_row("in_total").line == 27 and t01.fixed_row("ex_grand").line == 62
     assert t01.fixed_row("201").line == 32 and t01.fixed_row("234").line == 57
@@ -45,7 +62,7 @@ def test_table_structure_of_seed_layouts():
 
 
 def test_header_tree_merges():
-    spec = get_template("部门预算").table("附表4")
+    spec = get_template("部门预算-辽宁").table("附表4")
     rows, cells = header_cells(spec)
     assert rows == 2
     by_text = {c.text: c for c in cells}
@@ -53,7 +70,7 @@ def test_header_tree_merges():
     assert (fiscal.row, fiscal.col, fiscal.last_row, fiscal.last_col) == (0, 2, 0, 4)
     total = by_text["合计"]  # no sub-columns: merged down over both header rows
     assert (total.row, total.last_row) == (0, 1)
-    rows05, cells05 = header_cells(get_template("部门决算").table("财决公开05"))
+    rows05, cells05 = header_cells(get_template("部门决算-全国").table("财决公开05"))
     assert rows05 == 4  # three levels + the 栏次 row
     assert [c.text for c in cells05 if c.row == 3][3:6] == ["栏次", "1", "2"]
 

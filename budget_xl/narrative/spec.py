@@ -60,9 +60,12 @@ _LOADED: dict[str, NarrativeSpec] = {}
 
 
 def narrative_spec(ts: TemplateSet) -> NarrativeSpec:
-    """The narrative template of a table set (by the set's id); a clear error when there is none."""
+    """The narrative template of a table set: templates/narrative/<id>.yaml, or its base's for a
+    variant that has none of its own (a province's variant keeps its base's tables and figures)."""
     if ts.id not in _LOADED:
         path = narrative_dir() / f"{ts.id}.yaml"
+        if not path.is_file() and ts.extends:
+            path = narrative_dir() / f"{ts.extends}.yaml"
         if not path.is_file():
             raise TemplateError(f"表套“{ts.id}”没有情况说明模板（应为 templates/narrative/{ts.id}.yaml）。")
         _LOADED[ts.id] = load_narrative_spec(path, ts)

@@ -14,6 +14,8 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from ..errors import InputError
+from ..formats import WORKBOOK_SUFFIXES
+from ..model import Disclosure
 from ..money import round_half_up
 from ..rules.catalogue import message
 from ..rules.findings import Finding, finding
@@ -64,11 +66,12 @@ def normalise(text: str) -> str:
 
 # Suffixes of files that are surely not a narrative, whatever their bytes (a text file wrongly named
 # .xlsx would otherwise be read as a narrative without numbers, and pass).
-_NOT_NARRATIVE = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".csv", ".pptx", ".ppt", ".zip"}
+_NOT_NARRATIVE = {".et", ".csv", ".pptx", ".ppt", ".zip"}
 
 
-def read_narrative(path: Path) -> list[str]:
-    """Paragraphs of a .docx or a plain-text narrative; a clear error for anything else."""
+def read_narrative(path: Path, d: Disclosure | None = None) -> list[str]:
+    """Paragraphs of a .docx or a plain-text narrative, or the text sheets of a workbook (编制说明,
+    其他相关情况说明 … — the workbook checked, `d`, or another one); a clear error for anything else."""
     if not path.exists():
         raise InputError(f"找不到情况说明文件：{path}")
     if path.is_dir():
@@ -76,6 +79,8 @@ def read_narrative(path: Path) -> list[str]:
     head = path.read_bytes()[:8]
     if not head:
         raise InputError(f"{path.name} 是空文件（0 字节）：请提供 .docx 或纯文本格式的情况说明。")
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return _sheet_text(path, d)
     if path.suffix.lower() in _NOT_NARRATIVE:
         raise InputError(f"{path.name} 是表格或演示文件（{path.suffix}），不是情况说明：请提供 .docx 或纯文本（.txt）。")
     if head.startswith(b"PK"):
@@ -96,6 +101,26 @@ def read_narrative(path: Path) -> list[str]:
         except UnicodeDecodeError:
             continue
     raise InputError(f"{path.name} 不是 .docx，也不是可读的文本文件：请提供 .docx 或 UTF-8/GBK 编码的文本。")
+
+
+def _sheet_text(path: Path, d: Disclosure | None) -> list[str]:
+    """The lines of the sheets of a workbook that hold no table (its 情况说明 written in sheets)."""
+    if d is not None and path.resolve() == d.path.resolve():
+        grids = list(d.other_sheets.values())
+    else:
+        from ..reader.workbook import load_sheets
+
+        try:
+            grids = [s.grid for s in load_sheets(path)]
+        except InputError as exc:
+            raise InputError(f"{path.name} 既不是 .docx、纯文本，也不是可读的工作簿，不是情况说明：{exc}") from None
+    texts = [[v for row in grid for v in row if isinstance(v, str) and v.strip()] for grid in grids]
+    # A sheet of the narrative states amounts in words (…万元, …%); a cover, a 目录 or a table does not.
+    texts = [t for t in texts if any(("万元" in v or "%" in v) and len(v) > 20 for v in t)]
+    if not texts:
+        raise InputError(f"{path.name} 是工作簿，其中没有写成文字、含金额的说明页，不是情况说明：请提供 .docx 或纯文本，"
+                         f"或含“编制说明”等文字页的工作簿。")
+    return [line for t in texts for value in t for line in value.splitlines()]
 
 
 def paragraphs(lines: list[str]) -> list[Paragraph]:

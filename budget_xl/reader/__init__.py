@@ -131,6 +131,9 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
             builder = builders[spec.code] = TableBuilder(spec, ts, unit)
             if piece.title_cell:
                 builder.table.title_cell = CellRef(piece.sheet.name, *piece.title_cell)
+            header_row = piece.cmap.header_rows[1]
+            builder.table.header_cells = {cid: CellRef(piece.sheet.name, header_row, col)
+                                          for mapping in piece.cmap.panels for cid, col in mapping.items()}
             for col in piece.cmap.missing:
                 if col.optional and col.is_amount:
                     builder.table.absent_columns.append(col.id)

@@ -260,6 +260,9 @@ def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
     result = ColumnMap()
     last = -1
     ordered = sorted(paths)
+    # Group labels the sheet does not print at all (a top band left out, 财政拨款“三公”经费 above the
+    # whole table) cannot tell columns apart, so they are not asked for.
+    printed = {name for path in paths.values() for name in path}
     for panel in spec.panels:
         mapping: dict[str, int] = {}
         leaf_sets = {col.id: {canonical(n) for n in col.leaf_names()} for col in panel.columns}
@@ -269,7 +272,7 @@ def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
                 seen[leaf] = seen.get(leaf, 0) + 1
         for col in panel.columns:
             leaves = leaf_sets[col.id]
-            parents = [canonical(p) for p in col.header[:-1]]
+            parents = [p for p in (canonical(h) for h in col.header[:-1]) if p in printed]
             candidates = [c for c in ordered if c > last and leaves & set(paths[c])]
             # Prefer a column whose lowest label is this one (not a group label above it) …
             candidates = [c for c in candidates if paths[c][-1] in leaves] or candidates

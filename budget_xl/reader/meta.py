@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_DEPT = re.compile(r"(?:预算部门|部门名称|部门\s*[(（]\s*单位\s*[)）]|单位名称|编制部门|填报单位|主管部门)\s*[:：]\s*(.+)")
+_DEPT = re.compile(r"(?:预算部门|部门名称|部门\s*[(（]\s*单位\s*[)）]|单位名称|编制部门|编制单位|预算单位|填报单位|主管部门)\s*[:：]\s*(.+)")
 _CUT = re.compile(r"\s*(?:金额单位|单位\s*[:：]|(?:19|20)\d{2}\s*年).*$")
 _OWN_LEVEL = re.compile(r"\s*[(（]\s*本级\s*[)）]\s*$")
 META_ROWS = 15  # how deep into a sheet to look for cover and header lines

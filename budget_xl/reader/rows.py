@@ -21,6 +21,9 @@ from .workbook import Sheet
 
 _STOP = re.compile(r"^(?:注[:：\d]|注$|说明[:：]|备注[:：]|填表人|单位负责人|制表)")
 _EMPTY_NOTE = ("本年度未产生", "无相关数据", "本部门无", "本单位无")
+# The empty-table sentences of the forms, wherever they sit in a note line: “…本表为空表”, “本部门2026年
+# 无国有资本经营预算财政拨款安排的预算”, “本单位本年度没有…”.
+_EMPTY_SENTENCE = re.compile(r"本表为空表|故本表为空|空表|(?:本部门|本单位)(?:\d{4}年度?|本年度?)?(?:无|没有|未安排|不涉及)")
 _INDENT = re.compile(r"^[\s\u3000]*")
 _NOTE_STARTS = set("注说备填单制本无")
 
@@ -77,10 +80,10 @@ class TableBuilder:
                     self.table.empty_note = True
                     continue
                 if _STOP.match(n):
-                    # Notes under the table; an empty-table sentence may still follow them.
+                    # Notes under the table; an empty-table sentence may be one of them.
                     self.table.empty_note |= any(
-                        isinstance(v, str) and any(p in v for p in _EMPTY_NOTE)
-                        for rr in range(r, stop) for v in grid[rr])
+                        isinstance(v, str) and (any(p in v for p in _EMPTY_NOTE) or bool(_EMPTY_SENTENCE.search(norm(v))))
+                        for rr in range(r - 1, stop) for v in grid[rr])
                     break
             if is_col_number_row(line) or (not has_number and header_hits(line, vocab) >= 2):
                 continue  # a header repeated at the top of a printed page

@@ -150,17 +150,25 @@ def _ids(draft: TableDraft, spec: TableSpec, table: Table) -> Match:
         for cid, at in (row.colmap or {}).items():
             if cid in known or cid == "label":
                 grid.setdefault(at, cid if cid in known else label)
-    for column in draft.sketch.columns:
-        if column.col in grid:
-            match.columns[column.id] = grid[column.col]
-    taken = set(match.columns.values())
-    for column in draft.sketch.amount_columns():
-        if column.id not in match.columns:
-            free = [c for c in known.values() if c.is_amount and c.id not in taken]
-            same = _same_column(column.printed, column.concept, free)
-            if same is not None:
-                match.columns[column.id] = same.id
-                taken.add(same.id)
+    amounts = [c for c in known.values() if c.is_amount]
+    taken: set[str] = set()
+    # The same header first (the base may have read a column under a label several columns share),
+    # then where the base read it, then a group's 合计 printed without its parts, or the concept.
+    for rule in ("header", "grid", "group"):
+        for column in draft.sketch.columns:
+            if column.id in match.columns:
+                continue
+            if rule == "grid":
+                found = grid.get(column.col)
+                found = found if found not in taken else None
+            elif column.role != "amount":
+                continue
+            else:
+                same = _same_column(column.printed, column.concept, [c for c in amounts if c.id not in taken], rule)
+                found = same.id if same is not None else None
+            if found is not None:
+                match.columns[column.id] = found
+                taken.add(found)
     by_place = {(r.grid_row, r.colmap.get("label")): r.key for r in table.rows if r.kind == FIXED and r.colmap}
     labels = {pid: next((c.col for c in p if c.role == "label"), None)
               for pid, p in zip(draft.shape.panel_ids, draft.sketch.panels)}
@@ -172,15 +180,19 @@ def _ids(draft: TableDraft, spec: TableSpec, table: Table) -> Match:
     return match
 
 
-def _same_column(printed: tuple[str, ...], concept: str, candidates: list[ColumnSpec]) -> ColumnSpec | None:
-    """The base column a drafted one is, by its header (the same path; or the path of a group whose
-    合计 it is, printed without its sub-columns) or its concept."""
-    path = sorted(canonical(h) for h in printed)
+def _same_column(printed: tuple[str, ...], concept: str, candidates: list[ColumnSpec], rule: str) -> ColumnSpec | None:
+    """The base column a drafted one is: by `rule` "header", the same header path (in any order:
+    预算数/合计 is 合计/预算数); by "group", the 合计 of a group printed without its parts (or with
+    parts the base does not have), or the same concept."""
+    path = [canonical(h) for h in printed]
     for c in candidates:
         header = [canonical(h) for h in c.header]
-        if sorted(header) == path or sorted(header[:-1]) == path and header[-1] in TOTAL_WORDS:
+        if rule == "header" and sorted(header) == sorted(path):
             return c
-    return next((c for c in candidates if concept and concept in (c.id, c.concept)), None)
+        if rule == "group" and (header[:-1] == path and header[-1] in TOTAL_WORDS
+                                or path[:-1] == header and path[-1] in TOTAL_WORDS):
+            return c
+    return next((c for c in candidates if concept and concept in (c.id, c.concept)), None) if rule == "group" else None
 
 
 def _changes(draft: TableDraft, match: Match, spec: TableSpec, table: Table, base: TemplateSet) -> tuple[list[str], list[str]]:

@@ -15,8 +15,9 @@ from ..references import Scope
 from ..text import norm
 from .blame import explain, missing_row, plain, rounding
 from .catalogue import message
-from .engine import equations, skipped_identities
+from .engine import Equation, equations, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
+from .hypotheses import misplaced_columns
 
 __all__ = ["check", "Finding", "Report"]
 
@@ -34,7 +35,7 @@ def check(d: Disclosure) -> Report:
     # Pass 1 evaluates every equation and keeps only the failed ones' cells; pass 2 keeps the
     # equations around those cells, which is all that naming the wrong cell needs. Memory then
     # follows the mistakes, not the size of the workbook.
-    suspects: set = set()
+    failed: list[Equation] = []
     missing_rows: dict[str, Finding] = {}   # one finding per row a table lacks, whatever identities need it
     for eq in equations(d, skip_holding=True):  # an equation that holds adds nothing to pass 1
         status = eq.evaluate()
@@ -48,13 +49,25 @@ def check(d: Disclosure) -> Report:
                 else:
                     missing_rows[absent] = missing_row(eq)
                 continue
-            suspects.update(t.cell for t in eq.terms if t.cell is not None)
-            if not any(t.cell is not None for t in eq.terms):
-                findings.append(plain(eq))  # no cell to blame (values computed by fill)
+            failed.append(eq)
+    # A column under the wrong header explains several failures at once, better than any one cell.
+    explained: set = set()
+    for hypothesis in misplaced_columns(d, failed) if len(failed) >= 2 else []:
+        findings.append(hypothesis.finding)
+        explained |= hypothesis.keys
+    suspects: set = set()
+    for eq in failed:
+        if eq.key in explained:
+            continue
+        suspects.update(t.cell for t in eq.terms if t.cell is not None)
+        if not any(t.cell is not None for t in eq.terms):
+            findings.append(plain(eq))  # no cell to blame (values computed by fill)
+    del failed
     if suspects:
         nearby = []
         for eq in equations(d):
-            if any(t.cell in suspects for t in eq.terms) and not any(t.absent for t in eq.terms):
+            if any(t.cell in suspects for t in eq.terms) and not any(t.absent for t in eq.terms) \
+                    and eq.key not in explained:
                 eq.evaluate()
                 nearby.append(eq)
         findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)

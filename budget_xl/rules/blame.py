@@ -82,19 +82,52 @@ def _best_candidate(failing: dict[int, Equation], by_cell):
                 mended += 1
             elif id(eq) not in failing and not holds:
                 broken += 1
-        key = (mended - broken, mended)
+        key = (mended - broken, mended, plausibility(t.value, new_value))
         if best_key is None or key > best_key:
             runner_up, best_key, best = best_key, key, (cell, t, new_value, delta)
         elif runner_up is None or key > runner_up:
             runner_up = key
     if best is None or best_key is None:  # set together: None when there was no candidate
         return None
-    score, mended = best_key
+    score, mended, _ = best_key
     # Blame a cell when its correction mends more than it breaks and it is the clear best: two or
-    # more failures mended, or one mended with nothing broken and no other cell as good.
+    # more failures mended, or one mended with nothing broken and no other cell as good (a tie is
+    # broken by which correction undoes a typing slip, see plausibility).
     if score <= 0 or (mended < 2 and (score < 1 or (runner_up is not None and runner_up >= best_key))):
         return None
     return best
+
+
+def plausibility(actual: Decimal, corrected: Decimal) -> int:
+    """How much a correction looks like undoing a clerk's slip — a sign, a factor of 10 or 10,000
+    (元 for 万元), two digits swapped — or like removing a negative amount, rather than making one.
+    Only breaks ties between cells that explain the same failures equally well."""
+    score = 0
+    if slip(actual, corrected):
+        score += 2
+    if actual < 0 <= corrected:
+        score += 1
+    elif corrected < 0 <= actual:
+        score -= 2
+    return score
+
+
+def slip(actual: Decimal, corrected: Decimal) -> str:
+    """The slip that turns `corrected` into `actual` (符号 / 位数 / 单位 / 数字颠倒), or ''."""
+    if not actual or not corrected or actual == corrected:
+        return ""
+    if actual == -corrected:
+        return "符号"
+    if actual in (corrected * 10, corrected / 10):
+        return "位数"
+    if actual in (corrected * 10000, corrected / 10000):
+        return "单位"
+    a, c = f"{abs(actual):.2f}", f"{abs(corrected):.2f}"
+    if len(a) == len(c) and (actual > 0) == (corrected > 0):
+        diff = [i for i, (x, y) in enumerate(zip(a, c)) if x != y]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == c[diff[1]] and a[diff[1]] == c[diff[0]]:
+            return "数字颠倒"
+    return ""
 
 
 def _shift(eq: Equation, term: Amount, on_left: bool, delta: Decimal) -> None:
@@ -120,7 +153,10 @@ def _level(eqs: list[Equation]) -> str:
 def _finding(eqs: list[Equation], cell: CellRef, t: Amount, new_value: Decimal, actual: Decimal) -> Finding:
     first = eqs[0]
     unit = "万元" if t.unit == "万元" else "元"
-    message = (f"{t.label}（{cell}）应为 {fmt(new_value)}，实际为 {fmt(actual)}，相差 {fmt(actual - new_value)} {unit}。"
+    kind = slip(actual, new_value)
+    hint = {"符号": "（看来是正负号反了）", "位数": "（看来是多写或少写了一位）", "单位": "（看来是元与万元弄混了）",
+            "数字颠倒": "（看来是两位数字颠倒了）"}.get(kind, "")
+    message = (f"{t.label}（{cell}）应为 {fmt(new_value)}，实际为 {fmt(actual)}，相差 {fmt(actual - new_value)} {unit}{hint}。"
                f"{first.text}")
     others = list(dict.fromkeys(eq.rule for eq in eqs[1:]))
     if len(eqs) > 1:
@@ -148,9 +184,9 @@ def missing_row(eq: Equation) -> Finding:
     amount = sum((t.value for t in present), Decimal(0))
     r = rule("missing-row")
     return Finding(_level([eq]), r.name, r.statement,
-                   message("missing-row", "missing", absent=absent.label.replace("的", "没有", 1), statement=eq.text,
+                   message("missing-row", "missing", absent=absent.label, statement=eq.text,
                            present=what, amount=fmt(amount)),
-                   eq.tables, _cells([eq], None), expected=None, actual=amount, also=(eq.rule,))
+                   eq.tables, _cells([eq], absent.cell), expected=None, actual=amount, also=(eq.rule,))
 
 
 def rounding(eq: Equation) -> Finding:

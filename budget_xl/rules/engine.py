@@ -37,10 +37,16 @@ class Equation:
     diff: Decimal = ZERO             # left − right, in `unit`
     unit: str = "元"
     tolerance: Decimal = ZERO
+    site: str = ""                   # where in its rule: the row (and column) or the each-key it runs for
 
     @property
     def terms(self) -> list[Amount]:
         return self.left + self.right
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The same equation in another evaluation of the workbook (rules/hypotheses.py)."""
+        return self.rule, self.text, self.site
 
     def evaluate(self) -> str:
         wan_terms = _count_wan(self.left) + _count_wan(self.right)
@@ -98,6 +104,8 @@ def _total(terms: list[Amount], wan: bool) -> Decimal:
 
 
 def _side(terms: list[Amount]) -> str:
+    if not terms:
+        return "0（表中没有对应的行）"
     if len(terms) == 1:
         return terms[0].label
     if len(terms) <= 3:
@@ -112,8 +120,9 @@ def structural(table: Table, template: TemplateSet, skip_holding: bool = False) 
     for rule, text, left, right in _structure_sides(table):
         if skip_holding and _holds(table.unit, left, right):
             continue
+        site = f"{left[0][0].key}:{left[0][1]}" if left else ""
         yield Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
-                       [amount_of(table, r, c, s) for r, c, s in right])
+                       [amount_of(table, r, c, s) for r, c, s in right], site=site)
 
 
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
@@ -190,21 +199,23 @@ def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> Iterat
             right = resolve(ident.right, scopes, key, col, ident.each)
             if left is None or right is None:
                 continue
-            yield Equation(ident.id, text, ident.level, tables, left, right, ident.op)
+            yield Equation(ident.id, text, ident.level, tables, left, right, ident.op, site=str(key))
 
 
 # --------------------------------------------------------------------------- all of them
-def equations(d: Disclosure, skip_holding: bool = False) -> Iterator[Equation]:
+def equations(d: Disclosure, skip_holding: bool = False, only: set[str] | None = None) -> Iterator[Equation]:
     """Every equation of the disclosure, generated one at a time (a large workbook has millions).
 
     With `skip_holding`, the structural equations (one table, no unit conversion) whose amounts
     already agree are left out without being made: most of them, in a sound workbook. The explicit
-    identities between tables are always all made."""
+    identities between tables are always all made. With `only`, just the equations that involve
+    those tables."""
     for table in d.tables.values():
-        yield from structural(table, d.template, skip_holding)
+        if only is None or table.code in only:
+            yield from structural(table, d.template, skip_holding)
     scopes: dict[str, Scope] = {}
     for ident in d.template.identities:
-        if any(t not in d.tables for t in ident.tables):
+        if any(t not in d.tables for t in ident.tables) or (only is not None and not only & set(ident.tables)):
             continue
         for t in ident.tables:
             if t not in scopes:

@@ -39,7 +39,7 @@ class TemplateBuilder(Checker):
         if not isinstance(data, dict):
             self.fail("文件顶层应为键值表")
         self.check_keys(data, {"id", "kind", "name", "unit", "source", "total_labels", "params", "empty_note",
-                               "row_lists", "tables", "identities", "versus_final", "extends"})
+                               "row_lists", "tables", "identities", "versus_final", "extends", "default"})
         set_id = self.need(data, "id")
         kind = self.need(data, "kind")
         if kind not in KINDS:
@@ -68,6 +68,7 @@ class TemplateBuilder(Checker):
             source=str(data.get("source") or ""), total_labels=total_labels, params=params,
             empty_note=str(data.get("empty_note") or "本年度未产生与该表相关的预决算数据"),
             tables=tables, identities=(), path=path, extends=str(data.get("extends") or ""),
+            default=bool(data.get("default")),
             total_names=frozenset(norm(t) for t in total_labels),
         )
         identities = []

@@ -98,8 +98,10 @@ def get_template(name: str) -> TemplateSet:
             return ts
     kind = kind_of(name)
     by_kind = [ts for ts in sets if ts.kind == kind]
-    if len(by_kind) == 1:
-        return by_kind[0]
+    # Several sets of a kind (provinces' layouts): the one marked `default: true` stands for the kind.
+    chosen = by_kind if len(by_kind) == 1 else [ts for ts in by_kind if ts.default]
+    if len(chosen) == 1:
+        return chosen[0]
     known = "、".join(ts.id for ts in sets)
     raise TemplateError(f"没有名为“{name}”的模板。可用的模板：{known}（也可给出 .yaml 模板文件路径）。")
 

@@ -32,6 +32,7 @@ def apply_overlay(base: dict[str, Any], overlay: dict[str, Any], check: Checker)
     if not isinstance(base, dict):
         check.fail("所扩展的模板文件顶层应为键值表")
     out = copy.deepcopy(base)
+    out.pop("default", None)   # a variant stands for its kind only if it says so itself
     for key, value in overlay.items():
         if key in ("extends", "tables", "drop_tables", "identities", "drop_identities"):
             continue
@@ -73,7 +74,10 @@ def _names(section: Any, tables: set[str], columns: set[tuple[str, str]]) -> boo
 
 def _apply_table(tables: list[dict[str, Any]], entry: dict[str, Any], check: Checker) -> None:
     code = entry["code"]
-    current = next((t for t in tables if t.get("code") == code), None)
+    index = next((i for i, t in enumerate(tables) if t.get("code") == code), None)
+    # A table of the base may share its columns with another (a YAML anchor, 决算05/07): changed, it
+    # gets copies of its own, so the change does not reach the other table.
+    current = None if index is None else tables.__setitem__(index, copy.deepcopy(tables[index])) or tables[index]
     after = entry.pop("after", None)
     if current is None:
         extra = TABLE_KEYS & set(entry)
@@ -105,8 +109,7 @@ def _edit_columns(table: dict[str, Any], columns: list[dict[str, Any]], drop: se
     missing = drop - set(ids)
     if missing:
         check.fail(f"drop_columns 中的列 {'、'.join(sorted(missing))} 不在表 {table['code']} 中")
-    # Copies: tables sharing one list of columns in the base (a YAML anchor) are edited apart.
-    kept = [copy.deepcopy(c) for c in columns if _column_id(c) not in drop]
+    kept = [c for c in columns if _column_id(c) not in drop]
     for c in kept:
         if c.get("sum_of"):
             c["sum_of"] = [p for p in c["sum_of"] if p not in drop]

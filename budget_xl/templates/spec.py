@@ -236,6 +236,7 @@ class TemplateSet:
     total_names: frozenset[str] = field(default_factory=frozenset)
     versus_final: tuple[VersusSection, ...] = ()   # 部门预算 sets: the correspondence with 部门决算
     extends: str = ""                              # the base template of a variant (templates/overlay.py)
+    default: bool = False                          # stands for its kind when several sets share it
 
     def table(self, code: str) -> TableSpec:
         return self.tables[code]
