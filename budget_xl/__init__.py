@@ -9,20 +9,21 @@
     >>> budget_xl.narrate("附表.xlsx", "说明.docx", prior="上年.xlsx")
     >>> comparison = budget_xl.compare("2023.xlsx", "2024.xlsx")
     >>> budget_xl.init("部门预算", 2025, "145-某某局", out="填报表.xlsx")
+    >>> budget_xl.draft("外省决算.xlsx", "外省决算.yaml")        # a template drafted from a workbook
 
 Every function raises a BudgetXlError (InputError, TemplateError, NotPublished) with one Chinese
 sentence for anything a user can fix; pandas is imported only when a DataFrame is asked for.
 """
 from .errors import BudgetXlError, InputError, NotPublished, TemplateError
 from .model import CellRef, Disclosure, Row, Table
-from .pipeline import FillResult, NarrateResult, check, compare, fill, init, narrate
+from .pipeline import DraftResult, FillResult, NarrateResult, check, compare, draft, fill, init, narrate
 from .reader import read
 from .templates import get_template
 from .templates import load_all as templates
 
 __version__ = "0.1.0"
 __all__ = [
-    "BudgetXlError", "CellRef", "Disclosure", "FillResult", "InputError", "NarrateResult", "NotPublished", "Row",
-    "Table", "TemplateError", "__version__", "check", "compare", "fill", "get_template", "init", "narrate", "read",
+    "BudgetXlError", "CellRef", "Disclosure", "DraftResult", "FillResult", "InputError", "NarrateResult", "NotPublished", "Row",
+    "Table", "TemplateError", "__version__", "check", "compare", "draft", "fill", "get_template", "init", "narrate", "read",
     "templates",
 ]

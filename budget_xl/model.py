@@ -106,6 +106,7 @@ class Table:
     empty_note: bool = False   # the sheet carries "本年度未产生与该表相关的预决算数据"
     title_cell: CellRef | None = None
     header_cells: dict[str, CellRef] = field(default_factory=dict)   # column id -> its lowest header cell
+    unknown: bool = False      # no template knows it: its layout was drafted from the sheet (reader/draft.py)
     _index: dict[str, Row] | None = None
     _labels: dict[str, str] | None = None
 
@@ -208,6 +209,11 @@ class Disclosure:
     def unit(self) -> str:
         units = {t.unit for t in self.tables.values()}
         return units.pop() if len(units) == 1 else (self.template.unit if not units else "混合")
+
+    @property
+    def unknown(self) -> list[str]:
+        """Codes of the tables no template knows, read by their header (reader/draft.py)."""
+        return [code for code, table in self.tables.items() if table.unknown]
 
     @property
     def missing(self) -> list[str]:

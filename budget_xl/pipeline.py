@@ -1,15 +1,17 @@
-"""The commands as Python functions: what `check`, `fill`, `narrate`, `init` and `diff` do, for the
-CLI and for anyone scripting budget-xl. Each returns a result object and raises the project's own
-errors (errors.py); none prints.
+"""The commands as Python functions: what `check`, `fill`, `narrate`, `init`, `diff` and `templates
+draft` do, for the CLI and for anyone scripting budget-xl. Each returns a result object and raises
+the project's own errors (errors.py); none prints.
 
     import budget_xl
     report = budget_xl.check("附表.xlsx")                    # findings, with the cell to fix
     result = budget_xl.fill("附表.xlsx", "发布/")            # the publish-ready set, written
     budget_xl.narrate("附表.xlsx", "说明.docx", prior="上年.xlsx")
     comparison = budget_xl.compare("2023.xlsx", "2024.xlsx")
+    budget_xl.draft("外省决算.xlsx", "外省决算.yaml")        # a template drafted from a workbook
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -257,3 +259,55 @@ def compare(before: str | Path, after: str | Path, *, folder: str | Path = ".", 
         write_diff_workbook(comparison, Path(out), force=force,
                             sources=(comparison.before.disclosure.path, comparison.after.disclosure.path))
     return comparison
+
+
+# --------------------------------------------------------------------------- draft a template
+@dataclass
+class DraftResult:
+    """What `draft` wrote: the template file, the tables it describes (code, title, sheet, row
+    kind, rows read), how many places are marked 请核对, and with a base, what the overlay changes."""
+    path: Path
+    template_id: str
+    tables: list[tuple[str, str, str, str, int]]
+    remarks: int
+    base: str | None = None
+    changed: list[str] = field(default_factory=list)     # with a base: its tables this overlay changes
+    added: list[str] = field(default_factory=list)       # with a base: tables it does not have
+
+
+def draft(workbook: str | Path, out: str | Path | None = None, *, base: str | TemplateSet | None = None,
+          force: bool = False) -> DraftResult:
+    """Draft a template from a workbook's titled tables and write it to `out` (default: beside the
+    workbook, named after it). With `base` (a template id or file), write an overlay that `extends:`
+    it: the base's tables found in the workbook become changes, the others new tables. The file is
+    checked like any template before it is put in place."""
+    from .reader.draft import draft_workbook
+    from .report.output import atomic_output
+    from .report.template_overlay import overlay_lines
+    from .report.template_yaml import CHECK, template_lines
+    from .templates import get_template, load_template, templates_dir
+
+    source = Path(workbook)
+    target = Path(out) if out else source.with_suffix(".yaml")
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError(f"模板文件应以 .yaml 结尾，而不是“{target.name}”。")
+    base_set = base if isinstance(base, TemplateSet) or base is None else get_template(base)
+    wd = draft_workbook(source)
+    template_id = target.stem
+    changed: list[str] = []
+    added: list[str] = []
+    if base_set is not None:
+        # A base given as a file is named by its path from the new file's folder; a bundled one by its id.
+        extends = base_set.id
+        if base_set.path is not None and base_set.path.parent.resolve() != templates_dir().resolve():
+            extends = os.path.relpath(base_set.path.resolve(), target.parent.resolve())
+        lines, changed, added = overlay_lines(wd, template_id, base_set, extends)
+    else:
+        lines = template_lines(wd, template_id)
+    with atomic_output(target, source=source, force=force) as tmp:
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        load_template(tmp)   # a drafted template is checked like any other before it is put in place
+    tables = [(d.spec.code, d.spec.title, d.region.sheet.name.strip(), d.spec.rows.kind, len(d.table.rows))
+              for d in wd.tables]
+    remarks = sum(1 for line in lines if CHECK in line)
+    return DraftResult(target, template_id, tables, remarks, base_set.id if base_set else None, changed, added)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .app import CONTEXT, cli
-from .options import format_option, workbook_options
+from .options import OutFile, force_option, format_option, workbook_options
 
 
 @cli.command("show", context_settings=CONTEXT)
@@ -34,16 +34,20 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
     click.echo(render_show(disclosure, tables, fmt), nl=False)
 
 
-@cli.command("templates", context_settings=CONTEXT)
+@cli.group("templates", context_settings=CONTEXT, invoke_without_command=True)
 @click.option("--identities", is_flag=True, help="列出每套表的全部审核公式（Markdown），而不是表的清单。")
-def templates_cmd(identities: bool) -> None:
-    """列出内置的表套模板及其中每张表（代码、标题、金额单位）。
+@click.pass_context
+def templates_cmd(ctx: click.Context, identities: bool) -> None:
+    """列出内置的表套模板及其中每张表（代码、标题、金额单位）；templates draft 从工作簿起草新模板。
 
     \b
     示例：
       budget-xl templates
       budget-xl templates --identities > 审核公式.md
+      budget-xl templates draft 决算.xlsx -o 我省决算.yaml
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from ..templates import load_all, templates_dir
 
     if identities:
@@ -60,6 +64,39 @@ def templates_cmd(identities: bool) -> None:
             click.echo(f"  {spec.code:<8}{spec.title}" + (f"（又名：{aliases}）" if aliases else ""))
         click.echo("")
     click.echo(f"模板文件目录：{templates_dir()}")
+
+
+@templates_cmd.command("draft", context_settings=CONTEXT)
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--out", "out_file", type=OutFile(".yaml", ".yml"), metavar="新模板.yaml",
+              help="写出的模板文件（默认：工作簿旁、同名的 .yaml）；文件名就是模板的 id。")
+@click.option("--base", metavar="模板",
+              help="在这个模板（内置模板的 id，或 .yaml 文件）的基础上起草变体：只写出与它不同之处（extends:）。")
+@force_option()
+def templates_draft_cmd(workbook: str, out_file: str | None, base: str | None, force: bool) -> None:
+    """从工作簿起草一个表套模板：内置模板不认识的版式，几分钟就能用上。
+
+    按每张表的标题、表头和数字推断表名与表号、表头、各列（能认出的写成 concepts.yaml 中的概念）、
+    行结构、固定行、合计关系（只写本表数字相符的）和金额单位；要人确认之处标有“# 请核对：…”。
+
+    \b
+    示例：
+      budget-xl templates draft 决算.xlsx -o 我省决算.yaml
+      budget-xl check 决算.xlsx --template 我省决算.yaml
+      budget-xl templates draft 决算.xlsx --base 部门决算-全国 -o 我省决算.yaml --force
+    """
+    from ..pipeline import draft
+    from ..reader.draft import KIND_WORDS
+
+    result = draft(workbook, out_file, base=base, force=force)
+    what = f"（{result.base} 的变体）" if result.base else ""
+    click.echo(f"已起草模板{what}：{result.path}（id：{result.template_id}，{len(result.tables)} 张表，"
+               f"{result.remarks} 处标有“请核对”）")
+    for code, title, sheet, kind, rows in result.tables:
+        mark = "新增" if code in result.added else ("改动" if code in result.changed else "")
+        click.echo(f"  {code:<8}{title}（工作表 {sheet}，{KIND_WORDS.get(kind, kind)}，{rows} 行）"
+                   + (f"　{mark}" if mark and result.base else ""))
+    click.echo(f"校验：budget-xl check {workbook} --template {result.path}")
 
 
 @cli.group("codes", context_settings=CONTEXT)

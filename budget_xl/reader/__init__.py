@@ -15,6 +15,7 @@ from ..model import CellRef, Disclosure, Note, Table
 from ..templates import TableSpec, TemplateSet, get_template, load_all
 from .adapt import fit
 from .coverage import measure
+from .draft import column_map, unknown_tables
 from .evidence import evidence_of
 from .locate import ColumnMap, TitleIndex, column_paths, find_anchors, find_header, header_vocabulary, map_columns, title_hits
 from .meta import find_department, find_unit, find_year
@@ -142,6 +143,12 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
                     builder.table.missing_columns.append(col.id)
         builder.add_piece(piece.sheet, piece.cmap, piece.start, piece.stop, header_vocabulary(spec))
     tables: dict[str, Table] = {code: builders[code].table for code in ts.tables if code in builders}
+    # Titled tables no template table claimed are read by their header and checked all the same.
+    for draft in unknown_tables(sheets, _claimed(pieces, tables), ts, set(tables) | set(ts.tables)):
+        tables[draft.spec.code] = draft.table
+        sk = draft.sketch
+        pieces.append(Piece(sk.sheet, draft.spec, column_map(sk), sk.start, sk.region.stop, sk.region.title_row,
+                            sk.region.title_cell, draft.spec))
     used = {p.sheet.name for p in pieces}
     disclosure = Disclosure(
         path=path, template=ts, tables=tables,
@@ -153,7 +160,23 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
     disclosure.department = department or find_department(sheets, tables)
     for table in tables.values():
         disclosure.notes.extend(table.notes)
-        if table.unit != ts.tables[table.code].unit:
+        if not table.unknown and table.unit != ts.tables[table.code].unit:
             disclosure.notes.append(Note("info", f"{table.code} 的金额单位是{table.unit}（模板为{ts.tables[table.code].unit}）",
                                          table=table.code))
     return disclosure
+
+
+def _claimed(pieces: list[Piece], tables: dict[str, Table]) -> dict[str, list[tuple[int, int]]]:
+    """Per sheet, the rows each template table took: from its title (or header) to its last row read."""
+    read_rows: dict[str, list[int]] = {}
+    for table in tables.values():
+        for row in table.rows:
+            if row.sheet is not None:
+                read_rows.setdefault(row.sheet, []).append(row.grid_row)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for piece in pieces:
+        first, last = piece.cmap.header_rows
+        rows = [r for r in read_rows.get(piece.sheet.name, ()) if piece.start <= r < piece.stop]
+        top = piece.title_row if piece.title_row >= 0 else first
+        out.setdefault(piece.sheet.name, []).append((min(top, first), max(rows, default=last)))
+    return out

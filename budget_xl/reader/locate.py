@@ -109,12 +109,13 @@ def find_anchors(hits: list[tuple[int, int, TableSpec, bool]], template: Templat
 
 
 # --------------------------------------------------------------------------- header band
-def _header_name(text: str) -> str:
+def _header_name(text: str, official: bool = True) -> str:
     """A header cell's wording as headers are compared: normalised, without a leading year or a
-    栏次 number glued to it ("金额1"), in its official wording (concepts.yaml)."""
+    栏次 number glued to it ("金额1"), in its official wording (concepts.yaml) unless `official` is
+    False (the wording as printed)."""
     n = strip_year(norm(text))
     stripped = _TRAILING_NO.sub("", n) or n  # "金额1" -> "金额" (栏次 printed in the header cell)
-    return vocabulary().canonical(stripped)
+    return vocabulary().canonical(stripped) if official else stripped
 
 
 def canonical(text: str) -> str:
@@ -197,8 +198,9 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def column_paths(sheet: Sheet, first: int, last: int) -> dict[int, list[str]]:
-    """Header texts above each grid column, merged cells spread over the columns they cover."""
+def column_paths(sheet: Sheet, first: int, last: int, official: bool = True) -> dict[int, list[str]]:
+    """Header texts above each grid column, merged cells spread over the columns they cover; in their
+    official wording, or as printed (normalised) with `official=False`."""
     width = max((len(sheet.grid[r]) for r in range(first, last + 1)), default=0)
     texts: dict[tuple[int, int], str] = {}
     for r in range(first, last + 1):
@@ -236,7 +238,7 @@ def column_paths(sheet: Sheet, first: int, last: int) -> dict[int, list[str]]:
         for r in range(first, last + 1):
             t = texts.get((r, c))
             if t is not None:
-                name = _header_name(t)
+                name = _header_name(t, official)
                 if name and name != "栏次" and not name.isdigit() and (not path or path[-1] != name):
                     path.append(name)
         if path:

@@ -55,7 +55,8 @@ def show_json(d: Disclosure, tables: list[Table]) -> dict:
         "department": d.department,
         "year": d.year,
         "unit": d.unit,
-        "found": list(d.tables),
+        "found": [code for code in d.tables if code not in d.unknown],
+        "unknown": d.unknown,
         "missing": d.missing,
         "skipped_sheets": d.skipped_sheets,
         "template_evidence": [{"template": e.template.id, "tables": e.tables, "tables_total": e.tables_total,
@@ -67,6 +68,7 @@ def show_json(d: Disclosure, tables: list[Table]) -> dict:
             {
                 "code": t.code,
                 "title": t.title,
+                "unknown": t.unknown,
                 "sheets": t.sheets,
                 "unit": t.unit,
                 "empty_note": t.empty_note,
@@ -107,12 +109,17 @@ def show_text(d: Disclosure, tables: list[Table], only: bool) -> str:
              f"部门：{d.department or '（未写明，可用 --dept 指定）'}　年度：{d.year or '（未写明，可用 --year 指定）'}"
              f"　金额单位：{d.unit}"]
     if not only:
-        lines.append(f"找到 {len(d.tables)} 张表：")
+        lines.append(f"找到 {len(d.tables) - len(d.unknown)} 张表：")
         for t in d.tables.values():
+            if t.unknown:
+                continue
             extra = "，有空表说明" if t.empty_note else ""
             lines.append(f"  {t.code:<8}{t.title}（工作表 {'、'.join(t.sheets)}，{len(t.rows)} 行，{t.unit}{extra}）")
             if t.missing_columns:
                 lines.append("          没有这些列（相关公式无法核对）：" + "、".join(t.column_label(c) for c in t.missing_columns))
+        for t in d.tables.values():
+            if t.unknown:
+                lines.append(f"未知表：{t.code} {t.title}（按表头推断；工作表 {'、'.join(t.sheets)}，{len(t.rows)} 行，{t.unit}）")
         if d.missing:
             lines.append(f"缺少 {len(d.missing)} 张表：" + "、".join(
                 f"{c} {d.template.tables[c].title}" for c in d.missing))
@@ -139,7 +146,8 @@ def _cells(cells: list, limit: int = 20) -> str:
 
 def table_text(t: Table) -> list[str]:
     cols = [c for c in t.spec.columns if any(c.id in r.cells for r in t.rows)] or list(t.spec.columns)
-    head = [f"{t.code} {t.title}（金额单位：{t.unit}，工作表 {'、'.join(t.sheets)}）"]
+    unknown = "未知表，按表头推断；" if t.unknown else ""
+    head = [f"{t.code} {t.title}（{unknown}金额单位：{t.unit}，工作表 {'、'.join(t.sheets)}）"]
     if not t.rows:
         return head + ["  （无数据行）" + ("　" + "本表注明：本年度未产生与该表相关的预决算数据" if t.empty_note else "")]
     table = [["层级", "名称", *[c.label for c in cols]]]

@@ -74,10 +74,11 @@ def check(d: Disclosure) -> Report:
     findings += missing_rows.values()
     findings += _codes(d)
     order = {level: i for i, level in enumerate(LEVELS)}
-    table_order = {code: i for i, code in enumerate(d.template.tables)}
+    table_order = {code: i for i, code in enumerate([*d.template.tables, *d.unknown])}
     findings.sort(key=lambda f: (table_order.get(f.table, -1), order[f.level]))
+    unknown = [{"code": c, "title": d.tables[c].title, "sheets": d.tables[c].sheets} for c in d.unknown]
     return Report(str(d.path), d.template.id, d.kind, d.department, d.year, findings, d.coverage,
-                  [e.describe() for e in d.evidence])
+                  [e.describe() for e in d.evidence], unknown)
 
 
 def _read_notes(d: Disclosure) -> list[Finding]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..model import CellRef, Coverage
 from .catalogue import message, rule, rule_id_of
@@ -60,6 +61,8 @@ class Report:
     findings: list[Finding]
     coverage: Coverage = field(default_factory=Coverage)      # how much of the workbook's amounts was read
     evidence: list[str] = field(default_factory=list)         # why this template (and the runner-up)
+    # tables no template knows, read by their header (code, title, sheets): only their structure is checked
+    unknown_tables: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.findings if f.level == level)
