@@ -34,6 +34,8 @@ from .spec import (
 
 class TemplateBuilder(Checker):
     """Builds a TemplateSet from a template file's data, checking every item as it goes."""
+
+    printed_codes = True   # the set's `printed_codes` (a table built on its own, by drafting, prints its code)
     # -- top level
     def build(self, data, path: Path) -> TemplateSet:
         if not isinstance(data, dict):
