@@ -272,14 +272,19 @@ def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
                 seen[leaf] = seen.get(leaf, 0) + 1
         for col in panel.columns:
             leaves = leaf_sets[col.id]
-            parents = [p for p in (canonical(h) for h in col.header[:-1]) if p in printed]
+            all_parents = [canonical(h) for h in col.header[:-1]]
+            parents = [p for p in all_parents if p in printed]
+            shared = any(seen[leaf] > 1 for leaf in leaves)
             candidates = [c for c in ordered if c > last and leaves & set(paths[c])]
             # Prefer a column whose lowest label is this one (not a group label above it) …
             candidates = [c for c in candidates if paths[c][-1] in leaves] or candidates
-            # … and whose group labels are this column's parents (required for a shared label).
-            if parents:
+            # … and whose group labels are this column's parents (required for a shared label: one
+            # whose groups the sheet prints none of cannot be told from its namesakes).
+            if shared and all_parents and not parents:
+                candidates = []
+            elif parents:
                 grouped = [c for c in candidates if all(p in paths[c] for p in parents)]
-                candidates = grouped if grouped or any(seen[leaf] > 1 for leaf in leaves) else candidates
+                candidates = grouped if grouped or shared else candidates
             if not candidates:
                 result.missing.append(col)
                 continue
