@@ -106,6 +106,9 @@ class Table:
     empty_note: bool = False   # the sheet carries "本年度未产生与该表相关的预决算数据"
     title_cell: CellRef | None = None
     header_cells: dict[str, CellRef] = field(default_factory=dict)   # column id -> its lowest header cell
+    # What the reader took from the sheets: sheet -> grid row -> grid columns, and how many amounts.
+    taken: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
+    amounts_read: int = 0
     unknown: bool = False      # no template knows it: its layout was drafted from the sheet (reader/draft.py)
     _index: dict[str, Row] | None = None
     _labels: dict[str, str] | None = None

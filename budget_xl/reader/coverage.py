@@ -69,23 +69,20 @@ _NONE: frozenset[int] = frozenset()
 
 
 def _read_columns(tables: dict[str, Table]) -> tuple[dict[str, dict[int, frozenset[int]]], int]:
-    """Sheet -> grid row -> the grid columns a table row took; and how many amounts were read."""
+    """Sheet -> grid row -> the grid columns a table row took; and how many amounts were read (the
+    reader keeps both as it goes, reader/rows.py TableBuilder.take)."""
     out: dict[str, dict[int, frozenset[int]]] = {}
-    by_map: dict[int, frozenset[int]] = {}
     n = 0
     for table in tables.values():
-        amount_ids = set(table.columns)
-        for row in table.rows:
-            if row.sheet is None or not row.colmap:
+        n += table.amounts_read
+        for sheet, rows in table.taken.items():
+            mine = out.setdefault(sheet, {})
+            if not mine:
+                mine.update(rows)
                 continue
-            values = tuple(row.amounts.values())
-            n += len(values) - values.count(None)
-            cols = by_map.get(id(row.colmap))
-            if cols is None:
-                cols = by_map[id(row.colmap)] = frozenset(c for cid, c in row.colmap.items() if cid in amount_ids)
-            rows = out.setdefault(row.sheet, {})
-            seen = rows.get(row.grid_row)
-            rows[row.grid_row] = cols if seen is None else seen | cols
+            for r, cols in rows.items():
+                seen = mine.get(r)
+                mine[r] = cols if seen is None else seen | cols
     return out, n
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..model import CellRef, Table
 from ..templates import TableSpec, TemplateSet
 from ..templates.builder import TemplateBuilder
 from ..text import display, norm
-from .locate import ColumnMap, header_vocabulary
+from .locate import ColumnMap, has_biao, header_vocabulary
 from .rows import TableBuilder
 from .rowshape import Shape, infer_rows
 from .sketch import Region, Sketch, name_ids, sketch
@@ -70,8 +71,10 @@ def regions(sheets: list[Sheet], claimed: dict[str, list[tuple[int, int]]] | Non
 
 def _anchors(sheet: Sheet, taken: list[tuple[int, int]]) -> list[tuple[int, str, str, tuple[int, int] | None]]:
     found: list[list] = []   # [row, title, mark, cell]
-    for r, line in enumerate(sheet.grid):
-        if not any(v.__class__ is str and "表" in v for v in line) or any(lo <= r <= hi for lo, hi in taken):
+    grid = sheet.grid
+    for r in _unclaimed_rows(len(grid), taken):   # a large table's own rows are never looked at again
+        line = grid[r]
+        if not has_biao(line):
             continue
         for c, value in enumerate(line):
             if value.__class__ is not str or "表" not in value:
@@ -88,6 +91,14 @@ def _anchors(sheet: Sheet, taken: list[tuple[int, int]]) -> list[tuple[int, str,
                 near[2] = near[2] or mark
                 near[3] = near[3] or ((r, c) if title else None)
     return [(a[0], a[1], a[2], a[3]) for a in sorted(found, key=lambda a: a[0])]
+
+
+def _unclaimed_rows(height: int, taken: list[tuple[int, int]]) -> Iterator[int]:
+    r = 0
+    for lo, hi in sorted(taken):
+        yield from range(r, min(lo, height))
+        r = max(r, hi + 1)
+    yield from range(r, height)
 
 
 def split_title(text: str) -> tuple[str, str]:

@@ -73,7 +73,7 @@ def title_hits(sheet: Sheet, index: TitleIndex) -> list[tuple[int, int, TableSpe
     """Every cell of the sheet holding a title or code of any indexed table."""
     hits: list[tuple[int, int, TableSpec, bool]] = []
     for r, line in enumerate(sheet.grid):
-        if not _has_biao(line):  # cheap test first: most rows hold no title
+        if not has_biao(line):  # cheap test first: most rows hold no title
             continue
         for c, value in enumerate(line):
             if not isinstance(value, str) or "表" not in value:
@@ -84,7 +84,7 @@ def title_hits(sheet: Sheet, index: TitleIndex) -> list[tuple[int, int, TableSpe
     return hits
 
 
-def _has_biao(line: list) -> bool:
+def has_biao(line: list) -> bool:
     for v in line:
         if v.__class__ is str and "表" in v:
             return True

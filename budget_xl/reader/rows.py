@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 
 from ..classification import LEVEL_NAMES, code_text, is_class, is_class_code, row_key, split_code
-from ..classification import level as code_level
 from ..codes import catalogue
 from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Note, Row, Table
 from ..money import NotANumber, parse_amount
@@ -38,6 +37,10 @@ class TableBuilder:
         self.klass: str | None = None     # current 类 (for name-only rows)
         self.kuan: str | None = None
         self.keys: dict[str, Row] = {}
+        # The table's row structure, looked up once: parse_row runs for every row read.
+        self.kind, self.has_fixed = spec.rows.kind, bool(spec.rows.fixed)
+        self.classification = spec.rows.classification
+        self.counted = 0   # amounts of the row last read (read_amounts), counted when it is taken
         self.fixed_done: set[str] = set()
         self.fixed_pos: dict[str, int] = {}
         self.total_names = template.total_names
@@ -107,7 +110,7 @@ class TableBuilder:
             return sheet.merged_text(r, c) if value == "" and sheet.merges else value
 
         amounts, has_amount = self.read_amounts(sheet, r, line, plan)
-        kind = self.spec.rows.kind
+        kind = self.kind
         c = plan.label_col
         label_raw = (line[c] if c < width else "") if c is not None else ""
         if label_raw == "" and c is not None and sheet.merges:
@@ -117,7 +120,7 @@ class TableBuilder:
             if has_amount and TOTAL_KEY not in self.keys:
                 self.add(Row(TOTAL_KEY, TOTAL, "合计", label or "合计"), amounts, r, plan)
             return
-        if kind == "fixed" or (self.spec.rows.fixed and self.match_fixed(panel, label, cell) is not None):
+        if kind == "fixed" or (self.has_fixed and self.match_fixed(panel, label, cell) is not None):
             self.parse_fixed(panel, label, cell, amounts, r, plan, has_amount)
             return
         for cid in (plan.text_ids if not label[:1].isdigit() else ()):
@@ -139,7 +142,7 @@ class TableBuilder:
             self.add_unit_row(code, name, label, amounts, r, plan)
             return
         # classified
-        cls = self.spec.rows.classification
+        cls = self.classification
         if code and is_class_code(code, cls) and not self.is_dept_ahead(sheet, r, code, plan):
             self.add_class_row(code, name, label, amounts, r, plan)
         elif code and self.spec.rows.units:
@@ -151,9 +154,9 @@ class TableBuilder:
         else:
             self.add_named_row(name, label_raw, amounts, r, plan)
 
-    def read_amounts(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> tuple[dict[str, Decimal | None], bool]:
-        """Column id -> amount of one grid row and panel (None for a blank cell), and whether it has
-        any amount; a text that is no amount, or a formula without its value, is noted.
+    def read_amounts(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> tuple[dict[str, Decimal | None], int]:
+        """Column id -> amount of one grid row and panel (None for a blank cell), and how many amounts
+        it has; a text that is no amount, or a formula without its value, is noted.
 
         Runs for every amount cell: typed numbers and empty cells take the short paths, and a number
         equal to the one before it in the row (合计 = 小计 = 一般公共预算 on most rows) reuses its
@@ -161,7 +164,7 @@ class TableBuilder:
         amounts: dict[str, Decimal | None] = {}
         width = len(line)
         last_float, last_amount = None, None
-        found = False
+        found = 0
         for cid, c in plan.amounts:
             value = line[c] if c < width else None
             if value.__class__ is float:
@@ -172,7 +175,7 @@ class TableBuilder:
                     text = f"{value:.2f}"  # parse_amount's fast path, inline
                     amount = Decimal(text) if float(text) == value else parse_amount(value)
                     last_float, last_amount = value, amount
-                found = True
+                found += 1
             elif value == "" or value is None:
                 amount = None
                 if sheet.uncached and (r, c) in sheet.uncached:
@@ -184,8 +187,9 @@ class TableBuilder:
                 except NotANumber as exc:
                     amount = None
                     self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
-                found = found or amount is not None
+                found += amount is not None
             amounts[cid] = amount
+        self.counted = found
         return amounts, found
 
     def row_code(self, plan: _Plan, label: str, cell) -> tuple[str | None, str]:
@@ -234,12 +238,12 @@ class TableBuilder:
                  amounts, r, plan)
 
     def add_class_row(self, code, name, label, amounts, r, plan) -> None:
-        row_level = code_level(code, self.spec.rows.classification)
+        row_level = LEVEL_NAMES.get(len(code), "项")   # classification.level, inline: runs for every row
         if row_level == "类":
             self.klass, self.kuan = code, None
         elif row_level == "款":
             self.kuan = code
-        key = row_key(self.unit, code)
+        key = f"{self.unit}/{code}" if self.unit else code   # classification.row_key, inline
         # Row(key, kind, level, label, code, unit, name, amounts), positional: made for nearly every
         # row read, and keyword arguments cost twice as much here.
         self.add(Row(key, CLASS, row_level, label, code, self.unit, name, amounts), amounts, r, plan)
@@ -337,16 +341,26 @@ class TableBuilder:
         old = self.keys.get(row.key)
         if old is not None:
             if old.amounts == row.amounts or not any(v is not None for v in row.amounts.values()):
+                self.take(plan, r)
                 return  # a unit row repeated at the top of a continuation page
             if not any(v is not None for v in old.amounts.values()):
                 self.table.rows[self.table.rows.index(old)] = row
                 self.keys[row.key] = row
+                self.take(plan, r)
                 return
             self.note("warning", f"“{row.label}”在本表中出现了两次（第一次在 {old.cells.get('label') or ''}），后一行未计入",
                       row.cells.get("label"))
             return
         self.keys[row.key] = row
         self.table.rows.append(row)
+        self.take(plan, r)
+
+    def take(self, plan: _Plan, r: int) -> None:
+        """Mark the row's amount cells read (reader/coverage.py reports the cells nothing took)."""
+        rows = self.table.taken.setdefault(plan.sheet, {})
+        seen = rows.get(r)
+        rows[r] = plan.amount_cols if seen is None else seen | plan.amount_cols
+        self.table.amounts_read += self.counted
 
 
 class _Plan:
@@ -365,6 +379,7 @@ class _Plan:
         self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label", "code", "code_class")
                          and c.id in mapping]
         self.colmap = dict(self.amounts)
+        self.amount_cols = frozenset(c for _, c in self.amounts)
         self.last_col = max(mapping.values(), default=-1)
         if self.label_col is not None:
             self.colmap["label"] = self.label_col
