@@ -68,3 +68,14 @@ def aligned(table: list[list[str]], left: int = 1, indent: str = "  ") -> list[s
             cells.append(text + pad if i < left or n == 0 else pad + text)
         lines.append(indent + "  ".join(cells).rstrip())
     return lines
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 14 → 十四, 21 → 二十一 (enough for part and table numbers)."""
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")

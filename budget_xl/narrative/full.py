@@ -15,6 +15,7 @@ from ..errors import TemplateError
 from ..model import Disclosure
 from ..templates import TemplateSet, load_yaml, templates_dir
 from ..templates.checker import Checker
+from ..text import chinese_number
 from .document import Block
 
 CONTENTS = ("overview", "tables", "narrative", "glossary")
@@ -90,14 +91,6 @@ def split_narrative(blocks: list[Block]) -> tuple[str, list[Block], list[Block]]
 def department_name(d: Disclosure) -> str:
     """"145-大连市西岗区住房和城乡建设局" → "大连市西岗区住房和城乡建设局"."""
     return _DEPT_CODE.sub("", d.department or "") or "【待填：部门名称】"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 14 → 十四, 21 → 二十一 (enough for part and table numbers)."""
-    if n <= 10:
-        return _NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
 
 
 def _lines(value) -> list[str]:

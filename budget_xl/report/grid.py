@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from ..classification import class_of
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
 from ..templates import PanelSpec, TableSpec
+from ..text import chinese_number
 
 LEVEL_INDENT = {"款": 1, "项": 2}   # indent levels of 款/项 labels under their 类
 Cell = tuple[object, str]         # (value, style key)
@@ -128,8 +129,8 @@ def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]
             columns.append((cells, []))  # 行次 place every row: nothing is held for the bottom
         else:
             cut = next((i for i, r in enumerate(rows) if r.footer), len(rows))
-            body = [_row_cells(panel, _or_blank(table.row(f.id), f)) for f in rows[:cut]]
-            foot = [_row_cells(panel, _or_blank(table.row(f.id), f)) for f in rows[cut:]]
+            body = [_row_cells(panel, row) for row in _printed(table, rows[:cut])]
+            foot = [_row_cells(panel, row) for row in _printed(table, rows[cut:])]
             columns.append((body, foot))
     height = max(len(b) for b, _ in columns)
     stacked = []
@@ -144,6 +145,22 @@ def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]
             grid_line.extend(cells[i] if i < len(cells) else _row_cells(panel, None))
         grid.append(grid_line)
     return grid
+
+
+def _printed(table: Table, fixed_rows) -> list[Row]:
+    """The rows a fixed panel prints: every template row, except the 类 of a list printed only when
+    present (the national 收支总表 lists the 类 the department has, numbered 一、二、… in order)."""
+    out, n = [], 0
+    for fixed in fixed_rows:
+        row = table.row(fixed.id)
+        if fixed.only_present:
+            if row is None or not any(row.amounts.values()):
+                continue
+            n += 1
+            row = Row(row.key, row.kind, row.level, f"{chinese_number(n)}、{fixed.label}", row.code, row.unit,
+                      row.name, row.amounts)
+        out.append(_or_blank(row, fixed))
+    return out
 
 
 def _or_blank(row: Row | None, fixed) -> Row:

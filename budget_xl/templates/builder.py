@@ -262,11 +262,12 @@ class TemplateBuilder(Checker):
             name = raw["list"]
             if name not in self.row_lists:
                 self.fail(f"引用了不存在的行列表 row_lists.{name}")
+            self.check_keys(raw, {"list", "first_line", "only_present"})
             first = raw.get("first_line")
             return [with_names(FixedRow(id=str(r["id"]), label=str(r["label"]),
                                          aliases=self.strings(r.get("aliases"), "aliases"),
                                          line=(first + i) if isinstance(first, int) else None, panel=panel,
-                                         is_class=True))
+                                         is_class=True, only_present=bool(raw.get("only_present"))))
                     for i, r in enumerate(self.row_lists[name])]
         self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer"})
         rid = self.need(raw, "id")

@@ -59,6 +59,7 @@ class FixedRow(NamedTuple):
     is_class: bool = False  # a 功能分类 类 row of a 收支总表 (its id is the 类 code)
     names: frozenset[str] = frozenset()  # normalised label and aliases, for matching
     footer: bool = False    # printed from here on at the bottom, level with the other panels' totals
+    only_present: bool = False  # a 类 row of a list printed only when it has an amount, numbered in order
 
 
 class PanelSpec(NamedTuple):
