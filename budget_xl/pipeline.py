@@ -12,18 +12,19 @@ the project's own errors (errors.py); none prints.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .derive import Change
 from .errors import InputError, NotPublished
 from .model import Disclosure
 from .reader import read
 from .templates import TemplateSet
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .derive import Change
     from .diff import Comparison
     from .narrative import Context
     from .narrative.document import Block
@@ -113,9 +114,13 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
 
     d = _disclosure(workbook, template, year, department)
     source = d.path
+    suspect = _recompute_only_totals(d, force) if recompute else []
     changes = complete(d, recompute=recompute)
-    changes += derive_tables(d, recompute=recompute)
-    conflicts = list({(c.table, c.row, c.column): c for c in changes if c.conflict}.values())
+    # With a suspect detail (published anyway with --force), the tables derived from the others
+    # are not recomputed from it: their entered values stay, and the check reports them.
+    derived = derive_tables(d, recompute=recompute and not suspect)
+    changes += derived
+    conflicts = _first_entered(c for c in changes if c.conflict)
     if conflicts and not recompute:
         raise NotPublished(f"填写的 {len(conflicts)} 个合计、小计与计算结果不一致，未生成（改正后重试，或加 --recompute 以计算结果为准）。",
                            check_disclosure(d), conflicts, [change_line(d, c) for c in conflicts])
@@ -139,8 +144,50 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     with atomic_output(report_file, force=force, source=source) as tmp:
         with tmp.open("w", encoding="utf-8") as fh:
             write_check_text(report, fh)
-    return FillResult(d, report, [c for c in changes if not c.conflict], conflicts, target, narrative, report_file,
+    kept = {id(c) for c in derived if c.conflict} if suspect else set()
+    rewritten = [c for c in conflicts if id(c) not in kept]
+    return FillResult(d, report, [c for c in changes if not c.conflict], rewritten, target, narrative, report_file,
                       document, placeholders)
+
+
+def _recompute_only_totals(d: Disclosure, force: bool) -> list[str]:
+    """--recompute rewrites totals from their details; where the likeliest explanation of a failure is
+    a detail cell or a column under the wrong header, recomputing would spread that error into every
+    total above it and into the tables derived from it: stop and name what to correct instead (with
+    `force`, go on without recomputing the derived tables; returns what was suspect)."""
+    from .rules import check as check_disclosure
+    from .structure import computed_cells
+
+    report = check_disclosure(d)
+    totals = {(table.code, cell) for table in d.tables.values() for cell in computed_cells(table)}
+    sheets = {sheet: table.code for table in d.tables.values() for sheet in table.sheets}
+    blockers = []
+    for f in report.findings:
+        if f.level != "error" or not f.blamed or not f.cells:
+            continue
+        cell = f.cells[0]
+        if f.rule_id == "misplaced-column" or (sheets.get(cell.sheet), (cell.row, cell.col)) not in totals:
+            blockers.append(f"{cell}　{f.message}")
+    if blockers and not force:
+        raise NotPublished(f"有 {len(blockers)} 处错误最可能出在明细数或整列的表头上，--recompute 只用明细重算合计，"
+                           "不能改正它们（重算会把错误带进合计和由此算出的表），未生成：请先改正这些单元格。",
+                           report, details=blockers)
+    return blockers
+
+
+def _first_entered(conflicts: Iterable[Change]) -> list[Change]:
+    """One change per cell: the value as the workbook had it (the first change seen), the value
+    computed last (derived tables are completed after the tables they come from)."""
+    out: dict[tuple[str, str, str], Change] = {}
+    for c in conflicts:
+        key = (c.table, c.row, c.column)
+        if key in out:
+            first = out[key]
+            out[key] = Change(first.table, first.row, first.label, first.column, first.entered, c.computed, first.cell,
+                              c.tolerance)
+        else:
+            out[key] = c
+    return list(out.values())
 
 
 def change_line(d: Disclosure, c: Change) -> str:

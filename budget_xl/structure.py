@@ -85,3 +85,22 @@ def row_sums(table: Table) -> list[RowSum]:
         if parts:
             out.append(RowSum("fixed-row", f"{code} {fixed.label} = {names}之和", sum_row, parts))
     return out
+
+
+def computed_cells(table: Table) -> set[tuple[int, int]]:
+    """The (grid row, grid column) of every amount a table computes from its own other amounts: the
+    rows that sum rows (类, 单位, 合计, fixed totals) and the columns that sum columns; all of them in
+    a table derived from the others (附表1/3/6, 决算01/04). `fill --recompute` may only rewrite these."""
+    sum_columns = {c.id for c in table.spec.columns if c.sum_of}
+    parents = {id(rs.parent) for rs in row_sums(table)}
+    out: set[tuple[int, int]] = set()
+    for row in table.rows:
+        if row.colmap is None:
+            continue
+        for cid, col in row.colmap.items():
+            if cid == "label":
+                continue
+            if table.spec.derived or id(row) in parents or cid in sum_columns:
+                out.add((row.grid_row, col))
+    return out
+

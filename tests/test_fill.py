@@ -111,3 +111,32 @@ def test_fill_with_source_tables_missing_reports_check_errors_not_phantom_entrie
     assert "缺失，无法核对" in out.stdout and "有错误，未生成公开表" in out.stdout
     assert "填写 677.92，计算 0.00" not in out.stdout      # values fill computed are not the clerk's entries
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_recompute_never_spreads_a_detail_error(cli, tmp_path):
+    """附表12 of the published sample prints 财政专户管理资金 under 国有资本经营预算: recomputing would
+    carry that column into 附表6's 项目支出. fill --recompute stops and names the column instead."""
+    out = cli("fill", BUDGET_2024, "-o", tmp_path / "发布", "--recompute")
+    assert out.returncode == 1 and not (tmp_path / "发布").exists()
+    assert "--recompute 只用明细重算合计" in out.stdout and "附表12!H5" in out.stdout.split("未生成")[-1]
+    # With --force it publishes, recomputing totals within tables only: 附表6 keeps its entered 项目支出.
+    out = cli("fill", BUDGET_2024, "-o", tmp_path / "强制", "--recompute", "--force")
+    assert out.returncode == 0, out.stdout
+    (target,) = (tmp_path / "强制").glob("*公开表.xlsx")
+    t6 = budget_xl.read(target).tables["附表6"]
+    assert t6["cat_project"].amounts["cat_amount"] == budget_xl.read(BUDGET_2024).tables["附表6"]["cat_project"].amounts["cat_amount"]
+
+
+def test_recompute_change_log_shows_the_value_as_entered(cli, tmp_path):
+    import openpyxl
+
+    src = tmp_path / "错合计.xlsx"
+    wb = openpyxl.load_workbook(BUDGET_2024_FIXED)
+    ws = wb["附表1"]
+    right = ws["G34"].value
+    ws["G34"] = right - 300000
+    wb.save(src)
+    out = cli("fill", src, "-o", tmp_path / "发布", "--recompute")
+    assert out.returncode == 0, out.stdout
+    line = next(x for x in out.stdout.splitlines() if "附表1!G34" in x)
+    assert f"{right - 300000:,.2f} → {right:,.2f}" in line
