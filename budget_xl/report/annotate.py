@@ -30,14 +30,15 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
         raise InputError(f"无法用 openpyxl 打开 {source.name} 来标注（{exc}）：请在 Excel/WPS 中另存为 .xlsx 再试。") from None
     if "校验结果" in wb.sheetnames:
         del wb["校验结果"]
-    # The cell a finding blames (its first cell) gets the strong colour and the comment; the other
-    # cells of the identity get a pale tint, so a wrong total does not paint a whole column red.
+    # The cell a finding blames (its first cell; for a finding no cell explains alone, its likeliest
+    # one) gets the strong colour and the comment; the other cells involved get a pale tint, so a
+    # wrong total or a misplaced column does not paint a whole column red.
     marks: dict[tuple[str, int, int], list] = {}
     tints: dict[tuple[str, int, int], str] = {}
     for f in report.findings:
         if f.level == "note" or not f.cells:
             continue
-        primary = f.cells[:1] if f.blamed else f.cells
+        primary = f.cells[:1]
         for cell in primary:
             marks.setdefault((cell.sheet, cell.row, cell.col), []).append(f)
         for cell in f.cells[len(primary):]:

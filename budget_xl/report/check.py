@@ -30,7 +30,9 @@ def check_json(report: Report) -> str:
         "findings": [
             {"level": f.level, "rule": f.rule, "rule_id": f.rule_id, "statement": f.text, "message": f.message, "tables": list(f.tables),
              "cells": [str(c) for c in f.cells], "expected": json_amount(f.expected), "actual": json_amount(f.actual),
-             "difference": json_amount(f.difference), "also": f.also}
+             "difference": json_amount(f.difference), "also": f.also,
+             "blamed": str(f.cells[0]) if f.blamed and f.cells else None,
+             "hypothesis": {"kind": f.hypothesis, "cells": [str(c) for c in f.cells]} if f.hypothesis else None}
             for f in report.findings
         ],
     }

@@ -131,6 +131,9 @@ def plausibility(actual: Decimal, corrected: Decimal) -> int:
     return score
 
 
+_SLIP_KINDS = {"符号": "sign", "位数": "magnitude", "单位": "unit", "数字颠倒": "digits"}
+
+
 def slip(actual: Decimal, corrected: Decimal) -> str:
     """The slip that turns `corrected` into `actual` (符号 / 位数 / 单位 / 数字颠倒), or ''."""
     if not actual or not corrected or actual == corrected:
@@ -182,7 +185,8 @@ def _finding(eqs: list[Equation], cell: CellRef, t: Amount, new_value: Decimal, 
         message += f"。这一处还使另外 {len(eqs) - 1} 条公式不成立（{'、'.join(others)}）"
     tables = tuple(dict.fromkeys(tb for eq in eqs for tb in eq.tables))
     return Finding(_level(eqs), first.rule, first.text, message, tables, _cells(eqs, cell),
-                   expected=new_value, actual=actual, also=tuple(r for r in others if r != first.rule), blamed=True)
+                   expected=new_value, actual=actual, also=tuple(r for r in others if r != first.rule), blamed=True,
+                   hypothesis=_SLIP_KINDS.get(kind, ""))
 
 
 def plain(eq: Equation) -> Finding:

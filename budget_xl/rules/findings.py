@@ -24,6 +24,7 @@ class Finding:
     actual: Decimal | None = None
     also: tuple[str, ...] = ()                           # other rules the same wrong cell breaks
     blamed: bool = False   # the first cell is the one judged wrong (expected/actual are that cell's)
+    hypothesis: str = ""   # what kind of slip explains it: misplaced-column, swapped-columns, sign, magnitude, unit, digits
 
     @property
     def difference(self) -> Decimal | None:

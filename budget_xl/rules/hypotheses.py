@@ -124,7 +124,7 @@ def _finding(table: Table, a: str, b: str, how: str, mended: set[Key]) -> Findin
                    b=table.column_label(b), rules="、".join(rules))
     total = sum((row.amounts.get(a) or Decimal(0) for row in table.rows if row.kind == "total"), Decimal(0))
     return Finding("error", r.name, r.statement, text, (table.code,), cells, actual=total or None, also=tuple(rules),
-                   blamed=True)
+                   blamed=True, hypothesis="swapped-columns" if how == "swap" else "misplaced-column")
 
 
 def _letter(table: Table, column: str) -> str:
