@@ -70,6 +70,22 @@ def test_final_accounts_have_only_rounding(path):
     assert any(f.tables == ("财决公开06",) and f.actual == D("594.99") for f in rounding)
 
 
+def test_a_cent_typed_wrong_is_an_error_though_within_the_envelope(tmp_path):
+    """财决公开01表!C37 (收入总计) one cent up: within the 尾数 envelope of both identities through it,
+    but it then differs from its twin 支出总计 (the same amount printed twice rounds the same way) and
+    is off the same cent in its own sum, every other figure agreeing: a slip, named at C37. The real
+    尾数 of the sample (合计 677.92 against 类 summing to 677.93) stays rounding."""
+    wb = openpyxl.load_workbook(FINAL_2024_FIXED)
+    wb["财决公开01表"]["C37"].value = round(float(wb["财决公开01表"]["C37"].value) + 0.01, 2)
+    wb.save(tmp_path / "t.xlsx")
+    report = check(budget_xl.read(tmp_path / "t.xlsx"))
+    errors = [f for f in report.findings if f.level == "error"]
+    assert len(errors) == 1 and str(errors[0].cells[0]) == "财决公开01表!C37" and errors[0].blamed
+    assert errors[0].actual - errors[0].expected == D("0.01") and "印成两样" in errors[0].message
+    t01 = next(f for f in report.findings if f.level == "rounding" and f.tables == ("财决公开01",))
+    assert (t01.actual, t01.expected) == (D("677.92"), D("677.93"))
+
+
 def test_rounding_beyond_the_envelope_is_an_error(tmp_path):
     rows = rows_full_code()
     rows[1][4] = "449.95"   # 201 本年收入合计: 434.21 + 15.67 = 449.88; 0.07 is beyond (2+1)×0.005

@@ -11,6 +11,7 @@ import os
 import random
 import re
 import tempfile
+from decimal import Decimal as D
 from functools import cache
 from pathlib import Path
 
@@ -148,11 +149,7 @@ def test_reading_without_template_chooses_the_variant(folder):
 
 
 # --------------------------------------------------------------------------- (b) planted mistakes
-KNOWN = {
-    ("公开10", "公开01表", "F37"):
-        "rounding rule (PRODUCT §3): 总计 off by 0.01 万元 against 本年支出合计 + 结余分配 + 年末 (3 terms, "
-        "envelope 0.02) is within 尾数误差, so it is reported at F37 as rounding, not as an error",
-}
+KNOWN: dict[tuple[str, str, str], str] = {}   # planted mistakes check does not name as errors, and why
 
 
 def planted_params():
@@ -173,11 +170,14 @@ def test_planted_mistake_is_an_error_named_at_its_cell(folder, item):
                                                                    for f in rep.findings if ref in f.cells])
 
 
-def test_planted_total_off_by_a_cent_is_named_as_rounding():
-    """公开01表!F37 (总计 6,874.84 for 6,874.83): what check says instead of an error (see KNOWN)."""
+def test_planted_total_off_by_a_cent_is_a_slip_not_rounding():
+    """公开01表!F37 (总计 6,874.84 for 6,874.83) is within the 尾数 envelope of both its identities, but
+    it is the one figure off in both while their other figures agree everywhere: an error, and why."""
     ref = cell_ref("公开01表", "F37")
     rep = report(GONGKAI10 / "planted.xlsx")
-    assert any(f.cells[0] == ref and f.level == "rounding" for f in rep.findings if f.cells)
+    f = next(f for f in rep.findings if f.cells and f.cells[0] == ref)
+    assert f.level == "error" and f.blamed and f.expected == D("6874.83") and "四舍五入不会使同一个数印成两样" in f.message
+    assert not any(ref in f.cells for f in rep.findings if f.level == "rounding")
 
 
 # --------------------------------------------------------------------------- (c) mutations

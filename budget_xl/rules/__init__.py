@@ -13,11 +13,12 @@ from ..model import CLASS, CellRef, Disclosure, Row
 from ..money import exponent
 from ..references import Scope
 from ..text import norm
-from .blame import explain, missing_row, plain, rounding
+from .blame import explain, missing_row, plain, within_rounding
 from .catalogue import message
 from .engine import Equation, equations, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
 from .hypotheses import misplaced_columns
+from .rounding import odd_cells
 
 __all__ = ["check", "Finding", "Report"]
 
@@ -36,11 +37,12 @@ def check(d: Disclosure) -> Report:
     # equations around those cells, which is all that naming the wrong cell needs. Memory then
     # follows the mistakes, not the size of the workbook.
     failed: list[Equation] = []
+    roundings: list[Equation] = []
     missing_rows: dict[str, Finding] = {}   # one finding per row a table lacks, whatever identities need it
     for eq in equations(d, skip_holding=True):  # an equation that holds adds nothing to pass 1
         status = eq.evaluate()
         if status == "rounding":
-            findings.append(rounding(eq))
+            roundings.append(eq)
         elif status == "fail":
             if any(t.absent for t in eq.terms):
                 absent = next(t for t in eq.terms if t.absent).label
@@ -63,14 +65,28 @@ def check(d: Disclosure) -> Report:
         if not any(t.cell is not None for t in eq.terms):
             findings.append(plain(eq))  # no cell to blame (values computed by fill)
     del failed
-    if suspects:
-        nearby = []
+    # A 尾数 difference is looked at again with its neighbours (rules/rounding.py): one cell off by
+    # a cent in every identity it takes part in is a slip, not rounding.
+    near_rounding = {t.cell for eq in roundings for t in eq.terms if t.cell is not None}
+    if suspects or near_rounding:
+        nearby, around = [], []
         for eq in equations(d):
-            if any(t.cell in suspects for t in eq.terms) and not any(t.absent for t in eq.terms) \
-                    and eq.key not in explained:
+            if any(t.absent for t in eq.terms) or eq.key in explained:
+                continue
+            cells = [t.cell for t in eq.terms if t.cell is not None]
+            near_suspect = any(c in suspects for c in cells)
+            near_round = any(c in near_rounding for c in cells)
+            if near_suspect or near_round:
                 eq.evaluate()
+            if near_suspect:
                 nearby.append(eq)
+            if near_round:
+                around.append(eq)
         findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)
+        odd, slips = odd_cells([eq for eq in around if eq.status == "rounding"], around)
+        findings += odd
+        roundings = [eq for eq in roundings if eq.key not in slips]
+    findings += [within_rounding(eq) for eq in roundings]
     findings += missing_rows.values()
     findings += _codes(d)
     order = {level: i for i, level in enumerate(LEVELS)}

@@ -60,7 +60,7 @@ def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int =
                 failing[id(eq)] = eq
         for _, t, _ in by_cell[cell]:
             t.value = new_value
-        findings.append(_finding(mended, cell, term, new_value, term.value - delta))
+        findings.append(finding_for_cell(mended, cell, term, new_value, term.value - delta))
     for eq in failing.values():
         finding = plain(eq)
         finding.cells = _ranked_cells(eq, failing, by_cell)
@@ -172,7 +172,8 @@ def _level(eqs: list[Equation]) -> str:
     return "error" if any(eq.level == "error" for eq in eqs) else "warning"
 
 
-def _finding(eqs: list[Equation], cell: CellRef, t: Amount, new_value: Decimal, actual: Decimal) -> Finding:
+def finding_for_cell(eqs: list[Equation], cell: CellRef, t: Amount, new_value: Decimal, actual: Decimal) -> Finding:
+    """One wrong cell: its expected value, and every equation it breaks folded in."""
     first = eqs[0]
     unit = "万元" if t.unit == "万元" else "元"
     kind = slip(actual, new_value)
@@ -212,7 +213,7 @@ def missing_row(eq: Equation) -> Finding:
                    eq.tables, _cells([eq], absent.cell), expected=None, actual=amount, also=(eq.rule,))
 
 
-def rounding(eq: Equation) -> Finding:
+def within_rounding(eq: Equation) -> Finding:
     left, right = eq.sides()
     message = (f"{eq.text}：{eq.describe()}，在尾数误差允许范围（±{fmt(eq.tolerance)} 万元）内")
     return Finding("rounding", eq.rule, eq.text, message, eq.tables, _cells([eq], None), expected=right, actual=left)
