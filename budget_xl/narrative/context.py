@@ -14,6 +14,7 @@ from ..model import CLASS, Disclosure, Table
 from ..money import TEN_THOUSAND
 from ..references import Scope
 from ..templates import Term
+from .projects import Project, projects_of
 from .spec import FigureSpec, ListSpec, NarrativeSpec
 
 ZERO = Decimal(0)
@@ -35,6 +36,7 @@ class Figure:
     level: str = ""                       # list items: 类 / 款 / 项
     path: tuple[str, ...] = ()            # list items: names of the item and its parents, 类 first
     children: tuple[str, ...] = ()        # list items: names of the non-zero rows under it
+    parts: int = 1                        # table cells its value adds up (each printed rounded, in 万元)
 
     @property
     def delta(self) -> Decimal | None:
@@ -77,6 +79,8 @@ class Context:
     lists: dict[str, list[Figure]]
     facts: dict[str, str] = field(default_factory=dict)
     has_budget: bool = False
+    kind: str = ""                        # 部门预算 / 部门决算: in a budget's narrative “预算” is the amount itself
+    projects: list[Project] = field(default_factory=list)   # of the 项目支出表, for project statements
 
     @property
     def has_prior(self) -> bool:
@@ -105,7 +109,8 @@ def build_context(spec: NarrativeSpec, d: Disclosure, prior: Disclosure | None =
     dept = (d.department or "").split("-", 1)[-1] or "本部门"
     year = d.year
     prior_year = (prior.year or (year - 1 if year else None)) if prior else None
-    return Context(spec, dept, year, prior_year, figures, lists, facts, budget is not None)
+    return Context(spec, dept, year, prior_year, figures, lists, facts, budget is not None, d.kind,
+                   projects_of(d, spec.projects))
 
 
 def _fact_amount(facts: dict[str, str], key: str | None) -> Decimal | None:
@@ -137,6 +142,16 @@ class _Cells:
             self._scopes[code] = Scope.of(table)
         return self._scopes[code]
 
+    def parts(self, terms: tuple[Term, ...]) -> int:
+        """How many non-zero table cells a sum adds up (each printed rounded; a 0 adds no rounding
+        worth allowing for)."""
+        n = 0
+        for t in terms:
+            scope = self.scope(t.ref.table) if t.ref is not None else None
+            if scope is not None and t.ref is not None:
+                n += sum(1 for r in scope.rows_for(t.ref.row, None, None) if r.amount(t.ref.column))
+        return n
+
     def total(self, terms: tuple[Term, ...]) -> Decimal | None:
         out = ZERO
         for t in terms:
@@ -163,7 +178,7 @@ def _figure(fs: FigureSpec, now: _Cells, before: _Cells | None, plan: _Cells | N
     else:
         budget = plan.total(budget_terms) if plan and budget_terms else None
     return Figure(fs.name, now.total(fs.terms), before.total(fs.terms) if before else None, budget,
-                  fs.labels, fs.section, None, fs.same_as, fs.always_compare)
+                  fs.labels, fs.section, None, fs.same_as, fs.always_compare, parts=now.parts(fs.terms))
 
 
 def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells | None,
@@ -174,7 +189,8 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
     if table is None:
         return []
     width = WIDTHS[ls.level]
-    values = _by_code(table, ls.column, width)
+    counts: dict[str, int] = {}
+    values = _by_code(table, ls.column, width, counts)
     prior = _by_code(before.table(ls.table), ls.column, width) if before and before.table(ls.table) else None
     budget_table = plan.table(ls.budget_table) if plan and ls.budget_table else None
     budget = _by_code(budget_table, ls.budget_column, width) if budget_table is not None else None
@@ -191,17 +207,22 @@ def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells |
                             budget.get(code, ZERO) if budget is not None else None,
                             tuple(p.format(name=names.get(code, code), code=code) for p in ls.labels),
                             ls.section, figures.get(ls.share_of) if ls.share_of else None,
-                            code=code, level=ls.level, path=path, children=children))
+                            code=code, level=ls.level, path=path, children=children, parts=counts.get(code, 0)))
     return items
 
 
-def _by_code(table: Table | None, column: str | None, width: int) -> dict[str, Decimal]:
+def _by_code(table: Table | None, column: str | None, width: int, counts: dict[str, int] | None = None
+             ) -> dict[str, Decimal]:
+    """Amounts of the rows of one code width, summed by code over units (and, into `counts`, how many
+    rows each sums)."""
     out: dict[str, Decimal] = {}
     if table is None or column is None or column not in table.columns:
         return out
     for row in table.rows:
         if row.kind == CLASS and row.code and len(row.code) == width:
             out[row.code] = out.get(row.code, ZERO) + to_wan(row.amount(column), table.unit)
+            if counts is not None and row.amount(column):
+                counts[row.code] = counts.get(row.code, 0) + 1
     return out
 
 

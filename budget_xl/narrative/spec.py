@@ -42,6 +42,14 @@ class ListSpec(NamedTuple):
     itemised: bool = True                # the section states every item with its amount (checked for omissions)
 
 
+class ProjectSpec(NamedTuple):
+    """A table listing projects by name (项目支出表): what a narrative's project statements are
+    checked against."""
+    table: str
+    amount: str                                  # the column of the project's total
+    sources: dict[str, tuple[str, ...]]          # fund-source column -> the words naming it in a text
+
+
 class NarrativeSpec(NamedTuple):
     table_set: str
     wording: Path
@@ -51,6 +59,7 @@ class NarrativeSpec(NamedTuple):
     lists: dict[str, ListSpec]
     facts: dict[str, str]                # key -> what to enter (for the 补充信息 sheet)
     budget_figures: dict[str, tuple[Term, ...]]   # figure -> its 年初预算 in the --budget workbook
+    projects: tuple[ProjectSpec, ...] = ()
 
 
 def narrative_dir() -> Path:
@@ -79,7 +88,7 @@ def load_narrative_spec(path: Path, ts: TemplateSet) -> NarrativeSpec:
     if not isinstance(data, dict):
         b.fail("应为一个映射（table_set、wording、figures、lists、facts）")
     b.check_keys(data, {"table_set", "wording", "percent_decimals", "compare_word", "figures", "lists", "facts",
-                        "budget", "extends"})
+                        "budget", "extends", "projects"})
     wording = path.parent / b.need(data, "wording")
     if not wording.is_file():
         b.fail(f"措辞文件 {wording.name} 不存在")
@@ -101,8 +110,9 @@ def load_narrative_spec(path: Path, ts: TemplateSet) -> NarrativeSpec:
         if name not in figures:
             b.fail(f"budget 中的“{name}”不是已定义的数字")
         budget[name] = _sum(b, None, name, expr)   # refers to the budget set's tables: checked at use
+    projects = tuple(_projects(b, ts, table, raw) for table, raw in (data.get("projects") or {}).items())
     return NarrativeSpec(ts.id, wording, int(data.get("percent_decimals", 2)), str(data.get("compare_word", "")),
-                         figures, lists, facts, budget)
+                         figures, lists, facts, budget, projects)
 
 
 def narrative_data(path: Path, chain: tuple[Path, ...] = ()) -> Any:
@@ -119,7 +129,7 @@ def narrative_data(path: Path, chain: tuple[Path, ...] = ()) -> Any:
     for key, value in data.items():
         if key == "extends":
             continue
-        if key in ("figures", "lists", "facts", "budget") and isinstance(value, dict):
+        if key in ("figures", "lists", "facts", "budget", "projects") and isinstance(value, dict):
             merged[key] = {**(merged.get(key) or {}), **value}
         else:
             merged[key] = value
@@ -174,3 +184,20 @@ def _list(b: Checker, ts: TemplateSet, name: str, raw) -> ListSpec:
     return ListSpec(name, table, column, level, order, b.strings(raw.get("labels", ["{name}"]), "labels"),
                     b.strings(raw.get("section", []), "section"), raw.get("share_of"), budget_table,
                     budget_column or None, bool(raw.get("itemised", True)))
+
+
+def _projects(b: Checker, ts: TemplateSet, table: str, raw) -> ProjectSpec:
+    if not isinstance(raw, dict):
+        b.fail(f"projects 中的“{table}”应为映射（amount、sources）")
+    b.check_keys(raw, {"amount", "sources"})
+    if table not in ts.tables or ts.tables[table].rows.kind != "items":
+        b.fail(f"projects 中的“{table}”应为模板中按项目列出的表（rows: items）")
+    columns = ts.tables[table].column_ids
+    amount = b.need(raw, "amount")
+    sources = raw.get("sources") or {}
+    if not isinstance(sources, dict):
+        b.fail(f"projects.{table}.sources 应为 列 → [资金来源的叫法]")
+    for column in (amount, *sources):
+        if column not in columns:
+            b.fail(f"projects.{table} 引用了 {table} 中没有的列 {column}")
+    return ProjectSpec(table, amount, {str(c): b.strings(words, "sources") for c, words in sources.items()})

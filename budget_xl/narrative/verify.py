@@ -16,10 +16,11 @@ from pathlib import Path
 from ..errors import InputError
 from ..formats import WORKBOOK_SUFFIXES
 from ..model import Disclosure
-from ..money import round_half_up
+from ..money import round_half_up, rounding_envelope
 from ..rules.catalogue import message
 from ..rules.findings import Finding, finding
 from .context import Context, Figure
+from .projects import check_projects
 
 TABLE = "情况说明"
 _NUMBER = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|%|％)")
@@ -29,12 +30,14 @@ _HEADING2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _SENTENCE_END = "。；;"
 _CLOSED = ("。", "；", "：", "！", "？", "」", "”", ":", ";")
 _ROLE_WORDS = [  # (pattern on the text just before the number, role); first match wins
+    (re.compile(r"完成(?:调整|全年)预算(?:数)?的$"), "completion_adjusted"),
     (re.compile(r"完成(?:年初)?预算(?:数)?的$"), "completion"),
     (re.compile(r"占[^，。；]*?的?$"), "share"),
-    (re.compile(r"(?:年初)?预算(?:数)?为$"), "budget"),
+    (re.compile(r"(?:调整|全年)预算(?:数)?(?:为|是)?$"), "adjusted"),
+    (re.compile(r"(?:年初预算(?:数)?(?:为|是)?|预算(?:数)?为)$"), "budget"),
     (re.compile(r"(?P<w>增加|减少)$"), "delta"),
     (re.compile(r"(?P<w>增长|下降)$"), "rate"),
-    (re.compile(r"决算(?:数)?为$"), "final"),   # “年初预算为…，支出决算为…”: the same item's amount
+    (re.compile(r"决算(?:数)?(?:为|是)?$"), "final"),   # “年初预算为…，支出决算为…”: the same item's amount
 ]
 _AS_DELTA = {"增长": "增加", "下降": "减少"}
 
@@ -56,7 +59,7 @@ class _State:
     value: dict[str, Decimal] = field(default_factory=dict)
     delta: dict[str, Decimal] = field(default_factory=dict)
     budget: dict[str, Decimal] = field(default_factory=dict)
-    wrong: set[str] = field(default_factory=set)
+    adjusted: dict[str, Decimal] = field(default_factory=dict)   # 调整预算 / 全年预算, as stated
 
 
 def normalise(text: str) -> str:
@@ -151,10 +154,11 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
 def verify(ctx: Context, lines: list[str]) -> list[Finding]:
     """Every stated number of the narrative that disagrees with the tables or with itself."""
     findings: list[Finding] = []
-    implied_prior: dict[str, tuple[Decimal, str]] = {}
+    implied_prior: dict[str, tuple[Decimal, str, Finding | None]] = {}   # figure -> (上年 implied, sentence, its finding)
     mentioned: set[int] = set()
     lists_seen: set[str] = set()
-    for para in paragraphs(lines):
+    paras = paragraphs(lines)
+    for para in paras:
         lists_seen.update(name for name, items in ctx.lists.items()
                           if items and ctx.spec.lists[name].itemised and para.in_section(items[0].section))
         figures = [f for f in ctx.all_figures() if para.in_section(f.section)]
@@ -165,6 +169,8 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
         for m in _NUMBER.finditer(para.text):
             before = para.text[last_end:m.start()]
             role, word, words_at = _role(before)
+            if role == "budget" and ctx.kind.endswith("预算"):
+                role = "value"   # a budget's narrative: “预算为 …” is the amount itself
             # A label counts only between the previous number and the role words (“占‘三公’经费支出的”
             # names the base, not the subject); 增减额、占比、决算数 without a label of their own refer
             # to the figure just named.
@@ -182,7 +188,9 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
                 f = _percent(ctx, subject, role, word, stated, _decimals(m.group("num")), state, sentence, before)
             if f:
                 findings.append(f)
-    if not mentioned:
+    on_projects, statements = check_projects(paras, ctx.projects)
+    findings += on_projects
+    if not mentioned and not statements:
         findings.append(_finding("warning", "text-table", "nothing"))
     for name in lists_seen:
         for item in ctx.lists[name]:
@@ -248,44 +256,68 @@ def _finding(level: str, rule_id: str, kind: str, expected: Decimal | None = Non
 
 
 def _amount(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, state: _State, sentence: str,
-            implied_prior: dict[str, tuple[Decimal, str]]) -> Finding | None:
+            implied_prior: dict[str, tuple[Decimal, str, Finding | None]]) -> Finding | None:
+    if role == "adjusted":
+        state.adjusted[fig.name] = stated   # no table holds it: kept for “完成调整预算的 x%”
+        return None
     if role == "budget":
         state.budget[fig.name] = stated
         if fig.budget is not None and stated != round_half_up(fig.budget):
-            state.wrong.add(fig.name)
             return _finding("error", "text-table", "budget", round_half_up(fig.budget), stated, sentence=sentence,
                             figure=fig.name, stated=stated, expected=round_half_up(fig.budget))
         return None
     if role in ("rate", "delta"):
-        word = _AS_DELTA.get(word, word)
-        signed = stated if word == "增加" else -stated
-        state.delta[fig.name] = signed
-        current = state.value.get(fig.name, round_half_up(fig.value) if fig.value is not None else None)
-        if current is not None:
-            implied = current - signed
-            other = implied_prior.get(fig.same_as or "") if fig.same_as else None
-            implied_prior[fig.name] = (implied, sentence)
-            if other and other[0] != implied:
-                return _finding("error", "text-self", "contradiction", sentence=sentence, other=other[1],
-                                figure=fig.name, same_as=fig.same_as, implied=implied, other_implied=other[0])
-        if fig.delta is not None:
-            expected = round_half_up(fig.delta)
-            if expected != signed:
-                return _finding("error", "text-table", "change", expected, signed, sentence=sentence, figure=fig.name,
-                                word=word, stated=stated, expected_words=_signed_words(expected))
-        return None
+        return _change(fig, word, stated, state, sentence, implied_prior)
     state.value[fig.name] = stated
     if fig.value is None:
         return None
     expected = round_half_up(fig.value)
     if stated == expected:
         return None
-    state.wrong.add(fig.name)
     if stated == fig.value.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
         return _finding("warning", "text-rounding", "truncated", expected, stated, sentence=sentence, figure=fig.name,
                         stated=stated, exact=_plain(fig.value), expected=expected)
+    # A sum of k printed amounts (财政拨款收入 = rows 1–3) may be stated as the sum of the rounded ones.
+    envelope = rounding_envelope(fig.parts + 1) if fig.parts > 1 else Decimal(0)
+    if abs(stated - fig.value) <= envelope:
+        return _finding("rounding", "text-rounding", "envelope", expected, stated, sentence=sentence, figure=fig.name,
+                        stated=stated, expected=expected, parts=fig.parts, envelope=envelope)
     return _finding("error", "text-table", "amount", expected, stated, sentence=sentence, figure=fig.name,
                     stated=stated, expected=expected, difference=stated - expected)
+
+
+def _change(fig: Figure, word: str, stated: Decimal, state: _State, sentence: str,
+            implied_prior: dict[str, tuple[Decimal, str, Finding | None]]) -> Finding | None:
+    """A stated 增减额 against the two years' tables and against its twin's (收入 and 支出 change
+    alike). One wrong statement is one finding: a contradiction with the twin is added to the
+    finding on whichever of the two the tables contradict."""
+    word = _AS_DELTA.get(word, word)
+    signed = stated if word == "增加" else -stated
+    state.delta[fig.name] = signed
+    found = None
+    if fig.delta is not None and fig.value is not None and fig.prior is not None:
+        expected = round_half_up(fig.delta)
+        printed = round_half_up(fig.value) - round_half_up(fig.prior)   # the difference of the printed amounts
+        if signed not in (expected, printed):
+            envelope = rounding_envelope(2 * fig.parts + 1) if fig.parts > 1 else Decimal(0)
+            level, rule_id = ("rounding", "text-rounding") if abs(signed - fig.delta) <= envelope else ("error", "text-table")
+            found = _finding(level, rule_id, "change", expected, signed, sentence=sentence, figure=fig.name, word=word,
+                             stated=stated, expected_words=_signed_words(expected))
+    current = state.value.get(fig.name, round_half_up(fig.value) if fig.value is not None else None)
+    if current is None:
+        return found
+    implied = current - signed
+    other = implied_prior.get(fig.same_as or "") if fig.same_as else None
+    implied_prior[fig.name] = (implied, sentence, found)
+    if other is None or other[0] == implied:
+        return found
+    fields = {"sentence": sentence, "other": other[1], "figure": fig.name, "same_as": fig.same_as, "implied": implied,
+                  "other_implied": other[0]}
+    target = found if found is not None and found.level == "error" else other[2]
+    if target is not None and target.level == "error":
+        target.message += message("text-self", "contradiction_also", **fields)
+        return found
+    return _finding("error", "text-self", "contradiction", **fields)
 
 
 def _percent(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, decimals: int, state: _State,
@@ -308,30 +340,45 @@ def _percent(ctx: Context, fig: Figure, role: str, word: str, stated: Decimal, d
             return _finding("error", "text-self", "rate", implied, stated, sentence=sentence, stated=stated,
                             current=current, delta=abs(signed_delta), expected=implied)
         return None
-    if fig.name in state.wrong:
-        return None   # the amount itself is already reported; its percentage follows from it
+    # Every percentage is checked, also next to an amount already reported: one that follows from the
+    # stated (wrong) amount adds nothing, one that follows from neither is a mistake of its own.
+    said = state.value.get(fig.name)
     if role == "share" and fig.share is not None:
-        return _check_ratio(fig, "占比", stated, decimals, sentence, fig.value, fig.share_of.value if fig.share_of else None)
+        base = fig.share_of.value if fig.share_of else None
+        said_base = state.value.get(fig.share_of.name) if fig.share_of else None
+        return _check_ratio(fig, "占比", stated, decimals, sentence, (fig.value, base), (said, base),
+                            (fig.value, said_base), (said, said_base))
     if role == "completion":
         budget = fig.budget if fig.budget is not None else state.budget.get(fig.name)
-        value = state.value.get(fig.name, fig.value)
         if budget:
-            return _check_ratio(fig, "完成年初预算的比例", stated, decimals, sentence, value, budget)
+            return _check_ratio(fig, "完成年初预算的比例", stated, decimals, sentence, (fig.value, budget),
+                                (said, budget), (fig.value, state.budget.get(fig.name)),
+                                (said, state.budget.get(fig.name)))
+    if role == "completion_adjusted" and state.adjusted.get(fig.name):
+        return _check_ratio(fig, "完成调整预算的比例", stated, decimals, sentence,
+                            (fig.value, state.adjusted[fig.name]), (said, state.adjusted[fig.name]))
     return None
 
 
 def _check_ratio(fig: Figure, what: str, stated: Decimal, decimals: int, sentence: str,
-                 part: Decimal | None, whole: Decimal | None) -> Finding | None:
-    if part is None or not whole:
-        return None
+                 *readings: tuple[Decimal | None, Decimal | None]) -> Finding | None:
+    """A stated percentage against part / whole, for each (part, whole) it may have been worked out
+    from — the tables' values first (that is what the finding says it should be), then the amounts as
+    the text states them."""
     q = Decimal(1).scaleb(-decimals)
-    exact = part / whole * 100
-    # Either the exact values or the printed (rounded) ones may have been divided: accept both.
-    printed = round_half_up(part) / round_half_up(whole) * 100 if round_half_up(whole) else exact
-    if stated in (round_half_up(exact, q), round_half_up(printed, q)):
+    ratios = []
+    for part, whole in readings:
+        if part is None or not whole:
+            continue
+        ratios.append(part / whole * 100)
+        # the exact values or the printed (rounded) ones may have been divided: both are accepted
+        if round_half_up(whole):
+            ratios.append(round_half_up(part) / round_half_up(whole) * 100)
+    if not ratios or stated in {round_half_up(r, q) for r in ratios}:
         return None
-    return _finding("error", "text-table", "ratio", round_half_up(exact, q), stated, sentence=sentence, figure=fig.name,
-                    what=what, stated=stated, expected=round_half_up(exact, q))
+    expected = round_half_up(ratios[0], q)
+    return _finding("error", "text-table", "ratio", expected, stated, sentence=sentence, figure=fig.name,
+                    what=what, stated=stated, expected=expected)
 
 
 def _rate_range(current: Decimal, delta: Decimal) -> tuple[Decimal | None, Decimal | None]:

@@ -74,11 +74,15 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- the narrative (check --narrative)
     Rule("text-table", "文表一致", "情况说明中的数字与表格一致",
          "情况说明中的每个金额、增减额、增减率、占比、完成年初预算的比例，按表格（及上年、年初预算工作簿）重新计算核对；"
-         "列举各类、各项的部分不应遗漏。",
+         "列举各类、各项的部分不应遗漏；写到的项目，其金额与资金来源与项目支出表一致。",
          {"amount": "「{sentence}」中{figure}写为 {stated} 万元，表中为 {expected} 万元（相差 {difference} 万元）。",
           "budget": "「{sentence}」中{figure}的年初预算写为 {stated} 万元，预算表中为 {expected} 万元。",
           "change": "「{sentence}」中{figure}比上年{word} {stated} 万元，按两年表格应为{expected_words}。",
           "ratio": "「{sentence}」中{figure}的{what}写为 {stated}%，按表中数应为 {expected}%。",
+          "project_amount": "「{sentence}」中{project}写为 {stated} 万元，{table}中该项目为 {expected} 万元。",
+          "project_source": "「{sentence}」中{project}的资金来源写为{said}，但{table}中该项目的{said}为 0："
+                            "其资金为{where}。",
+          "project_source_part": "「{sentence}」中{project}的资金来源只写了{said}，{table}中该项目的资金为{where}。",
           "omitted": "情况说明中没有写到{item}（{code}，表中 {amount} 万元）：该部分应逐项说明，不应遗漏。",
           "nothing": "情况说明中没有找到可以和表格核对的金额或百分比：请确认给的是本部门本年的情况说明，"
                      "且各部分标题与官方结构一致。"}),
@@ -86,13 +90,19 @@ RULES: tuple[Rule, ...] = (
          "同一段话内增减额与增减率的方向、大小相符；按恒等式相等的两个数（收入与支出）所述的增减能推出同一个上年数。",
          {"contradiction": "「{sentence}」与「{other}」自相矛盾：{figure}与{same_as}本年相等，上年也应相等，"
                            "但按所述增减额推出的上年数分别为 {implied} 万元和 {other_implied} 万元。",
+          "contradiction_also": "这也使它与「{sentence}」自相矛盾：{figure}与{same_as}本年相等，上年也应相等，"
+                                "但按所述增减额推出的上年数分别为 {implied} 万元和 {other_implied} 万元。",
           "both_words": "「{sentence}」中“增长下降”自相矛盾：应只写“增长”或“下降”。",
           "direction": "「{sentence}」中增减额与增减率方向相反。",
           "rate": "「{sentence}」中增减率 {stated}% 与增减额不符：按本年 {current} 万元、增减额 {delta} 万元，应为 {expected}%。"}),
     Rule("text-rounding", "尾数", "情况说明中的万元数按四舍五入",
-         "文中金额等于表中数直接截去尾数（而非四舍五入）时报为警告，同一写法只报一次。",
+         "文中金额等于表中数直接截去尾数（而非四舍五入）时报为警告，同一写法只报一次；"
+         "几个万元数之和（或两年之差）与表中数相差在尾数误差范围内时报为尾数误差。",
          {"truncated": "「{sentence}」中{figure}写为 {stated} 万元：表中为 {exact} 万元，四舍五入应为 {expected} 万元"
                        "（文中是直接截去尾数）。",
+          "envelope": "「{sentence}」中{figure}写为 {stated} 万元，表中四舍五入为 {expected} 万元：它是 {parts} 个万元数之和，"
+                      "差额在尾数误差范围（±{envelope} 万元）内。",
+          "change": "「{sentence}」中{figure}比上年{word} {stated} 万元，按两年表格为{expected_words}：差额在尾数误差范围内。",
           "repeated": "文中共 {count} 处。"}),
 )
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import CellRef
-from ..references import Amount
 from ..money import fmt
+from ..references import Amount
 from .blame import finding_for_cell
 from .engine import Equation
 from .findings import Finding
