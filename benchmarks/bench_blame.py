@@ -42,12 +42,16 @@ class Tally:
     tried: int = 0
     detected: int = 0
     first: int = 0
+    wrong: int = 0       # a cell other than a changed one blamed (judged wrong): the confident wrong answer
+    tie: int = 0         # not named first, but listed among the cells the identities cannot tell apart
     misses: list[str] = field(default_factory=list)
 
-    def add(self, detected: bool, first: bool, what: str) -> None:
+    def add(self, detected: bool, first: bool, what: str, wrong: bool = False, tie: bool = False) -> None:
         self.tried += 1
         self.detected += detected
         self.first += first
+        self.wrong += wrong
+        self.tie += tie and not first
         if not first and len(self.misses) < 5:
             self.misses.append(what)
 
@@ -88,14 +92,19 @@ def cells_of(d: Disclosure) -> dict[str, list[tuple[object, str, CellRef]]]:
     return out
 
 
-def errors_at(report) -> tuple[set[CellRef], set[CellRef]]:
-    """Cells involved in any error, and cells named first by one."""
-    involved, first = set(), set()
+def errors_at(report) -> tuple[set[CellRef], set[CellRef], set[CellRef], set[CellRef]]:
+    """Cells involved in any error, cells named first by one, cells blamed (judged wrong), and the
+    cells of failures the identities cannot pin on one cell (ties, reported as such)."""
+    involved, first, blamed, tied = set(), set(), set(), set()
     for f in report.findings:
         if f.level in ("error", "warning") and f.cells and f.rule_id not in ("unread", "cannot-check"):
             involved.update(f.cells)
             first.add(f.cells[0])
-    return involved, first
+            if f.blamed:
+                blamed.add(f.cells[0])
+            if "无法确定是哪一格" in f.message:
+                tied.update(f.cells)
+    return involved, first, blamed, tied
 
 
 def measure(path: Path, per_table: int, seed: int = 20261202) -> dict[str, dict[str, Tally]]:
@@ -115,10 +124,11 @@ def measure(path: Path, per_table: int, seed: int = 20261202) -> dict[str, dict[
                     continue
                 row.amounts[column] = new
                 try:
-                    involved, first = errors_at(check(d))
+                    involved, first, blamed, tied = errors_at(check(d))
                 finally:
                     row.amounts[column] = old
-                tallies[code][kind].add(cell in involved, cell in first, f"{cell} {old}→{new}")
+                tallies[code][kind].add(cell in involved, cell in first, f"{cell} {old}→{new}",
+                                        wrong=bool(blamed - {cell}), tie=cell in tied)
         # two cells of the table at once: both found, each named first by some finding
         for _ in range(min(per_table, len(cells) // 2)):
             (r1, c1, cell1), (r2, c2, cell2) = rng.sample(cells, 2)
@@ -128,11 +138,12 @@ def measure(path: Path, per_table: int, seed: int = 20261202) -> dict[str, dict[
             r1.amounts[c1] = (o1 or Decimal(0)) + Decimal(3)
             r2.amounts[c2] = (o2 or Decimal(0)) - Decimal(7)
             try:
-                involved, first = errors_at(check(d))
+                involved, first, blamed, tied = errors_at(check(d))
             finally:
                 r1.amounts[c1], r2.amounts[c2] = o1, o2
             tallies[code]["two"].add(cell1 in involved and cell2 in involved, cell1 in first and cell2 in first,
-                                     f"{cell1}+{cell2}")
+                                     f"{cell1}+{cell2}", wrong=bool(blamed - {cell1, cell2}),
+                                     tie=(cell1 in first or cell1 in tied) and (cell2 in first or cell2 in tied))
     return tallies
 
 
@@ -150,19 +161,25 @@ def main() -> None:
                 t.tried += tally.tried
                 t.detected += tally.detected
                 t.first += tally.first
+                t.wrong += tally.wrong
+                t.tie += tally.tie
             total.tried += t.tried
             total.detected += t.detected
             total.first += t.first
+            total.wrong += t.wrong
+            total.tie += t.tie
             if not t.tried:
                 continue
             worst = [f"{k}: {tally.first}/{tally.tried}" for k, tally in kinds.items() if tally.first < tally.tried]
             print(f"  {code:<12} detected {t.detected / t.tried:7.2%}  named first {t.first / t.tried:7.2%}"
+                  f"  first or in a tie {(t.first + t.tie) / t.tried:7.2%}  wrongly blamed {t.wrong / t.tried:6.2%}"
                   f"  ({t.tried} mutations){'  ' + ', '.join(worst) if worst else ''}")
             for k, tally in kinds.items():
                 for miss in tally.misses[:2]:
                     print(f"      {k} missed: {miss}")
-    print(f"\nall: detected {total.detected / total.tried:.2%}, named first {total.first / total.tried:.2%} "
-          f"of {total.tried} mutations")
+    print(f"\nall: detected {total.detected / total.tried:.2%}, named first {total.first / total.tried:.2%}, "
+          f"first or in a tie {(total.first + total.tie) / total.tried:.2%}, wrongly blamed "
+          f"{total.wrong / total.tried:.2%} of {total.tried} mutations")
 
 
 if __name__ == "__main__":

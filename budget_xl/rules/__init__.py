@@ -17,7 +17,7 @@ from .blame import explain, missing_row, plain, within_rounding
 from .catalogue import message
 from .engine import Equation, equations, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
-from .hypotheses import misplaced_columns
+from .hypotheses import foreign_tables, misplaced_columns
 from .rounding import odd_cells
 
 __all__ = ["check", "Finding", "Report"]
@@ -57,6 +57,12 @@ def check(d: Disclosure) -> Report:
     for hypothesis in misplaced_columns(d, failed) if len(failed) >= 2 else []:
         findings.append(hypothesis.finding)
         explained |= hypothesis.keys
+    for hypothesis in foreign_tables(d, [eq for eq in failed if eq.key not in explained]):
+        findings.append(hypothesis.finding)
+        explained |= hypothesis.keys
+        # the rows it lacks or has in excess against the other tables are part of the same mismatch
+        foreign = hypothesis.finding.table
+        missing_rows = {label: f for label, f in missing_rows.items() if foreign not in f.tables}
     suspects: set = set()
     for eq in failed:
         if eq.key in explained:
@@ -82,8 +88,9 @@ def check(d: Disclosure) -> Report:
                 nearby.append(eq)
             if near_round:
                 around.append(eq)
-        findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)
+        # before explain(), which applies its corrections to the terms it has judged
         odd, slips = odd_cells([eq for eq in around if eq.status == "rounding"], around)
+        findings += explain([eq for eq in nearby if eq.status == "fail"], nearby)
         findings += odd
         roundings = [eq for eq in roundings if eq.key not in slips]
     findings += [within_rounding(eq) for eq in roundings]

@@ -63,15 +63,21 @@ def explain(failed: list[Equation], evaluated: list[Equation], max_rounds: int =
         findings.append(finding_for_cell(mended, cell, term, new_value, term.value - delta))
     for eq in failing.values():
         finding = plain(eq)
-        finding.cells = _ranked_cells(eq, failing, by_cell)
+        finding.cells, suspects = _ranked_cells(eq, failing, by_cell)
+        if len(suspects) > 1:
+            # A tie the identities cannot break (a 款 checked only by its 类 = Σ 款): say so, blame none.
+            shown = "、".join(str(c) for c in suspects[:6]) + ("等" if len(suspects) > 6 else "")
+            finding.message += (f"。仅凭核对公式无法确定是哪一格：改正 {shown}（共 {len(suspects)} 格）中任一格"
+                                "都能使本式成立而不影响其他公式，请逐一核对")
         findings.append(finding)
     return findings
 
 
-def _ranked_cells(eq: Equation, failing: dict[int, Equation], by_cell) -> list[CellRef]:
+def _ranked_cells(eq: Equation, failing: dict[int, Equation], by_cell) -> tuple[list[CellRef], list[CellRef]]:
     """The cells of an equation no single cell explains, the likeliest culprits first: a cell whose
     correction would break identities that hold (a 类 total that also agrees with 人员经费合计) goes
-    last; among the others, a correction that undoes a typing slip comes first."""
+    last; among the others, a correction that undoes a typing slip comes first. Also: the cells whose
+    correction breaks nothing (any of them may be the wrong one)."""
     ranked = []
     for order, (on_left, t) in enumerate([(True, t) for t in eq.left] + [(False, t) for t in eq.right]):
         if t.cell is None:
@@ -81,7 +87,8 @@ def _ranked_cells(eq: Equation, failing: dict[int, Equation], by_cell) -> list[C
                      if id(other) not in failing and not _shifted_status(other, term, side, delta))
         ranked.append((broken > 0, -plausibility(t.value, t.value + delta), order, t.cell))
     ranked.sort(key=lambda item: item[:3])
-    return list(dict.fromkeys(cell for *_, cell in ranked))
+    suspects = list(dict.fromkeys(cell for broken, *_, cell in ranked if not broken))
+    return list(dict.fromkeys(cell for *_, cell in ranked)), suspects
 
 
 def _best_candidate(failing: dict[int, Equation], by_cell):

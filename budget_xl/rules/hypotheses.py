@@ -1,4 +1,5 @@
-"""Explanations beyond one cell: a column of amounts printed under the wrong header.
+"""Explanations beyond one cell: a column of amounts printed under the wrong header, and a whole
+table taken from another year or version.
 
 A clerk who pastes a column one place to the right, or types the 财政专户管理资金 of the 项目支出表
 under 国有资本经营预算, breaks several identities at once, and no single cell explains them: the
@@ -20,6 +21,8 @@ from .engine import Equation, equations
 from .findings import Finding
 
 MAX_ROWS = 3000      # a column hypothesis re-evaluates a table's identities once per pair of columns
+FOREIGN_MIN = 3      # failed identities with other tables before a whole table is suspected…
+FOREIGN_SHARE = 0.5  # …and the share of its identities with other tables that fail
 Key = tuple[str, str, str]
 
 
@@ -131,3 +134,45 @@ def _letter(table: Table, column: str) -> str:
     cell: CellRef | None = table.header_cells.get(column) or next(
         (c for row in table.rows if (c := row.cell(column)) is not None), None)
     return cell.a1.rstrip("0123456789") if cell else column
+
+
+def foreign_tables(d: Disclosure, failed: list[Equation]) -> list[Explained]:
+    """A table that adds up within itself but disagrees with most of its identities with the other
+    tables — a table pasted from last year's file or another version. No cell explains that: the
+    greedy search would blame correct cells of the other tables one by one. One finding names the
+    table (its title cell) and folds in every identity it explains."""
+    out: list[Explained] = []
+    failing_cross = {eq.key for eq in failed if len(set(eq.tables)) > 1}
+    if len(failing_cross) < FOREIGN_MIN:
+        return out
+    candidates = []
+    for code in dict.fromkeys(t for eq in failed if eq.key in failing_cross for t in eq.tables):
+        table = d.tables.get(code)
+        if table is None:
+            continue
+        own = cross = 0
+        mine: set[Key] = set()
+        for eq in equations(d, only={code}):
+            status = eq.evaluate()
+            if len(set(eq.tables)) == 1:
+                own += status == "fail"
+                continue
+            cross += 1
+            if status == "fail":
+                mine.add(eq.key)   # with those failing for a row one table lacks (other units, other years)
+        if own == 0 and len(mine) >= FOREIGN_MIN and len(mine) >= FOREIGN_SHARE * cross:
+            candidates.append((len(mine) / cross, len(mine), code, cross, mine))
+    explained: set[Key] = set()
+    for _share, _n, code, cross, mine in sorted(candidates, reverse=True):
+        if mine <= explained:
+            continue   # another table's mismatch already accounts for these
+        explained |= mine
+        table = d.tables[code]
+        rules = sorted({k[0] for k in mine})
+        r = rule("foreign-table")
+        text = message("foreign-table", "foreign", table=code, title=table.spec.title, failed=len(mine), total=cross,
+                       rules="、".join(rules[:8]) + ("等" if len(rules) > 8 else ""))
+        cells = [c for c in [table.title_cell] if c]
+        out.append(Explained(Finding("error", r.name, r.statement, text, (code,), cells, also=tuple(rules),
+                                     blamed=bool(cells), hypothesis="foreign-table"), mine))
+    return out
