@@ -6,7 +6,10 @@ and whole columns) and count how often `check` detects the change and names the 
 
 Mutations are made in memory on the read workbook (the same values a changed cell would read as),
 so thousands of checks take minutes, not hours. Targets (issue “Findings you can act on”): ≥ 99 %
-detected and ≥ 97 % named first on every table. tests/test_blame_precision.py pins a floor.
+detected and ≥ 97 % named first on every table. Where the identities leave a tie (a cell in one sum
+only), no checker can name the cell: such a finding says so and lists the cells, so the figures also
+count "first or in a tie" and, the one that matters most, "wrongly blamed" (a correct cell judged
+wrong). tests/test_blame_precision.py pins a floor.
 """
 from __future__ import annotations
 
