@@ -74,6 +74,8 @@ class Form:
     grid_columns: list[str] = field(default_factory=list)         # the grid columns the form prints
     year: int | None = None
     rows: tuple[int, int] = (0, 0)                                # the sheet rows of the form (0-based, inclusive)
+    heading: str = ""                                             # the title as printed
+    owner: str = ""                                               # the name before the title (“区政府办”整体绩效自评表)
 
     @property
     def kind(self) -> str:
@@ -100,12 +102,10 @@ class Form:
     @property
     def name(self) -> str:
         """The project's name (without its code), or the department's for a 部门整体 form."""
-        if "project" in self.fields:
-            m = _PROJECT_CODE.match(self.text("project"))
-            return (m.group(2) if m else self.text("project")).strip()
-        if self.text("dept_name"):
-            return self.text("dept_name")
-        return self.text("unit") or self.text("dept")
+        if self.kind.startswith("部门整体"):
+            return self.text("dept_name") or self.owner
+        m = _PROJECT_CODE.match(self.text("project"))
+        return (m.group(2) if m else self.text("project")).strip()
 
     @property
     def unit_code(self) -> str:

@@ -112,7 +112,7 @@ def read_fields(region: Region, spec: FormSpec, labels: LabelIndex, skip: set[in
             f, inline = hit
             label_cell = region.ref(row, col)
             if inline is not None:
-                out[f.id] = typed(f.type, inline, label_cell, label_cell, notes, f.label, form_label)
+                out[f.id] = typed(f.type, inline, label_cell, label_cell, notes, f"“{f.label}”", form_label)
                 continue
             cell = _value_below(region, labels, row, col, skip) if f.below else _value_beside(region, labels, row, col)
             if cell is None:
@@ -120,8 +120,8 @@ def read_fields(region: Region, spec: FormSpec, labels: LabelIndex, skip: set[in
                 place = (row + 1, col) if f.below else (row, region.end_col(row, col) + 1)
                 out[f.id] = Value("", None, region.ref(*place), label_cell)
             else:
-                out[f.id] = typed(f.type, region.sheet.value(*cell), region.ref(*cell), label_cell, notes, f.label,
-                                  form_label)
+                out[f.id] = typed(f.type, region.sheet.value(*cell), region.ref(*cell), label_cell, notes,
+                                  f"“{f.label}”", form_label)
     return out
 
 
@@ -174,7 +174,7 @@ def read_matrix(region: Region, m: MatrixSpec, spec: FormSpec, skip: set[int], n
                 continue
             raw = region.sheet.value(row, col)
             out[fid] = typed(spec.field_type(fid), raw, region.ref(row, col), label_cell, notes,
-                             spec.field_label(fid), form_label)
+                             f"“{spec.field_label(fid)}”", form_label)
     return out
 
 
@@ -187,9 +187,9 @@ def typed(ftype: str, raw: object, cell: CellRef, label_cell: CellRef | None, no
         return Value(text, None, cell, label_cell)
     number = read_number(ftype, raw, text)
     if number is None and text and not _placeholder(text):
-        notes.append(Note("warning", f"{form_label}的“{label}”写的是“{text}”，不是数字，未计入核对", cell))
+        notes.append(Note("warning", f"{form_label}的{label}写的是“{text}”，不是数字，未计入核对", cell))
     elif ftype == "score" and isinstance(raw, str) and any(text.endswith(w) for w in SCORE_WORDS):
-        notes.append(Note("info", f"{form_label}的“{label}”写成了文字“{text}”，按 {number} 读取", cell))
+        notes.append(Note("info", f"{form_label}的{label}写成了文字“{text}”，按 {number} 读取", cell))
     return Value(text, number, cell, label_cell)
 
 

@@ -77,7 +77,7 @@ def read_grid(region: Region, spec: GridSpec, notes: list[Note], form_label: str
             break
         if totals and any(region.key(row, c) in totals for c, _ in cells if c <= first_col + 1):
             grid.totals = {cid: typed("score", region.sheet.value(row, col), region.ref(row, col), None, notes,
-                                      f"总分行的{_header(spec, cid)}", form_label)
+                                      f"总分行的“{_header(spec, cid)}”", form_label)
                            for cid, col in columns.items() if types.get(cid) == "score"}
             grid.rows.add(row)
             grid.last_row = row
@@ -86,7 +86,7 @@ def read_grid(region: Region, spec: GridSpec, notes: list[Note], form_label: str
         for cid, col in columns.items():
             raw = region.sheet.value(row, col)
             values[cid] = typed(types.get(cid, "text"), raw, region.ref(row, col), None, notes,
-                                f"“{display(region.sheet.value(row, columns.get('level3', col)))}”的{_header(spec, cid)}",
+                                f"“{display(region.sheet.value(row, columns.get('level3', col)))}”一行的“{_header(spec, cid)}”",
                                 form_label)
         grid.rows.add(row)
         grid.last_row = row

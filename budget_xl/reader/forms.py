@@ -18,7 +18,7 @@ from ..performance import Form, PerformanceBook
 from ..templates.form_builder import load_form_sets
 from ..templates.forms import FormSet, FormSpec, label_key
 from ..text import display
-from .form_cells import LabelIndex, Region, read_fields, read_matrix
+from .form_cells import LabelIndex, Region, read_fields, read_matrix, typed
 from .form_grid import find_header, read_grid
 from .workbook import Sheet, load_sheets
 
@@ -140,6 +140,9 @@ def _best(region: Region, specs: list[FormSpec]) -> FormSpec:
 def _read(region: Region, spec: FormSpec, title_cell: CellRef, book_notes: list[Note],
           consumed: set[tuple[int, int]]) -> Form | None:
     form = Form(spec, region.sheet.name, title_cell, rows=(region.first, region.last))
+    form.heading = display(region.sheet.value(title_cell.row, title_cell.col))
+    key = title_key(form.heading)
+    form.owner = next((key[: -len(t)] for t in spec.title_names() if key.endswith(t) and key != t), "")
     labels = LabelIndex(spec)
     notes: list[Note] = []     # this form's: they name the form, known once its fields are read
     grid = read_grid(region, spec.grid, notes, "", labels.is_label) if spec.grid else None
@@ -154,8 +157,11 @@ def _read(region: Region, spec: FormSpec, title_cell: CellRef, book_notes: list[
         for f in spec.fields:
             if f.indicator:
                 ind = next((i for i in grid.indicators if label_key(f.indicator) in label_key(i.level3)), None)
-                if ind is not None and f.column in ind.values:
-                    form.fields[f.id] = ind.values[f.column]
+                if ind is not None and f.column in ind.values and ind.values[f.column].cell is not None:
+                    v = ind.values[f.column]
+                    assert v.cell is not None
+                    form.fields[f.id] = typed(f.type, region.sheet.value(v.cell.row, v.cell.col), v.cell, None, [],
+                                              "", "")
     if spec.tasks is not None:
         form.tasks = _tasks(region, spec, skip)
     if not form.fields and grid is None:
