@@ -120,7 +120,10 @@ class Form:
     @property
     def label(self) -> str:
         """How messages and reports name the form: 年度绩效目标表“新云巷危房安全监测费”."""
-        return f"{self.title}“{self.name}”" if self.name else f"{self.title}（{self.sheet}）"
+        name = self.name
+        if not name:
+            return f"{self.title}（{self.sheet}）"
+        return f"{self.title}{name}" if name[0] in "“\"'「《" else f"{self.title}“{name}”"
 
     def where(self, field_id: str) -> CellRef | None:
         v = self.fields.get(field_id)

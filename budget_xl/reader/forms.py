@@ -22,11 +22,21 @@ from .form_cells import LabelIndex, Region, read_fields, read_matrix, typed
 from .form_grid import find_header, read_grid
 from .workbook import Sheet, load_sheets
 
-__all__ = ["forms_in", "read_performance"]
+__all__ = ["OnlyForms", "forms_in", "read_performance"]
 
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _YEAR_NOTE = re.compile(r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?")
 MAX_PREFIX = 30    # a title may carry the department's name before it (“区政府办整体绩效自评表”)
+
+
+class OnlyForms(InputError):
+    """A workbook of 绩效 forms and no 公开表: what `read` raises (it returns tables); the commands that
+    take forms (show, check, fill) use the forms it carries."""
+
+    def __init__(self, book: PerformanceBook):
+        super().__init__(f"{book.path.name} 中只有绩效表（{len(book.forms)} 张），没有公开表："
+                         f"请用 budget-xl show/check/fill 直接处理它，或在 Python 中用 budget_xl.read_performance() 读取。")
+        self.book = book
 
 
 def read_performance(path: str | Path, form_set: str | FormSet | None = None) -> PerformanceBook:
@@ -191,7 +201,7 @@ def _tasks(region: Region, spec: FormSpec, skip: set[int]) -> list[tuple[str, st
         cols = [next((c for c, _ in region.cells(row) if region.key(row, c) == n), -1) for n in names]
         if min(cols) < 0:
             continue
-        out = []
+        out: list[tuple[str, str]] = []
         for r in range(row + 1, region.last + 1):
             if r in skip or (spec.grid is not None and find_header(Region(region.sheet, r, r), spec.grid)):
                 break

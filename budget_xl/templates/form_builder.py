@@ -147,7 +147,9 @@ class FormSetBuilder(Checker):
 
     def matrix(self, m: Any) -> MatrixSpec:
         self.check_keys(m, {"label", "rows", "columns", "types"})
-        rows, cols, labels = [], [], {}
+        rows: list[tuple[str, frozenset[str]]] = []
+        cols: list[tuple[str, frozenset[str]]] = []
+        labels: dict[str, str] = {}
         for key, out in (("rows", rows), ("columns", cols)):
             spec = self.need(m, key, dict)
             for rid, words in spec.items():
@@ -212,12 +214,16 @@ class FormSetBuilder(Checker):
             for _, ref in pairs:
                 self.known_ref(ref, form)
             bands: tuple[tuple[Decimal, str], ...] = ()
-            if kind == "grade":
+            if kind == "grade" or "bands" in params:
+                # grade: [[最低总分, 等级], …]; exec_score: [[最低执行率 %, 得分占分值的 %], …] (a province's bands)
                 raw = self.need(params, "bands", list)
                 try:
                     bands = tuple(sorted(((Decimal(str(low)), str(word)) for low, word in raw), reverse=True))
+                    if kind == "exec_score":
+                        for _, share in bands:
+                            Decimal(share)
                 except (TypeError, ValueError, InvalidOperation):
-                    self.fail("grade.bands 应为 [[最低分, 等级], …]")
+                    self.fail(f"{kind}.bands 应为 [[下限, {'等级' if kind == 'grade' else '得分比例 %'}], …]")
             expr = f"{kind}: " + ", ".join(f"{r}={v}" for r, v in pairs)
             out.append(FormIdentity(ident_id, text, level, kind, expr, params=pairs, bands=bands))
         self.where = f"表 {form.id}"

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from ..text import norm
 
 FIELD_TYPES = {"text", "amount", "score", "rate", "count", "grade"}
-FORM_KINDS = ("项目绩效目标", "部门整体绩效目标", "项目绩效自评", "部门整体绩效自评")
+FORM_KINDS = ("项目绩效目标", "部门整体绩效目标", "项目绩效自评", "部门整体绩效自评", "购买服务绩效目标")
+PROJECT_KINDS = ("项目绩效目标", "项目绩效自评")   # one form per project of the 项目支出
 NUMERIC = {"amount", "score", "rate", "count"}
 
 _ORDINALS = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]{1,2}\)|\d{1,2}[、.](?!\d)|[①-⑳])")
