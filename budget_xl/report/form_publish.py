@@ -16,7 +16,8 @@ from .output import atomic_output
 
 FONT = "宋体"
 ENTRY = "#FFF9DB"        # the shade of the cells a clerk fills in (as init's table sheets)
-ROW_HEIGHT = 15          # points per line of 10-point text
+ROW_HEIGHT = 14          # points per line of 10-point text
+MIN_HEIGHT = 20          # every row at least this tall: the forms are read on paper
 MAX_ONE_PAGE = 60        # a form longer than this many rows continues on a second page, still one page wide
 
 
@@ -88,7 +89,9 @@ class FormStyles:
     def of(self, p: Placed):
         if p.role == "title":
             return self.title
-        if p.role == "subtitle" or not p.border:
+        if p.role == "subtitle":
+            return self.subtitle
+        if not p.border:
             return self.note
         if p.role in ("label", "total") and not isinstance(p.value, Decimal):
             return self.label
@@ -100,7 +103,7 @@ class FormStyles:
             return self.amount
         if p.kind in ("score", "count"):
             return self.score
-        if p.role == "text" or (p.role == "grid" and p.ref in ("level1", "level2", "nature", "measure", "weight")):
+        if p.role == "text" or (p.role == "grid" and p.ref in ("level1", "level2", "nature", "target", "measure", "weight")):
             return self.center
         return self.text
 
@@ -126,18 +129,17 @@ def write_form(ws, st: FormStyles, layout: Layout) -> None:
         else:
             ws.write_string(p.row, p.col, str(value), style)
         if p.role not in ("title",) and not isinstance(value, Decimal) and value:
-            width = sum(widths[p.col:p.last_col + 1]) * 1.1
-            need = math.ceil(cjk_width(str(value)) / max(width, 1)) if p.border else 1
-            rows = p.last_row - p.row + 1
-            per_row = math.ceil(need / rows)
+            # Lines the wrapped text needs: a column of width w holds about w narrow characters.
+            width = sum(widths[p.col:p.last_col + 1]) * 0.95
+            need = math.ceil(cjk_width(str(value)) / max(width, 1))
+            per_row = math.ceil(need / (p.last_row - p.row + 1))
             for r in range(p.row, p.last_row + 1):
                 lines[r] = max(lines.get(r, 1), per_row)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.set_row(0, 30)
-    for r, n in lines.items():
-        if r > 0 and n > 1:
-            ws.set_row(r, ROW_HEIGHT * n)
+    for r in range(1, layout.rows):
+        ws.set_row(r, max(MIN_HEIGHT, ROW_HEIGHT * lines.get(r, 1) + 4))
     ws.set_paper(9)            # A4
     ws.set_portrait()
     ws.center_horizontally()

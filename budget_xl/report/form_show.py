@@ -73,7 +73,7 @@ def _indicator_lines(form: Form) -> list[str]:
         summary.append(f"权重合计 {_plain(sum(weights, Decimal(0)))}")
     if scores:
         summary.append(f"得分合计 {_plain(sum(scores, Decimal(0)))}")
-    totals = "；".join(f"总分行{c} {v.text}" for c, v in form.totals.items() if v.text)
+    totals = "；".join(f"总分行{_header(form.spec.grid, c)} {v.text}" for c, v in form.totals.items() if v.text)
     out = [f"  指标 {len(form.indicators)} 个" + (f"（{'，'.join(summary)}）" if summary else "") +
            (f"；{totals}" if totals else "") + "："]
     last = ("", "")

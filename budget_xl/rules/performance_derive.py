@@ -91,8 +91,10 @@ def _get(form: Form, ref: str) -> Value | None:
 
 
 def _linear(form: Form, ident: FormIdentity) -> FormChange | None:
-    """An '=' identity with exactly one blank field (or 总分 cell) and every other term known."""
-    if ident.op != "=" or ident.each:
+    """An '=' identity whose left side, one field (or 总分 cell), is blank and every term on the right
+    known: the left side is what the template derives (项目总额, 总分行). A blank on the right is a 0
+    the clerk left blank, not a value to make up (其他资金 blank stays 0: the identity then tells)."""
+    if ident.op != "=" or ident.each or len(ident.left) != 1 or ident.left[0].kind not in ("field", "totals"):
         return None
     blank: tuple[int, str] | None = None
     total = ZERO
@@ -112,7 +114,7 @@ def _linear(form: Form, ident: FormIdentity) -> FormChange | None:
                 if v is None and t.kind == "field":
                     return None         # the form does not print it: nothing to complete
                 if _blank(v):
-                    if blank is not None:
+                    if blank is not None or side < 0:
                         return None
                     blank = (side * t.sign, ref)
                     continue

@@ -65,8 +65,8 @@ def figure_after(text: str, words: tuple[str, ...], unit: str) -> tuple[Decimal,
 
 
 def _sentence(text: str, pos: int) -> str:
-    begin = max(text.rfind("。", 0, pos), text.rfind("；", 0, pos)) + 1
-    end = min([i for i in (text.find("。", pos), text.find("；", pos)) if i >= 0] or [len(text)])
+    begin = max(text.rfind("。", 0, pos), text.rfind("；", 0, pos), text.rfind("\n", 0, pos)) + 1
+    end = min([i for i in (text.find("。", pos), text.find("；", pos), text.find("\n", pos)) if i >= 0] or [len(text)])
     return text[begin:end + 1].strip()
 
 
@@ -82,7 +82,7 @@ def against_narrative(ctx: Context, book: PerformanceBook, lines: list[str]) -> 
         return
     kind = max(PROJECT_KINDS, key=lambda k: sum(1 for f in forms if f.kind == k))
     forms = [f for f in forms if f.kind == kind]
-    text = "".join(part)
+    text = "\n".join(part)
     for fig in spec.figures:
         got = figure_after(text, fig.words, fig.unit)
         if got is not None:

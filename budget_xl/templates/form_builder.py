@@ -136,7 +136,7 @@ class FormSetBuilder(Checker):
             column = self.need(f, "column")
             if grid is None or grid.column(column) is None:
                 self.fail(f"字段 {fid} 取自指标的“{column}”列，但指标表没有这一列")
-            return FieldSpec(fid, str(f["indicator"]), (), ftype, indicator=str(f["indicator"]), column=column)
+            return FieldSpec(fid, str(f.get("label") or f["indicator"]), (), ftype, indicator=str(f["indicator"]), column=column)
         label = self.need(f, "label")
         aliases = self.strings(f.get("aliases"), "aliases")
         value = f.get("value")
