@@ -104,7 +104,7 @@ def check_forms(book: PerformanceBook, disclosure: Disclosure | None = None,
     if narrative:
         from .performance_text import against_narrative
 
-        against_narrative(ctx, book, narrative)
+        against_narrative(ctx, book, narrative, disclosure)
     ctx.findings += explain(ctx.checks)
     for (where, rules), what in ctx.blocked.items():
         ctx.findings.append(finding("warning", "cannot-check", "blocked", (where,), table=where,

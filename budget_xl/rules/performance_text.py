@@ -9,7 +9,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from ..model import CellRef
+from ..model import CellRef, Disclosure
 from ..money import rounding_envelope
 from ..performance import Form, PerformanceBook, name_key
 from ..templates.forms import PROJECT_KINDS, NarrativeFigure, NarrativeSpec
@@ -70,7 +70,7 @@ def _sentence(text: str, pos: int) -> str:
     return text[begin:end + 1].strip()
 
 
-def against_narrative(ctx: Context, book: PerformanceBook, lines: list[str]) -> None:
+def against_narrative(ctx: Context, book: PerformanceBook, lines: list[str], d: Disclosure | None = None) -> None:
     spec = _spec(book)
     if spec is None:
         return
@@ -86,7 +86,7 @@ def against_narrative(ctx: Context, book: PerformanceBook, lines: list[str]) -> 
     for fig in spec.figures:
         got = figure_after(text, fig.words, fig.unit)
         if got is not None:
-            _overall(ctx, fig, got, forms, kind, book)
+            _overall(ctx, fig, got, forms, kind, spec, d, book)
     for paragraph in part:
         named = [f for f in forms if f.name and name_key(f.name) in name_key(paragraph)]
         if len(named) != 1:
@@ -98,13 +98,21 @@ def against_narrative(ctx: Context, book: PerformanceBook, lines: list[str]) -> 
 
 
 def _overall(ctx: Context, fig: NarrativeFigure, got: tuple[Decimal, str, str], forms: list[Form], kind: str,
-             book: PerformanceBook) -> None:
+             spec: NarrativeSpec, d: Disclosure | None, book: PerformanceBook) -> None:
     stated, shown, sentence = got
     field = dict(fig.by_kind).get("目标" if "目标" in kind else "自评", "") if fig.value == "by_kind" else fig.value
+    cells: list[CellRef] = []
     if field == "count":
         expected, tolerance, cells = Decimal(len(forms)), ZERO, []
     elif field == "share":
-        return        # needs the 项目支出 total: told by the money checks (perf-sum, perf-money)
+        # the forms' money over the 项目支出 of the tables: Σ of the funds figure ÷ the total, to the printed decimals
+        funds = next((f for f in spec.figures if f.id == "funds"), None)
+        whole = _project_total(book, d) if d is not None else None
+        if funds is None or not whole:
+            return
+        money = dict(funds.by_kind).get("目标" if "目标" in kind else "自评", funds.value)
+        total = sum((f.number(money) or ZERO for f in forms), ZERO)
+        expected, tolerance, cells = to_decimals(share_of(total, whole), published_decimals(shown)), ZERO, []
     else:
         values = [f.fields[field] for f in forms if field in f.fields and f.fields[field].number is not None]
         if not values:
@@ -143,6 +151,25 @@ def _compare(fig: NarrativeFigure, stated: Decimal, shown: str, sentence: str, e
 def _what(fig: NarrativeFigure) -> str:
     return {"个": "项目个数", "万元": "金额", "%": "比例", "分": "得分"}.get(fig.unit, fig.id) if fig.id.startswith("project") \
         else {"count": "项目个数", "funds": "涉及资金", "share": "占比"}.get(fig.id, fig.id)
+
+
+def _project_total(book: PerformanceBook, d: Disclosure) -> Decimal | None:
+    """The 项目支出 the forms belong to, in 万元: the 合计 of the linked 项目支出表, or the linked total."""
+    from .performance_money import links
+
+    for link, _ in links(book, d):
+        if link.projects is not None and link.projects.table in d.tables:
+            table = d.tables[link.projects.table]
+            row = table.row("合计")
+            value = row.amount(link.projects.total) if row is not None else sum(
+                (r.amount(link.projects.total) for r in table.rows if r.kind == "item"), ZERO)
+            return value / 10000 if table.unit == "元" else value
+        if link.sum is not None and link.sum.table in d.tables:
+            row = d.tables[link.sum.table].row(link.sum.row)
+            if row is not None:
+                value = row.amount(link.sum.column)
+                return value / 10000 if d.tables[link.sum.table].unit == "元" else value
+    return None
 
 
 def share_of(total: Decimal, whole: Decimal) -> Decimal:
