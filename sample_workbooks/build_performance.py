@@ -107,7 +107,7 @@ def build(wid: str) -> Path:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-    import build as table_builder   # the deterministic writer of the table samples
+    import build as table_builder  # the deterministic writer of the table samples
 
     props = wb.properties
     props.creator = "budget-xl sample_workbooks/build_performance.py"

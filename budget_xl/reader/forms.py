@@ -54,7 +54,10 @@ def read_performance(path: str | Path, form_set: str | FormSet | None = None) ->
 def forms_in(sheets: list[Sheet], path: Path, form_set: str | FormSet | None = None) -> PerformanceBook | None:
     """The forms of these sheets, or None when there is none."""
     sets = _sets(form_set)
-    titles = {name: specs for fs in sets for name, specs in fs.title_index.items()}
+    titles: dict[str, list[FormSpec]] = {}
+    for fs in sets:
+        for name, specs in fs.title_index.items():
+            titles.setdefault(name, []).extend(specs)
     forms: list[Form] = []
     notes: list[Note] = []
     consumed: dict[str, set[tuple[int, int]]] = {}
