@@ -23,12 +23,16 @@ def form(set_id: str, form_id: str, fields: dict, indicators: list[list] | None 
 
 
 def write_forms(path: Path, sheets: dict[str, list], *, inline: bool = False, drop: set[str] = frozenset(),
-                gap: int = 2) -> Path:
+                gap: int = 2, base: Path | None = None) -> Path:
     """sheets: sheet name → [(spec, FormData), …]. `drop`: the labels (field ids) left out of the
     layout, to make a form that lacks a block. `inline`: a value beside its label is written into the
-    label's cell after a colon."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    label's cell after a colon. `base`: a workbook the form sheets are added to (one workbook holding
+    the 公开表 and the forms)."""
+    if base is not None:
+        wb = openpyxl.load_workbook(base)
+    else:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
     for name, forms in sheets.items():
         ws = wb.create_sheet(name)
         top = 1

@@ -105,10 +105,21 @@ def init_forms(kind: str, form_set: FormSet, year: int, department: str, target:
         for n, (spec, values) in enumerate(forms, 1):
             label = str(values.get("project") or values.get("dept_name") or spec.title)  # type: ignore[attr-defined]
             ws = wb.add_worksheet(sheet_name(n, label.split("-", 1)[-1] if "-" in label[:24] else label, used))
+            values = {**_constants(spec), **values}  # type: ignore[arg-type]
             write_form(ws, styles, layout_form(spec, blank_form(spec, year, values)))  # type: ignore[arg-type]
             ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True})
         wb.close()
     return target
+
+
+def _constants(spec) -> dict[str, object]:
+    """Fields the template fixes to a number (预算执行率权重 = 10): written in the blank form."""
+    out: dict[str, object] = {}
+    for ident in spec.identities:
+        if ident.kind == "expr" and not ident.each and len(ident.left) == 1 and ident.left[0].kind == "field" \
+                and all(t.kind == "number" for t in ident.right):
+            out[ident.left[0].ref] = sum((t.sign * (t.number or 0) for t in ident.right), Decimal(0))
+    return out
 
 
 def _project_rows(d: Disclosure, form_set: FormSet, form_id: str) -> list[tuple[str, str, dict[str, object]]]:

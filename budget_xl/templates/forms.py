@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,10 +24,19 @@ _ORDINALS = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二�
 _UNIT_NOTE = re.compile(r"\((?:万元|元|%|分|人|个)\)$")
 
 
+@lru_cache(maxsize=16384)   # labels and headers repeat on every form of a workbook
+def _label_key(text: str) -> str:
+    return _bare_label(text)
+
+
 def label_key(text: object) -> str:
     """The canonical form of a label: “一、部门整体预算总额(万元)” → 部门整体预算总额, “(1)财政拨款” →
     财政拨款, “其中：财政资金” → 财政资金. Forms decorate their labels with ordinals, units and group
     words before a colon; what identifies the label is the last part, bare."""
+    return _label_key(text if isinstance(text, str) else str(text))
+
+
+def _bare_label(text: str) -> str:
     text = norm(unicodedata.normalize("NFKC", str(text)).replace("《", "").replace("》", ""))
     part = text.rsplit(":", 1)[-1] if ":" in text.rstrip(":") else text.rstrip(":")
     for _ in range(3):
