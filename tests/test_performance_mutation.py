@@ -28,8 +28,8 @@ def test_seed_002_self_evaluations_all_but_the_year_start_budget():
     out = mutate(book, lambda: check_forms(book, d, lines), SLIPS)
     # 年初预算数 enters no identity of the form, and no 年初预算 workbook comes with the seed
     assert {what.rsplit(" ", 1)[-1] for _, what, _ in out.missed} == {"年初预算数"}
-    covered = out.changes - len(out.missed)
-    assert out.detected == covered and out.detected / out.changes >= 0.97
+    assert sorted({cell for cell, _, _ in out.missed}) == ["项目支出绩效自评表!F29", "项目支出绩效自评表!F5"]
+    assert out.detected == out.changes - len(out.missed) and out.changes > 100
 
 
 def test_seed_004_department_form_detected_the_service_forms_are_not_covered():

@@ -105,7 +105,7 @@ def init_forms(kind: str, form_set: FormSet, year: int, department: str, target:
         for n, (spec, values) in enumerate(forms, 1):
             label = str(values.get("project") or values.get("dept_name") or spec.title)  # type: ignore[attr-defined]
             ws = wb.add_worksheet(sheet_name(n, label.split("-", 1)[-1] if "-" in label[:24] else label, used))
-            values = {**_constants(spec), **values}  # type: ignore[arg-type]
+            values = {**_constants(spec), **values}
             write_form(ws, styles, layout_form(spec, blank_form(spec, year, values)))  # type: ignore[arg-type]
             ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True})
         wb.close()
