@@ -142,7 +142,7 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     from .reader import OnlyForms
     from .report.check import write_check_text
     from .report.output import atomic_output
-    from .report.performance import fill_forms, forms_output_name, forms_report
+    from .report.performance import fill_forms, forms_report
     from .report.publish import write_publish_workbook
     from .rules import check as check_disclosure
     from .rules.performance_derive import complete_forms
@@ -153,6 +153,7 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
         return fill_forms(only.book, _output_folder(Path(out_dir) if out_dir else only.book.path.parent), force=force)
     source = d.path
     book = read_performance(performance) if performance is not None else d.performance
+    d.performance = book           # the 情况说明's 绩效 part tells the forms' counts and money
     suspect = _recompute_only_totals(d, force) if recompute else []
     changes = complete(d, recompute=recompute)
     # With a suspect detail (published anyway with --force), the tables derived from the others
@@ -187,7 +188,7 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     if book is not None:
         from .report.form_publish import write_forms_workbook
 
-        forms_path = write_forms_workbook(book, folder / f"{forms_output_name(book)}.xlsx", force=force, source=source)
+        forms_path = write_forms_workbook(book, folder / f"{name.removesuffix('公开表')}绩效表.xlsx", force=force, source=source)
     report_file = folder / f"{name}_校验报告.txt"
     with atomic_output(report_file, force=force, source=source) as tmp:
         with tmp.open("w", encoding="utf-8") as fh:

@@ -144,3 +144,25 @@ def test_check_a_folder_of_tables_and_forms(tmp_path, cli):
     data = json.loads(out.stdout)
     forms = next(w for w in data["workbooks"] if w["file"].endswith("2024_绩效目标表.xlsx"))
     assert forms["problem"] is None and forms["kind"] == "绩效表" and forms["errors"] == 2
+
+
+def test_fill_with_performance_publishes_both_and_the_narrative_tells_the_forms(tmp_path):
+    from docx import Document
+
+    result = budget_xl.fill(BUDGET_2024_FIXED, tmp_path, performance=TARGETS, force=True)
+    assert result.forms is not None and result.forms.name == "2024年大连市西岗区住房和城乡建设局部门预算绩效表.xlsx"
+    assert len(budget_xl.read_performance(result.forms).forms) == 27
+    assert sum(1 for f in result.report.findings if f.rule_id == "JX01-02") == 2     # the forms checked with the tables
+    text = "".join(p.text for p in Document(str(result.narrative)).paragraphs)
+    assert "编制项目绩效目标25个，预算金额6195.58万元" in text
+
+
+def test_fill_refuses_when_the_forms_have_errors(tmp_path):
+    import pytest
+
+    from budget_xl.errors import NotPublished
+
+    with pytest.raises(NotPublished) as exc:
+        budget_xl.fill(BUDGET_2024_FIXED, tmp_path, performance=TARGETS)
+    assert {f.rule_id for f in exc.value.report.findings if f.level == "error"} == {"JX01-02", "perf-dept"}
+    assert not list(tmp_path.iterdir())
