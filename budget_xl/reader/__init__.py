@@ -70,7 +70,7 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
     if not found:
         names = "、".join(s.name for s in sheets) or "（无工作表）"
         tried = "、".join(ts.id for ts in candidates)
-        raise InputError(f"{path.name} 中没有找到任何公开表（工作表：{names}）。已按这些模板查找：{tried}；"
+        raise InputError(f"{path.name} 中没有找到任何公开表（也没有绩效表；工作表：{names}）。已按这些模板查找：{tried}；"
                          f"若表格式与内置模板都不同，可用 budget-xl templates draft 起草一个模板，再用 --template 指定。")
     ranked = sorted(((evidence_of(ts, pieces), pieces) for ts, pieces in found), key=lambda e: e[0].score,
                     reverse=True)
