@@ -16,7 +16,8 @@ from .performance import HUNDRED, ZERO, show
 
 _OPS = [("大于等于", ">="), ("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("小于等于", "<="), ("不高于", "<="),
         ("不超过", "<="), ("不多于", "<="), ("≥", ">="), ("≧", ">="), (">=", ">="), ("≤", "<="), ("≦", "<="),
-        ("<=", "<="), ("＝", "="), ("=", "="), ("等于", "="), (">", ">"), ("<", "<")]
+        ("<=", "<="), ("＝", "="), ("=", "="), ("等于", "="), ("大于", ">"), ("高于", ">"), ("小于", "<"), ("低于", "<"),
+        (">", ">"), ("<", "<")]
 NATURES = {">=", "<=", "=", ">", "<"}
 QUALITATIVE = {"定性", "定量", "正向", "反向", "正向指标", "反向指标"}
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -111,9 +112,10 @@ def _sign(op: str) -> str:
 def _band(text: str, fs: FormSet) -> tuple[Decimal, Decimal] | None:
     """The qualitative band a completion text names: the longest word found wins (部分达成 over 达成)."""
     words = sorted(((w, b) for b in fs.qualitative for w in b.words), key=lambda x: -len(x[0]))
-    t = unicodedata.normalize("NFKC", text)
+    t = unicodedata.normalize("NFKC", text).strip().rstrip("。")
     for word, band in words:
-        if word in t:
+        # a one-character answer (是 / 否) is the whole text, not a character of a longer one (不是)
+        if (word == t) if len(word) == 1 else (word in t):
             return band.low, band.high
     return None
 
