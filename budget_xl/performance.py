@@ -68,6 +68,7 @@ class Form:
     title_cell: CellRef | None
     fields: dict[str, Value] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
+    branches: list[Indicator] = field(default_factory=list)       # every grid row in order, empty branches too (printing)
     totals: dict[str, Value] = field(default_factory=dict)        # the 总分 / 总计 row, by grid column
     tasks: list[tuple[str, str]] = field(default_factory=list)     # 年度重点任务: name, main content
     missing: list[str] = field(default_factory=list)              # blocks the form lacks (资金块, 指标表)

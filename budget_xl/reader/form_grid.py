@@ -20,6 +20,7 @@ class Grid:
     header_row: int
     columns: dict[str, int]                            # grid column id → sheet column
     indicators: list[Indicator] = field(default_factory=list)
+    branches: list[Indicator] = field(default_factory=list)   # every row of the tree, the empty 二级指标 included
     totals: dict[str, Value] = field(default_factory=dict)
     rows: set[int] = field(default_factory=set)        # the sheet rows the grid takes (header to 总分)
     last_row: int = -1
@@ -96,9 +97,10 @@ def read_grid(region: Region, spec: GridSpec, notes: list[Note], form_label: str
         if t2:
             level2 = t2
         others = any(v.text for cid, v in values.items() if cid not in ("level1", "level2", "level3"))
-        if not t3 and not others:
-            continue          # a row of the tree without an indicator (an empty 二级指标 of the official form)
-        grid.indicators.append(Indicator(level1, level2, t3, values, region.sheet.name, row))
+        ind = Indicator(level1, level2, t3, values, region.sheet.name, row)
+        grid.branches.append(ind)
+        if t3 or others:      # else a row of the tree without an indicator (an empty 二级指标 of the official form)
+            grid.indicators.append(ind)
     return grid
 
 

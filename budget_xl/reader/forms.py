@@ -165,7 +165,7 @@ def _read(region: Region, spec: FormSpec, title_cell: CellRef, book_notes: list[
         for fid, value in read_matrix(region, m, spec, skip, notes, "").items():
             form.fields.setdefault(fid, value)
     if grid is not None:
-        form.indicators, form.totals = grid.indicators, grid.totals
+        form.indicators, form.branches, form.totals = grid.indicators, grid.branches, grid.totals
         form.grid_columns = [c.id for c in spec.grid.columns if c.id in grid.columns] if spec.grid else []
         for f in spec.fields:
             if f.indicator:
@@ -238,6 +238,7 @@ def _merge(previous: Form, form: Form) -> None:
     for fid, v in form.fields.items():
         previous.fields.setdefault(fid, v)
     previous.indicators += form.indicators
+    previous.branches += form.branches
     previous.totals = previous.totals or form.totals
     previous.tasks += form.tasks
     previous.rows = (previous.rows[0], form.rows[1])

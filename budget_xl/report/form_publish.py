@@ -18,7 +18,9 @@ FONT = "宋体"
 ENTRY = "#FFF9DB"        # the shade of the cells a clerk fills in (as init's table sheets)
 ROW_HEIGHT = 14          # points per line of 10-point text
 MIN_HEIGHT = 20          # every row at least this tall: the forms are read on paper
-MAX_ONE_PAGE = 60        # a form longer than this many rows continues on a second page, still one page wide
+PAGE_WIDTH = 523         # points of an A4 portrait page between the margins
+PAGE_HEIGHT = 730        # … and between the top and bottom margins, header and footer
+POINTS_PER_CHAR = 5.6    # a column width unit (one narrow character of the default font), in points
 
 
 def form_data(form: Form) -> FormData:
@@ -28,11 +30,12 @@ def form_data(form: Form) -> FormData:
         kind = form.spec.field_type(fid)
         fields[fid] = v.number if kind in ("amount", "score", "count") and v.number is not None else v.text
     indicators = []
-    for ind in form.indicators:
+    for ind in form.branches or form.indicators:
         row: dict[str, object] = {}
         for cid, v in ind.values.items():
             col = form.spec.grid.column(cid) if form.spec.grid else None
             row[cid] = v.number if col is not None and col.type == "score" and v.number is not None else v.text
+        row["level1"], row["level2"] = ind.level1, ind.level2     # the tree as read (carried down), merged when printed
         indicators.append(row)
     totals: dict[str, object] = {c: v.number for c, v in form.totals.items() if v.number is not None}
     subtitle = f"（{form.year}年度）" if form.kind.endswith("自评") and form.year else ""
@@ -138,14 +141,20 @@ def write_form(ws, st: FormStyles, layout: Layout) -> None:
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.set_row(0, 30)
-    for r in range(1, layout.rows):
-        ws.set_row(r, max(MIN_HEIGHT, ROW_HEIGHT * lines.get(r, 1) + 4))
+    heights = [30.0] + [float(max(MIN_HEIGHT, ROW_HEIGHT * lines.get(r, 1) + 4)) for r in range(1, layout.rows)]
+    for r, h in enumerate(heights[1:], 1):
+        ws.set_row(r, h)
     ws.set_paper(9)            # A4
     ws.set_portrait()
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.fit_to_pages(1, 1 if layout.rows <= MAX_ONE_PAGE else 0)
-    if layout.header_row >= 0 and layout.rows > MAX_ONE_PAGE:
+    # One page wide; one page tall when the form, scaled to the width, fits — a long form (a 部门整体
+    # form with its 评分说明) continues on further pages with the grid's header repeated, never shrunk
+    # to an unreadable size.
+    scale = min(1.0, PAGE_WIDTH / (sum(widths) * POINTS_PER_CHAR))
+    fits = sum(heights) * scale <= PAGE_HEIGHT
+    ws.fit_to_pages(1, 1 if fits else 0)
+    if layout.header_row >= 0 and not fits:
         ws.repeat_rows(layout.header_row)
     ws.set_footer("&C第 &P 页，共 &N 页")
 
