@@ -50,7 +50,9 @@ def _rate(form: Form, ident: FormIdentity) -> Finding | str | None:
     rate = exact_rate(form, exec_ref, budget_ref)
     if rate is None:
         missing = [r for r in (exec_ref, budget_ref) if _value(form, r) is None]
-        return "、".join(f"“{_label(form, r)}”" for r in missing)
+        if missing:
+            return "、".join(f"“{_label(form, r)}”" for r in missing)
+        return _no_budget(form, ident, published, exec_ref, budget_ref)
     places = published_decimals(published.text) if not published.text[:1].isdigit() or "%" in published.text else 2
     expected = to_decimals(rate, places)
     if expected == published.number:
@@ -63,6 +65,18 @@ def _rate(form: Form, ident: FormIdentity) -> Finding | str | None:
                f"{ident.text}")
     return Finding(ident.level, ident.id, ident.text, message, (form.label,), cells, expected, published.number,
                    blamed=True)
+
+
+def _no_budget(form: Form, ident: FormIdentity, published: Value, exec_ref: str, budget_ref: str) -> Finding | None:
+    """全年预算数 0 or blank: no rate can be worked out; one printed for money spent is wrong somewhere."""
+    e, b = _value(form, exec_ref), _value(form, budget_ref)
+    assert e is not None and b is not None
+    if not (e.number or published.number):
+        return None                               # nothing budgeted, nothing spent, no rate: nothing to say
+    cells = [c for c in (b.where, published.cell, e.where) if c is not None]
+    message = (f"{form.label}的{_label(form, budget_ref)}（{b.where}）为 {b.text or '空'}，执行率无从算出，却写为 {published.text}"
+               f"（{_label(form, exec_ref)} {e.text or 0}）。{ident.text}")
+    return Finding(ident.level, ident.id, ident.text, message, (form.label,), cells, None, b.number or ZERO)
 
 
 def _exec_score(form: Form, ident: FormIdentity) -> Finding | str | None:
