@@ -27,11 +27,22 @@ class Outcome:
 
 def check_one(path: str, template: str | None = None) -> Outcome:
     from .errors import BudgetXlError
-    from .reader import read
+    from .reader import OnlyForms, read
     from .rules import check
 
     try:
-        report = check(read(path, template))
+        try:
+            d = read(path, template)
+        except OnlyForms as only:        # a workbook of 绩效 forms: checked as such
+            from .rules.performance import check_forms, performance_report
+
+            report = performance_report(only.book, check_forms(only.book))
+        else:
+            report = check(d)
+            if d.performance is not None:
+                from .rules.performance import check_forms
+
+                report.findings += check_forms(d.performance, d)
     except BudgetXlError as exc:
         return Outcome(path, problem=str(exc))
     except Exception as exc:  # a bug of ours must not stop the folder

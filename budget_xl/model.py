@@ -203,6 +203,9 @@ class Disclosure:
     # Why this template: its evidence, and the runner-up's (reader/evidence.py); empty when forced.
     evidence: list[Any] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
+    # The 绩效 forms of the same workbook (a performance.PerformanceBook, typed loosely: that model
+    # sits above this one), or None.
+    performance: Any = None
 
     @property
     def kind(self) -> str:

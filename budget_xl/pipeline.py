@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 from .derive import Change
 from .errors import InputError, NotPublished
 from .model import Disclosure
-from .reader import read
+from .reader import read, read_performance
 from .templates import TemplateSet
 
 if TYPE_CHECKING:  # pragma: no cover
     from .diff import Comparison
     from .narrative import Context
     from .narrative.document import Block
+    from .report.performance import FormsFill
     from .rules.findings import Report
 
 Workbook = str | Path | Disclosure      # a path, or a workbook already read
@@ -49,26 +50,50 @@ def _optional(workbook: Workbook | None) -> Disclosure | None:
 def check(workbook: Workbook, *, template: str | TemplateSet | None = None, year: int | None = None,
           department: str | None = None, narrative: str | Path | None = None, prior: Workbook | None = None,
           budget: Workbook | None = None, profile: str | Path | None = None,
-          annotate: str | Path | None = None, force: bool = False) -> Report:
+          annotate: str | Path | None = None, force: bool = False, performance: str | Path | None = None) -> Report:
     """Every identity of the workbook, reported at the cells to fix. With `narrative`, the 情况说明
     (.docx or text) is checked against the tables too (`prior`: last year's workbook for its 增减;
     `budget`: the year's 部门预算 for 完成年初预算的 %). With `annotate`, a copy of the workbook is
-    written with the cells marked and a 校验结果 sheet."""
+    written with the cells marked and a 校验结果 sheet. The 绩效 forms of the workbook (or of the
+    `performance` workbook) are checked too, and against the tables; a workbook of forms alone is
+    checked as such."""
+    from .reader import OnlyForms
+    from .report.performance import forms_report
     from .rules import check as check_disclosure
 
-    d = _disclosure(workbook, template, year, department)
+    try:
+        d = _disclosure(workbook, template, year, department)
+    except OnlyForms as only:
+        if performance is not None:
+            raise InputError(f"{only.book.path.name} 本身是绩效表，不是公开表：--performance 应与公开表工作簿一起用。") from None
+        lines = None
+        if narrative is not None:
+            from .narrative.verify import read_narrative
+
+            lines = read_narrative(Path(narrative))
+        report = forms_report(only.book, None, lines)
+        _annotate(report, only.book.path, annotate, force)
+        return report
     report = check_disclosure(d)
+    lines = None
     if narrative is not None:
         from .narrative.verify import read_narrative, verify
 
         lines = read_narrative(Path(narrative), d)
         ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)
         report.findings.extend(verify(ctx, lines))
+    book = read_performance(performance) if performance is not None else d.performance
+    if book is not None:
+        forms_report(book, d, lines, report)
+    _annotate(report, d.path, annotate, force)
+    return report
+
+
+def _annotate(report: Report, path: Path, annotate: str | Path | None, force: bool) -> None:
     if annotate is not None:
         from .report.annotate import annotate as write_annotated
 
-        write_annotated(report, d.path, Path(annotate), force=force)
-    return report
+        write_annotated(report, path, Path(annotate), force=force)
 
 
 def narrative_context(d: Disclosure, *, prior: Workbook | None = None, budget: Workbook | None = None,
@@ -94,26 +119,41 @@ class FillResult:
     report_file: Path
     document: Path | None = None
     placeholders: dict[Path, int] = field(default_factory=dict)   # highlighted places left to fill
+    forms: Path | None = None                                     # the 绩效 forms, published beside the tables
+    forms_filled: list = field(default_factory=list)              # what was completed in them (FormChange)
 
 
 def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bool = False,
          unit: str | None = None, template: str | TemplateSet | None = None, year: int | None = None,
          department: str | None = None, prior: Workbook | None = None, budget: Workbook | None = None,
-         profile: str | Path | None = None, full: bool = False, force: bool = False) -> FillResult:
+         profile: str | Path | None = None, full: bool = False, force: bool = False,
+         performance: str | Path | None = None) -> FillResult | FormsFill:
     """Complete every derived row and table, check, and write the publish-ready set into `out_dir`
     (default: beside the input): the tables (.xlsx), the 情况说明 (.docx), with `full` the whole
     disclosure document, and the check report (.txt).
 
     Raises NotPublished (nothing written) when an entered total disagrees with its parts (unless
-    `recompute`: the computed values win) or when the check finds errors (unless `force`)."""
+    `recompute`: the computed values win) or when the check finds errors (unless `force`).
+
+    The 绩效 forms of the workbook (or of `performance`) are completed from the 项目支出 rows and their
+    own identities, checked with the tables and published beside them; a workbook of forms alone
+    gives the forms (a FormsFill)."""
     from .derive import complete, convert_unit, derive_tables
+    from .reader import OnlyForms
     from .report.check import write_check_text
     from .report.output import atomic_output
+    from .report.performance import fill_forms, forms_report
     from .report.publish import write_publish_workbook
     from .rules import check as check_disclosure
+    from .rules.performance_derive import complete_forms
 
-    d = _disclosure(workbook, template, year, department)
+    try:
+        d = _disclosure(workbook, template, year, department)
+    except OnlyForms as only:
+        return fill_forms(only.book, _output_folder(Path(out_dir) if out_dir else only.book.path.parent), force=force)
     source = d.path
+    book = read_performance(performance) if performance is not None else d.performance
+    d.performance = book           # the 情况说明's 绩效 part tells the forms' counts and money
     suspect = _recompute_only_totals(d, force) if recompute else []
     changes = complete(d, recompute=recompute)
     # With a suspect detail (published anyway with --force), the tables derived from the others
@@ -127,6 +167,10 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     if unit:
         convert_unit(d, unit)
     report = check_disclosure(d)
+    forms_filled = []
+    if book is not None:     # before anything is written: the forms' errors stop fill too
+        forms_filled = complete_forms(book, d)
+        forms_report(book, d, None, report)
     if report.errors and not force:
         raise NotPublished("有错误，未生成公开表（改正后重试，或加 --force 照样生成）。", report)
     folder = _output_folder(Path(out_dir) if out_dir else source.parent)
@@ -140,6 +184,11 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     if full:
         document = folder / f"{name}_公开文件.docx"
         placeholders[document] = write_narrative(ctx, d, document, full=True, force=force)
+    forms_path = None
+    if book is not None:
+        from .report.form_publish import write_forms_workbook
+
+        forms_path = write_forms_workbook(book, folder / f"{name.removesuffix('公开表')}绩效表.xlsx", force=force, source=source)
     report_file = folder / f"{name}_校验报告.txt"
     with atomic_output(report_file, force=force, source=source) as tmp:
         with tmp.open("w", encoding="utf-8") as fh:
@@ -147,7 +196,7 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     kept = {id(c) for c in derived if c.conflict} if suspect else set()
     rewritten = [c for c in conflicts if id(c) not in kept]
     return FillResult(d, report, [c for c in changes if not c.conflict], rewritten, target, narrative, report_file,
-                      document, placeholders)
+                      document, placeholders, forms_path, forms_filled)
 
 
 def _recompute_only_totals(d: Disclosure, force: bool) -> list[str]:
@@ -268,12 +317,23 @@ def write_narrative(ctx: Context, d: Disclosure, target: Path, *, full: bool = F
 
 # --------------------------------------------------------------------------- init
 def init(kind: str, year: int, department: str, units: tuple[str, ...] | list[str] = (), out: str | Path | None = None,
-         *, template: str | TemplateSet | None = None, force: bool = False) -> Path:
+         *, template: str | TemplateSet | None = None, force: bool = False, projects: tuple[str, ...] | list[str] = (),
+         source: Workbook | None = None) -> Path:
     """Write a blank input workbook of a table set (by `kind`, 部门预算 / 部门决算, or `template`):
-    the official layouts with only the cells to enter open, code drop-downs and instructions."""
+    the official layouts with only the cells to enter open, code drop-downs and instructions. For
+    `kind` 绩效目标 / 绩效自评, blank 绩效 forms: a 部门整体 form per unit, a form per project (`projects`,
+    or the 项目支出 rows of the disclosure `source`, amounts filled in)."""
     from .report.blank import write_blank_workbook
+    from .report.performance import INIT_KINDS, init_forms
     from .templates import get_template, kind_of
 
+    if kind in INIT_KINDS:
+        from .templates.form_builder import get_form_set, load_form_sets
+
+        form_set = get_form_set(str(template)) if isinstance(template, str) else load_form_sets()[0]
+        target = Path(out) if out else Path(f"{year}年{department.split('-', 1)[-1]}{kind}表.xlsx".replace("/", "／"))
+        return init_forms(kind, form_set, year, department, target, units=list(units), projects=list(projects),
+                          disclosure=_optional(source), force=force)
     ts = template if isinstance(template, TemplateSet) else get_template(template or kind)
     if template is None and kind_of(kind) != ts.kind:
         raise InputError(f"类别应为 部门预算 或 部门决算，而不是“{kind}”。")

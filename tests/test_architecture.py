@@ -11,6 +11,7 @@ LAYERS = [
     {"errors", "text", "money", "formats", "gcpause", "classification"},
     {"templates"},
     {"layout", "model", "codes"},
+    {"performance"},          # the model of 绩效 forms: above model (CellRef), below the reader that makes it
     {"structure", "references", "reader"},
     {"rules", "derive", "code_import"},
     {"batch", "narrative", "diff"},

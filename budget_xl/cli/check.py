@@ -25,14 +25,19 @@ from .options import XLSX_OUT, force_option, format_option, narrative_options, w
 @click.option("--narrative", "narrative_file", type=click.Path(dir_okay=False, path_type=str), metavar="说明.docx",
               help="同时核对情况说明（.docx 或纯文本）：文中每个金额、百分比是否与表格一致、前后是否一致。")
 @narrative_options(checking=True)
+@click.option("--performance", "performance_file", type=click.Path(dir_okay=False, path_type=str), metavar="绩效.xlsx",
+              help="同时核对这个工作簿里的绩效表（年度绩效目标表、绩效自评表等）：表内公式，以及与本公开表的项目支出、部门整体数是否一致。")
 @force_option()
 def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, dept: str | None, notes: bool,
               annotate_to: str | None, jobs: int, summary_to: str | None, narrative_file: str | None,
-              prior_file: str | None, budget_file: str | None, profile: str | None, force: bool) -> None:
+              prior_file: str | None, budget_file: str | None, profile: str | None, performance_file: str | None,
+              force: bool) -> None:
     """校验工作簿：逐条核对表内、表间审核公式和科目编码，指出要改的单元格。
 
     万元表中在尾数误差范围内的差异列为“尾数误差”，不算错误；元表中差 0.01 即为错误。
     一处数字错了只报一次（指出最可能错的那一格），不会连带报出一串。
+    绩效表（年度绩效目标表、部门整体预算绩效目标申报表、项目支出绩效自评表）与公开表在同一工作簿中、
+    或用 --performance 给出时一并核对；只有绩效表的工作簿照样核对（项目总额、权重、得分、执行率、等级）。
 
     \b
     退出码：0 没有错误（可有警告、尾数误差）；1 有错误；2 文件无法使用。
@@ -43,10 +48,12 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
       budget-xl check 附表.xlsx --annotate 附表_校验.xlsx
       budget-xl check 各部门报表/ --jobs 2 --summary 汇总.xlsx
       budget-xl check 决算.xlsx --narrative 情况说明.docx --prior 上年决算.xlsx
+      budget-xl check 附表.xlsx --performance 绩效目标表.xlsx
+      budget-xl check sample_workbooks/政府办/2024_绩效自评表.xlsx
     """
     if Path(workbook).is_dir():
-        if annotate_to or narrative_file:
-            raise click.UsageError("检查文件夹时不能用 --annotate、--narrative：请对单个工作簿使用。")
+        if annotate_to or narrative_file or performance_file:
+            raise click.UsageError("检查文件夹时不能用 --annotate、--narrative、--performance：请对单个工作簿使用。")
         _check_folder(Path(workbook), template, jobs, summary_to, fmt, force)
         return
     if summary_to:
@@ -55,7 +62,8 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
     from ..report.check import check_json
 
     report = check(workbook, template=template, year=year, department=dept, narrative=narrative_file,
-                   prior=prior_file, budget=budget_file, profile=profile, annotate=annotate_to, force=force)
+                   prior=prior_file, budget=budget_file, profile=profile, annotate=annotate_to, force=force,
+                   performance=performance_file)
     if fmt == "json":
         click.echo(check_json(report), nl=False)
     else:

@@ -21,17 +21,28 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
     """显示从工作簿中读到的内容：模板、找到与缺少的表、每张表的各行金额。
 
     只读取、不校验：只要工作簿能读，即使数字有错也正常输出（退出码 0）。
+    绩效表（年度绩效目标表、绩效自评表等）列出每个项目的金额、分值、得分和指标。
 
     \b
     示例：
       budget-xl show sample_workbooks/住建局/2024_部门预算_公开版.xlsx
       budget-xl show 决算.xlsx --table 财决公开05 --format json > 05.json
+      budget-xl show sample_workbooks/住建局/2024_绩效目标表.xlsx
     """
-    from ..reader import read
+    from ..reader import OnlyForms, read
+    from ..report.form_show import render_forms
     from ..report.show import render_show
 
-    disclosure = read(workbook, template, year=year, department=dept)
+    try:
+        disclosure = read(workbook, template, year=year, department=dept)
+    except OnlyForms as only:          # a workbook of 绩效 forms
+        click.echo(render_forms(only.book, fmt), nl=False)
+        return
     click.echo(render_show(disclosure, tables, fmt), nl=False)
+    if disclosure.performance is not None and fmt == "text" and not tables:
+        from ..report.form_show import forms_text
+
+        click.echo("\n".join(["", *forms_text(disclosure.performance)]))
 
 
 @cli.group("templates", context_settings=CONTEXT, invoke_without_command=True)

@@ -17,10 +17,12 @@ from .options import XLSX_OUT, OutFile, force_option, narrative_options, templat
 @workbook_options
 @narrative_options()
 @click.option("--full", is_flag=True, help="情况说明之外再生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
+@click.option("--performance", "performance_file", type=click.Path(dir_okay=False, path_type=str), metavar="绩效.xlsx",
+              help="同时生成这个工作簿里的绩效表：项目总额等由公开表的项目支出算出，与公开表一并校验。")
 @force_option("有校验错误也照样生成")
 def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | None, template: str | None,
              year: int | None, dept: str | None, prior_file: str | None, budget_file: str | None, profile: str | None,
-             full: bool, force: bool) -> None:
+             full: bool, performance_file: str | None, force: bool) -> None:
     """生成可直接公开的表格：补齐合计、小计和上级科目，校验后按官方格式排版输出。
 
     填写的合计与计算结果不一致时停止并列出（加 --recompute 以计算结果为准）；校验有错误时不生成
@@ -31,12 +33,21 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
       budget-xl fill sample_workbooks/住建局/2024_部门预算_更正版.xlsx -o 发布/
       budget-xl fill 附表.xlsx -o 发布/ --unit 万元
       budget-xl fill 2024附表.xlsx -o 发布/ --prior 2023附表.xlsx --full
+      budget-xl fill 附表.xlsx -o 发布/ --performance 绩效目标表.xlsx
     """
     from ..money import fmt
-    from ..pipeline import fill
+    from ..pipeline import FillResult, fill
 
     result = fill(workbook, out_dir, recompute=recompute, unit=unit, template=template, year=year, department=dept,
-                  prior=prior_file, budget=budget_file, profile=profile, full=full, force=force)
+                  prior=prior_file, budget=budget_file, profile=profile, full=full, force=force,
+                  performance=performance_file)
+    if not isinstance(result, FillResult):       # a workbook of 绩效 forms alone
+        report = result.report
+        click.echo(f"已补齐绩效表中 {len(result.filled)} 个数（项目总额、执行率、得分、总分、等级等）；校验：{report.errors} 处错误，"
+                   f"{report.count('warning')} 处警告，{report.count('rounding')} 处尾数误差。")
+        click.echo(f"已生成绩效表（{len(result.book.forms)} 张，每张一页）：{result.workbook}")
+        click.echo(f"校验报告：{result.report_file}")
+        return
     for c in result.rewritten:
         click.echo(f"已按计算结果改写 {c.cell or c.table}：{fmt(c.entered)} → {fmt(c.computed)}")
     report = result.report
@@ -46,6 +57,8 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     click.echo(f"情况说明：{_with_placeholders(result.narrative, result.placeholders)}")
     if result.document:
         click.echo(f"整份公开文件：{_with_placeholders(result.document, result.placeholders)}")
+    if result.forms:
+        click.echo(f"绩效表：{result.forms}（补齐 {len(result.forms_filled)} 个数）")
     click.echo(f"校验报告：{result.report_file}")
 
 
@@ -88,27 +101,36 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
 
 
 @cli.command("init", context_settings=CONTEXT)
-@click.argument("kind", metavar="{部门预算|部门决算}")
+@click.argument("kind", metavar="{部门预算|部门决算|绩效目标|绩效自评}")
 @click.option("--year", type=click.IntRange(1990, 2100), required=True, metavar="年度", help="预算或决算年度。")
 @click.option("--dept", required=True, metavar="代码-名称", help="部门，如 \"145-大连市西岗区住房和城乡建设局\"。")
 @click.option("--units", multiple=True, metavar="代码-名称", help="所属预算单位（可重复）；不写则只有部门本级。")
 @click.option("-o", "--out", "out_file", type=XLSX_OUT, metavar="文件.xlsx",
               help="输出文件（默认：“年度+部门+类别+填报表.xlsx”，在当前目录）。")
+@click.option("--project", "projects", multiple=True, metavar="编码-名称",
+              help="绩效目标、绩效自评：每个项目一张表（可重复）。")
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=str), metavar="附表.xlsx",
+              help="绩效目标：按这个公开表工作簿的项目支出表，每个项目一张目标表，单位、名称、金额已填好。")
 @template_option
 @force_option()
-def init_cmd(kind: str, year: int, dept: str, units: tuple[str, ...], out_file: str | None, template: str | None,
-             force: bool) -> None:
+def init_cmd(kind: str, year: int, dept: str, units: tuple[str, ...], projects: tuple[str, ...], source: str | None,
+             out_file: str | None, template: str | None, force: bool) -> None:
     """生成空白填报工作簿：官方表样，只开放需要填写的格子，科目编码可下拉选择，附填写说明。
 
     合计、小计、上级科目和由其他表算出的表（如附表1、3、6）都不用填，由 budget-xl fill 算出。
+    绩效目标、绩效自评：每个单位一张部门整体表、每个项目一张表（官方样式），项目总额、执行率、得分、总分、等级由 fill 算出；
+    --template 此时是绩效表模板（绩效-辽宁、绩效-全国、绩效-四川，或 .yaml 文件）。
 
     \b
     示例：
       budget-xl init 部门预算 --year 2025 --dept "145-大连市西岗区住房和城乡建设局" \\
           --units "145001-大连市西岗区住房和城乡建设局（本级）" --units "145002-大连市西岗区住房城市建设事务服务中心"
       budget-xl init 部门决算 --year 2024 --dept "大连市西岗区人民政府办公室"
+      budget-xl init 绩效目标 --year 2024 --dept "145-大连市西岗区住房和城乡建设局" \\
+          --from sample_workbooks/住建局/2024_部门预算_更正版.xlsx
+      budget-xl init 绩效自评 --year 2024 --dept "大连市西岗区人民政府办公室" --project "政府工作性经费"
     """
     from ..pipeline import init
 
-    target = init(kind, year, dept, units, out_file, template=template, force=force)
+    target = init(kind, year, dept, units, out_file, template=template, force=force, projects=projects, source=source)
     click.echo(f"已生成空白填报工作簿：{target}（填完后运行 budget-xl fill {target} -o 发布/）")

@@ -24,7 +24,9 @@ def context_for(d: Disclosure, *, prior: Disclosure | None = None, budget: Discl
         raise InputError(f"上年工作簿 {prior.path.name} 是 {prior.year} 年度，不早于本年（{d.year} 年度）：请检查 --prior。")
     if budget is not None and budget.kind != "部门预算":
         raise InputError(f"--budget 应为同一年度的部门预算工作簿，{budget.path.name} 是{budget.kind}。")
-    facts = workbook_facts(d, spec.facts)
+    from .performance_facts import performance_facts
+
+    facts = {**performance_facts(d.performance, spec.facts, d.year), **workbook_facts(d, spec.facts)}
     if profile is not None:
         facts.update(profile_facts(profile))
     return build_context(spec, d, prior, budget, facts)

@@ -17,12 +17,13 @@ from .adapt import fit
 from .coverage import measure
 from .draft import column_map, unknown_tables
 from .evidence import evidence_of
+from .forms import OnlyForms, forms_in, read_performance
 from .locate import ColumnMap, TitleIndex, column_paths, find_anchors, find_header, header_vocabulary, map_columns, title_hits
 from .meta import find_department, find_unit, find_year
 from .rows import TableBuilder
 from .workbook import Sheet, load_sheets
 
-__all__ = ["read"]
+__all__ = ["OnlyForms", "read", "read_performance"]
 
 OTHER_SHEET_ROWS = 2000  # a sheet without tables is kept for its text (补充信息, 说明) up to this size
 
@@ -58,10 +59,18 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
     index = TitleIndex(candidates)
     hits = {id(sheet): title_hits(sheet, index) for sheet in sheets}
     found = [(ts, pieces) for ts in candidates if (pieces := _locate(sheets, ts, hits))]
+    # 绩效 forms (年度绩效目标表, 自评表 …) on the sheets no table took: read by the form reader, and
+    # kept out of the search for tables no template knows.
+    taken = {p.sheet.name for _, pieces in found for p in pieces}
+    book = forms_in([s for s in sheets if s.name not in taken], path)
+    if book is not None:
+        sheets = [s for s in sheets if s.name not in book.sheets]
+        if not found:
+            raise OnlyForms(book)
     if not found:
         names = "、".join(s.name for s in sheets) or "（无工作表）"
         tried = "、".join(ts.id for ts in candidates)
-        raise InputError(f"{path.name} 中没有找到任何公开表（工作表：{names}）。已按这些模板查找：{tried}；"
+        raise InputError(f"{path.name} 中没有找到任何公开表（也没有绩效表；工作表：{names}）。已按这些模板查找：{tried}；"
                          f"若表格式与内置模板都不同，可用 budget-xl templates draft 起草一个模板，再用 --template 指定。")
     ranked = sorted(((evidence_of(ts, pieces), pieces) for ts, pieces in found), key=lambda e: e[0].score,
                     reverse=True)
@@ -70,6 +79,7 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
         raise InputError(f"{path.name} 同样符合多个模板（{tied}），无法判断：请用 --template 指定其中一个。")
     (best, pieces), runner_up = ranked[0], (ranked[1][0] if len(ranked) > 1 else None)
     d = _build(path, sheets, best.template, pieces, year, department)
+    d.performance = book
     d.evidence = [best] + ([runner_up] if runner_up else [])
     return d
 

@@ -24,6 +24,7 @@ def check_json(report: Report) -> str:
         "year": report.year,
         "template_evidence": report.evidence,
         "unknown_tables": report.unknown_tables,
+        "forms": report.forms,
         "coverage": coverage_json(report.coverage),
         "summary": {"errors": report.errors, "warnings": report.count("warning"),
                     "rounding": report.count("rounding"), "notes": report.count("note")},
@@ -68,6 +69,8 @@ def check_lines(report: Report, colour: bool = False, show_notes: bool = True) -
     yield f"{report.file}　{report.kind}（模板 {report.template}）　{report.department or '部门未写明'}　{report.year or ''}年度"
     yield f"{report.coverage.describe()}" + ("" if report.coverage.complete else
                                              f"，{len(report.coverage.unread)} 个没有读入（见“未读”）")
+    if report.forms:
+        yield f"绩效表 {report.forms} 张" + ("" if report.kind == "绩效表" else "，与公开表一并核对")
     if report.unknown_tables:
         yield "未知表（模板中没有，按表头推断，只核对表内的合计关系）：" + "、".join(
             f"{t['code']} {t['title']}" for t in report.unknown_tables)

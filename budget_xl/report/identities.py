@@ -50,5 +50,8 @@ def all_identities_markdown(sets) -> str:
             "本文件由 `budget-xl templates --identities` 根据 templates/*.yaml 生成，请勿手改。",
             "万元表中，k 个四舍五入后的数与其合计之差在 (k + 1) × 0.005 万元以内时报“尾数误差”，不算错误。", ""]
     from ..rules.catalogue import rules_markdown
+    from ..templates.form_builder import load_form_sets
+    from .form_identities import forms_identities_markdown
 
-    return "\n".join(head) + "\n" + rules_markdown() + "\n" + "\n".join(identities_markdown(ts) for ts in sets)
+    return ("\n".join(head) + "\n" + rules_markdown() + "\n" + "\n".join(identities_markdown(ts) for ts in sets)
+            + "\n" + forms_identities_markdown(load_form_sets()))

@@ -17,7 +17,12 @@ LEVEL_WORDS = {"error": "错误", "warning": "注意", "info": "提示"}
 def render_show(d: Disclosure, only: tuple[str, ...] = (), fmt_: str = "text") -> str:
     tables = _select(d, only)
     if fmt_ == "json":
-        return json.dumps(show_json(d, tables), ensure_ascii=False, indent=2) + "\n"
+        data = show_json(d, tables)
+        if d.performance is not None and not only:   # the 绩效 forms of the same workbook
+            from .form_show import forms_json
+
+            data["performance"] = forms_json(d.performance)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt_ == "csv":
         return show_csv(tables)
     return show_text(d, tables, bool(only))

@@ -8,16 +8,8 @@ A template identity (YS07-01, JS05-02 …) is its own rule: its id is the templa
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
-
-class Rule(NamedTuple):
-    id: str                        # stable: never changes once published
-    name: str                      # short Chinese name, as the reports show it
-    statement: str                 # what must hold
-    description: str               # when it applies and what it checks
-    messages: dict[str, str] = {}  # message templates ({fields}) by the kind of finding
-
+from .catalogue_performance import PERFORMANCE_RULES
+from .catalogue_types import Rule
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- structure of a table
@@ -109,7 +101,7 @@ RULES: tuple[Rule, ...] = (
                       "差额在尾数误差范围（±{envelope} 万元）内。",
           "change": "「{sentence}」中{figure}比上年{word} {stated} 万元，按两年表格为{expected_words}：差额在尾数误差范围内。",
           "repeated": "文中共 {count} 处。"}),
-)
+) + PERFORMANCE_RULES   # the 绩效 forms' (catalogue_performance.py)
 
 BY_ID = {rule.id: rule for rule in RULES}
 BY_NAME = {rule.name: rule for rule in RULES}

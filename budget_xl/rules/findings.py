@@ -64,6 +64,7 @@ class Report:
     evidence: list[str] = field(default_factory=list)         # why this template (and the runner-up)
     # tables no template knows, read by their header (code, title, sheets): only their structure is checked
     unknown_tables: list[dict[str, Any]] = field(default_factory=list)
+    forms: int = 0            # 绩效 forms checked with the tables (or alone: kind 绩效表)
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.findings if f.level == level)
