@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from ..classification import class_of
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
-from ..templates import PanelSpec, TableSpec
+from ..templates import FixedRow, PanelSpec, TableSpec
 from ..text import chinese_number
 
 LEVEL_INDENT = {"款": 1, "项": 2}   # indent levels of 款/项 labels under their 类
@@ -51,7 +51,9 @@ def grid_rows(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[objec
     if len(spec.panels) > 1:
         return _class_panels_grid(spec, table)
     printer = _RowPrinter(spec.panels[0])
-    return (printer.cells(row) for row in table.rows)
+    fixed = {f.id: f for f in spec.rows.fixed}
+    return (printer.cells(_as_printed(row, fixed[row.key]) if row.kind == FIXED and row.key in fixed else row)
+            for row in table.rows)
 
 
 def _row_cells(panel: PanelSpec, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
@@ -125,7 +127,7 @@ def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]
             for line in range(first, last + 1):
                 fixed = by_line.get(line)
                 row = table.row(fixed.id) if fixed else None
-                cells.append(_row_cells(panel, _or_blank(row, fixed) if fixed else None, line))
+                cells.append(_row_cells(panel, _as_printed(row, fixed) if fixed else None, line))
             columns.append((cells, []))  # 行次 place every row: nothing is held for the bottom
         else:
             cut = next((i for i, r in enumerate(rows) if r.footer), len(rows))
@@ -157,17 +159,20 @@ def _printed(table: Table, fixed_rows) -> list[Row]:
             if row is None or not any(row.amounts.values()):
                 continue
             n += 1
-            row = Row(row.key, row.kind, row.level, f"{chinese_number(n)}、{fixed.label}", row.code, row.unit,
-                      row.name, row.amounts)
-        out.append(_or_blank(row, fixed))
+            out.append(_as_printed(row, fixed, f"{chinese_number(n)}、{fixed.label}"))
+        else:
+            out.append(_as_printed(row, fixed))
     return out
 
 
-def _or_blank(row: Row | None, fixed) -> Row:
-    """A fixed row the workbook did not carry is printed with its label and no amounts."""
-    if row is not None:
-        return row
-    return Row(fixed.id, FIXED, "类" if fixed.is_class else "行", fixed.label, code=fixed.id)
+def _as_printed(row: Row | None, fixed: FixedRow, label: str | None = None) -> Row:
+    """A fixed row as the official table prints it: the template's label with its ordinal, whatever
+    the workbook wrote (a workbook from `init` or another province writes no 一、二、…); a row the
+    workbook did not carry is printed with its label and no amounts."""
+    label = label or fixed.printed
+    if row is None:
+        return Row(fixed.id, FIXED, "类" if fixed.is_class else "行", label, code=fixed.id)
+    return Row(row.key, row.kind, row.level, label, row.code, row.unit, row.name, row.amounts)
 
 
 def _class_panels_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]:
@@ -180,7 +185,7 @@ def _class_panels_grid(spec: TableSpec, table: Table) -> list[list[tuple[object,
         panel = next((p for p in spec.panels if fixed.sum_of and set(fixed.sum_of.classes) & set(p.classes)), None)
         row = table.row(fixed.id)
         if panel is not None and row is not None:
-            fixed_by_panel.setdefault(panel.id, []).append(row)
+            fixed_by_panel.setdefault(panel.id, []).append(_as_printed(row, fixed))
     for panel in spec.panels:
         rows = [r for r in table.rows if r.kind == CLASS and r.code and class_of(r.code) in panel.classes]
         cells = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..text import norm
+from ..text import chinese_number, norm
 from .checker import Checker
 from .concepts import vocabulary
 from .spec import (
@@ -262,18 +262,25 @@ class TemplateBuilder(Checker):
             name = raw["list"]
             if name not in self.row_lists:
                 self.fail(f"引用了不存在的行列表 row_lists.{name}")
-            self.check_keys(raw, {"list", "first_line", "only_present"})
+            self.check_keys(raw, {"list", "first_line", "only_present", "numbered"})
             first = raw.get("first_line")
+            # numbered: the list's rows carry 一、二、… by their place in the list (辽宁 收支总表, 决算01/04);
+            # only_present numbers the rows printed, in order, when the table is written (grid.py).
+            numbered = bool(raw.get("numbered")) and not raw.get("only_present")
             return [with_names(FixedRow(id=str(r["id"]), label=str(r["label"]),
                                          aliases=self.strings(r.get("aliases"), "aliases"),
                                          line=(first + i) if isinstance(first, int) else None, panel=panel,
-                                         is_class=True, only_present=bool(raw.get("only_present"))))
+                                         is_class=True, only_present=bool(raw.get("only_present")),
+                                         number=f"{chinese_number(i + 1)}、" if numbered else ""))
                     for i, r in enumerate(self.row_lists[name])]
-        self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer"})
+        self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer", "number"})
         rid = self.need(raw, "id")
+        number = raw.get("number") or ""
+        if not isinstance(number, str):
+            self.fail(f"行 {rid} 的 number 应为文字，如“一、”“1. ”“（一）”")
         return [with_names(FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
                                      line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel,
-                                     footer=bool(raw.get("footer"))))]
+                                     footer=bool(raw.get("footer")), number=number))]
 
     def build_row_sum(self, raw, rid: str) -> RowSum | None:
         if raw is None:

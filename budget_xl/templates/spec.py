@@ -60,6 +60,12 @@ class FixedRow(NamedTuple):
     names: frozenset[str] = frozenset()  # normalised label and aliases, for matching
     footer: bool = False    # printed from here on at the bottom, level with the other panels' totals
     only_present: bool = False  # a 类 row of a list printed only when it has an amount, numbered in order
+    number: str = ""        # the official ordinal printed before the label ("一、", "1. ", "（一）")
+
+    @property
+    def printed(self) -> str:
+        """The label as the official table prints it: its ordinal, then its name."""
+        return f"{self.number}{self.label}"
 
 
 class PanelSpec(NamedTuple):
