@@ -8,6 +8,7 @@ from pathlib import Path
 from ..text import chinese_number, norm
 from .checker import Checker
 from .concepts import vocabulary
+from .line_feeds import build_feeds
 from .spec import (
     CLASSIFICATIONS,
     EACH_MODES,
@@ -103,7 +104,7 @@ class TemplateBuilder(Checker):
         code = self.need(raw, "code")
         self.where = f"表 {code}"
         self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
-                              "row_identities", "derived", "diff", "printed_code"})
+                              "row_identities", "derived", "diff", "printed_code", "lines"})
         title = self.need(raw, "title")
         rows = self.build_rows(raw.get("rows") or {})
         if "panels" in raw and "columns" in raw:
@@ -124,7 +125,8 @@ class TemplateBuilder(Checker):
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
-        return spec._replace(row_identities=row_ids, diff=self.build_diff(raw.get("diff") or {}, spec))
+        return spec._replace(row_identities=row_ids, diff=self.build_diff(raw.get("diff") or {}, spec),
+                             lines=build_feeds(self, raw.get("lines"), spec))
 
     # -- diff (year-over-year comparison)
     def build_diff(self, raw, spec: TableSpec) -> DiffSpec:
