@@ -40,7 +40,7 @@ def find_line_sheet(sheets: list[Sheet], items: LineItems | None = None) -> Line
             columns: dict[str, int] = {}
             for c, value in enumerate(sheet.grid[r]):
                 if isinstance(value, str) and value.strip():
-                    fid = wordings.get(norm(value))
+                    fid = wordings.get(norm(value).rstrip("*"))   # init marks required columns “单位*”
                     if fid is not None and fid not in columns:
                         columns[fid] = c
             found = {kinds[f] for f in columns}

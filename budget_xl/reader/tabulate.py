@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..classification import level, row_key, split_code
 from ..codes import catalogue
+from ..errors import InputError
 from ..model import CLASS, DEPT, ITEM, TOTAL, TOTAL_KEY, UNIT, Disclosure, LineItem, Note, Row, Table
 from ..money import convert
 from ..templates import ANY, LineFeed, TableSpec, TemplateSet, line_items
@@ -190,6 +191,8 @@ def with_lines(d: Disclosure, found: LineSheet) -> None:
     """Read the 明细 of a workbook and build from it every table of the set that has a `lines:` feed."""
     lines, notes = read_lines(found, d.template.total_names)
     d.notes.extend(notes)
+    if not lines:
+        return   # an empty 明细 (a workbook from `init` filled table by table): the tables are the input
     if not any(spec.lines for spec in d.template.tables.values()):
         d.notes.append(Note("warning", f"模板 {d.template.id} 没有由明细生成表的规则，“{found.sheet.name}”表未使用"))
         return
@@ -205,6 +208,9 @@ def lines_only(path: Path, sheets: list[Sheet], found: LineSheet, ts: TemplateSe
     d.year = year or find_year(sheets, [])
     d.department = department or find_department(sheets, {})
     with_lines(d, found)
+    if not d.lines:
+        raise InputError(f"{path.name} 只有“{found.sheet.name}”表，其中没有一行可用的预算明细"
+                         f"（{len(d.notes)} 处问题，如：{d.notes[0].message if d.notes else '表是空的'}）：请填写明细后再试。")
     return d
 
 
