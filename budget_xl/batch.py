@@ -26,12 +26,13 @@ class Outcome:
 
 
 def check_one(path: str, template: str | None = None) -> Outcome:
+    from .derive import complete_lines
     from .errors import BudgetXlError
     from .reader import read
     from .rules import check
 
     try:
-        report = check(read(path, template))
+        report = check(complete_lines(read(path, template)))
     except BudgetXlError as exc:
         return Outcome(path, problem=str(exc))
     except Exception as exc:  # a bug of ours must not stop the folder

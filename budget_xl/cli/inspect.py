@@ -27,10 +27,11 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
       budget-xl show sample_workbooks/住建局/2024_部门预算_公开版.xlsx
       budget-xl show 决算.xlsx --table 财决公开05 --format json > 05.json
     """
+    from ..derive import complete_lines
     from ..reader import read
     from ..report.show import render_show
 
-    disclosure = read(workbook, template, year=year, department=dept)
+    disclosure = complete_lines(read(workbook, template, year=year, department=dept))
     click.echo(render_show(disclosure, tables, fmt), nl=False)
 
 
