@@ -252,7 +252,8 @@ def test_full_budget_document_follows_seed_000(budget):
                              "第三部分　大连市西岗区住房和城乡建设局2024年部门预算情况说明", "第四部分　名词解释"]
     texts = [b.text for b in blocks]
     assert texts[texts.index("一、主要职责") + 1: texts.index("二、部门预算单位构成")] == ["（一）贯彻执行……", "（二）承担……"]
-    assert texts[texts.index("二、部门预算单位构成") + 1] == "【待填：部门预算单位构成】"
+    assert texts[texts.index("二、部门预算单位构成") + 1] == ("纳入大连市西岗区住房和城乡建设局2024年部门预算编制范围的单位共2家："
+                                                         "大连市西岗区住房和城乡建设局（本级）、大连市西岗区住房城市建设事务服务中心。")   # from the tables
     tables = [b.text for b in blocks if b.kind == "table"]
     assert tables == list(budget.template.tables)                          # all 14, in the template's order
     assert all(blocks[i - 1].kind == "pagebreak" for i, b in enumerate(blocks) if b.kind == "table")
