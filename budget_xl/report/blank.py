@@ -16,6 +16,7 @@ from ..text import cjk_width
 from .blank_lines import write_lines_sheet
 from .output import atomic_output
 from .print_setup import landscape_sheet
+from .properties import set_xlsx_properties
 from .publish import Styles, page_setup, write_heading
 
 ENTRY_ROWS = {"classified": 30, "items": 40}  # blank detail rows per unit (or per table)
@@ -29,6 +30,7 @@ def write_blank_workbook(ts: TemplateSet, year: int, department: str, units: lis
     with atomic_output(target, force=force) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
+        set_xlsx_properties(wb, target.stem, department)
         st = Styles(wb)
         entry = {
             "amount": wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "num_format": "#,##0.00",

@@ -23,6 +23,7 @@ from ..text import cjk_width, norm
 from .diff_text import check_lines, rule_text
 from .grid import LEVEL_INDENT, is_bold
 from .output import atomic_output
+from .properties import set_xlsx_properties
 from .publish import FONT, HEADING_TOP, Styles, page_setup, write_header, write_title_block
 
 
@@ -87,7 +88,8 @@ def write_diff_workbook(c: Comparison, target: Path, *, force: bool = False, sou
         # diff of 100,000-row workbooks does not hold millions of cells.
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "constant_memory": True})
-        wb.set_properties({"title": "budget-xl 对比", "keywords": DIFF_MARK})
+        # The keyword marks it a comparison, not a disclosure (formats.DIFF_MARK: folder scans skip it).
+        set_xlsx_properties(wb, target.stem, c.after.disclosure.department, keywords=DIFF_MARK)
         st = DiffStyles(wb)
         book = _Book(wb, st, c)
         if c.mode == "versus":

@@ -40,6 +40,7 @@ from .docx_look import (
 )
 from .docx_table import TableWriter
 from .output import atomic_output
+from .properties import set_docx_properties
 
 _INLINE = re.compile(r"(\*\*.+?\*\*|【[^】]*】)")
 
@@ -50,9 +51,21 @@ def write_docx(blocks: list[Block], target: Path, *, disclosure: Disclosure | No
     refuses an existing target without `force` and the input file always). Table blocks need the
     disclosure whose tables they print."""
     target = Path(target)
+    doc = build_document(blocks, disclosure)
+    set_docx_properties(doc, document_title(blocks) or target.stem, disclosure.department if disclosure else None)
     with atomic_output(target, source=source, force=force) as tmp:
-        build_document(blocks, disclosure).save(str(tmp))
+        doc.save(str(tmp))
     return target
+
+
+def document_title(blocks: list[Block]) -> str:
+    """The title a document states: its cover (name and kind on one line) or its first title line."""
+    for b in blocks:
+        if b.kind == "cover":
+            return "".join(line.strip() for line in b.text.split("\n"))
+        if b.kind == "title":
+            return b.text.replace("**", "")
+    return ""
 
 
 def build_document(blocks: list[Block], disclosure: Disclosure | None = None):

@@ -14,6 +14,7 @@ from ..templates import TableSpec
 from ..text import cjk_width
 from .grid import code_label, grid_rows, table_unit
 from .output import atomic_output
+from .properties import set_xlsx_properties
 
 FONT = "宋体"
 _INDENT_WIDTH = 2  # narrow characters a column needs per indent level of its text
@@ -28,6 +29,7 @@ def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, 
         # Workbook text is never turned into formulas or links (strings starting with = + - @ stay text).
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
+        set_xlsx_properties(wb, target.stem, d.department)
         styles = Styles(wb)
         for code, spec in d.template.tables.items():
             table = d.tables.get(code)
