@@ -82,7 +82,7 @@ def _instructions(wb, ts: TemplateSet, year: int, department: str) -> None:
         *[(f"{s.code} {s.title}（由其他表算出）", text) for s in derived],
         ("随附的科目表来自公开文件，不完整；可用 budget-xl codes import 导入当年的官方科目表后再生成本表。", text),
     ]
-    width = 96
+    width = 78   # LibreOffice prints a wider single column cut at the page's edge, whatever the scale
     for r, (line, fmt) in enumerate(lines):
         ws.write_string(r, 0, line, fmt)
         ws.set_row(r, wrapped_height(line, width, 11))
@@ -120,10 +120,10 @@ def _facts_sheet(wb, ts: TemplateSet) -> None:
         ws.write_string(r, 0, name, key)
         ws.write_blank(r, 1, None, value)
         ws.write_string(r, 2, what, hint)
-        ws.set_row(r, max(wrapped_height(what, 44, 10), 2 * 11 * 1.45 + 4))   # room for a line or two of text
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 56)
-    ws.set_column(2, 2, 44)
+        ws.set_row(r, max(wrapped_height(what, 40, 10), 2 * 11 * 1.45 + 4))   # room for a line or two of text
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 50)
+    ws.set_column(2, 2, 40)
     ws.freeze_panes(1, 0)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     landscape_sheet(ws, 0, 0)

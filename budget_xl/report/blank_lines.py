@@ -10,7 +10,9 @@ from .print_setup import landscape_sheet
 
 ENTRY_LINES = 500        # open rows; more can be inserted (the sheet is protected without a password)
 HEADER_ROW = 2           # 0-based: title, department / unit line, then the header
-_WIDTHS = {"unit": 36, "function": 40, "econ": 30, "amount": 16}
+# Column widths (characters): names wrap in their cells, so the sheet prints one page wide at a size
+# that can still be read; a field not listed here is as wide as its header needs.
+_WIDTHS = {"unit": 24, "function": 28, "econ": 20, "amount": 14, "project": 22, "service": 14}
 
 
 def write_lines_sheet(wb, ts: TemplateSet, year: int, department: str, ranges: dict[str, str]) -> None:
@@ -22,9 +24,13 @@ def write_lines_sheet(wb, ts: TemplateSet, year: int, department: str, ranges: d
     plain = wb.add_format(font)
     head = wb.add_format({**font, "bold": True, "border": 1, "align": "center", "valign": "vcenter",
                           "text_wrap": True, "bg_color": "#F2F2F2"})
-    text = wb.add_format({**font, "border": 1, "locked": False, "bg_color": "#FFF9DB"})
+    text = wb.add_format({**font, "border": 1, "locked": False, "bg_color": "#FFF9DB", "text_wrap": True,
+                          "valign": "top"})
     amount = wb.add_format({**font, "border": 1, "locked": False, "bg_color": "#FFF9DB", "num_format": "#,##0.00"})
     last = len(items.fields) - 1
+    for r in (0, 1):   # the title lines keep no column's entry look (yellow, bordered)
+        for c in range(last + 1):
+            ws.write_blank(r, c, None, plain)
     ws.write_string(0, 0, f"{year}年{ts.kind}明细（模板：{ts.id}）", title)
     ws.write_string(1, 0, f"预算部门：{department}", plain)
     ws.write_string(1, last, "金额单位：元", plain)
@@ -33,7 +39,7 @@ def write_lines_sheet(wb, ts: TemplateSet, year: int, department: str, ranges: d
         ws.write_string(HEADER_ROW, c, f"{f.header}{'*' if f.required else ''}", head)
         if f.hint:
             ws.write_comment(HEADER_ROW, c, f.hint, {"x_scale": 2, "y_scale": 1.2})
-        width = _WIDTHS.get(f.kind, max(cjk_width(f.header) + 4, 14 if f.kind == "choice" else 18))
+        width = _WIDTHS.get(f.id, _WIDTHS.get(f.kind, max(cjk_width(f.header) + 3, 8)))
         ws.set_column(c, c, width, amount if f.kind == "amount" else text)
         validation = _validation(f, ranges)
         if validation:

@@ -32,6 +32,8 @@ from .docx_look import (
 )
 from .grid import code_label, prints_empty, table_grid, table_unit
 
+UNIT_FILL = "EDEDED"   # the shading of department and unit rows (as the published workbook's)
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Disclosure
     from .docx import Writer
@@ -61,29 +63,37 @@ class TableWriter:
                 indent = int(key[-1]) if key.startswith("indent") else 0
                 data = max(data, text_pt(texts[c], size, bold="bold" in key) + indent * size)
             head = min(max((text_pt(p, size, bold=True) for p in col.header[-1:]), default=0), 3 * size)
-            wraps = col.role in ("label", "text", "unit")
             natural.append(max(data, head, 2 * size) + CELL_PADDING)
-            narrow.append(max(min(data, 10 * size) if wraps else data, head, 2 * size) + CELL_PADDING)
+            narrow.append(max(min(data, 10 * size) if self.wraps[c] else data, head, 2 * size) + CELL_PADDING)
         return natural, narrow
 
+    # (size pt, landscape): legible first; names wrap before the type gets smaller than 9 pt, and the
+    # official tables' 8 and 7.5 pt come last, so an amount never wraps ("25,436,453.9 / 8").
+    FIRST, THEN = ((10.0, False), (10.0, True), (9.0, True)), ((8.0, True), (7.5, True))
+
     def _fit(self) -> tuple[float, list[float], bool]:
-        """Font size, column widths (pt) and orientation: the first of portrait 10 pt, landscape
-        10 pt, landscape 9 pt where nothing wraps, else where names wrap; the table always spans
-        the text width."""
-        tries = [(10.0, False), (10.0, True), (9.0, True)]
-        measured = {size: self._widths(size) for size in (10.0, 9.0)}
-        for size, landscape in tries:
-            natural, _ = measured[size]
-            if sum(natural) <= text_width_pt(landscape):
-                return size, stretch(natural, text_width_pt(landscape)), landscape
-        for size, landscape in tries:
+        """Font size, column widths (pt) and orientation: the first of the sizes where the table fits
+        on one line a row, then where its names wrap; the table always spans the text width."""
+        self.wraps = [col.role in ("label", "text", "unit") for col in self.cols]
+        measured = {size: self._widths(size) for size in (10.0, 9.0, 8.0, 7.5)}
+        phases = [[(s, o, 0) for s, o in self.FIRST], [(s, o, 1) for s, o in self.FIRST]]
+        phases += [[(s, o, 0), (s, o, 1)] for s, o in self.THEN]
+        for size, landscape, wrapped in (t for phase in phases for t in phase):
             natural, narrow = measured[size]
             width = text_width_pt(landscape)
-            if sum(narrow) <= width:
+            if not wrapped and sum(natural) <= width:
+                return size, stretch(natural, width), landscape
+            if wrapped and sum(narrow) <= width:
                 give = [n - m for n, m in zip(natural, narrow)]   # names get the room there is
                 spare, total = width - sum(narrow), sum(give) or 1
                 return size, [m + spare * g / total for m, g in zip(narrow, give)], landscape
-        return 9.0, stretch(measured[9.0][1], text_width_pt(True)), True   # last resort: amounts wrap too
+        # Last resort, 7.5 pt: amounts and codes keep their width, the names share what is left.
+        natural, narrow = measured[7.5]
+        width = text_width_pt(True)
+        kept = sum(n for n, w in zip(narrow, self.wraps) if not w)
+        names = [n for n, w in zip(narrow, self.wraps) if w]
+        share = max(width - kept, 2 * 7.5 * len(names)) / (sum(names) or 1)
+        return 7.5, [n * share if w else n for n, w in zip(narrow, self.wraps)], True
 
     def write(self) -> None:
         w, spec = self.w, self.spec
@@ -143,15 +153,18 @@ class TableWriter:
             row = t.add_row()
             cant_split(row)
             for cell, (_, key), text in zip(row.cells, line, texts):
+                unit = key in ("unit", "amount_unit")    # department and unit rows: bold and shaded
                 if key.startswith("amount"):
-                    self._fill(cell, text, "right", bold=key == "amount_bold")
+                    self._fill(cell, text, "right", bold=key != "amount", shade=unit, fill=UNIT_FILL)
                 elif key == "text_center":
                     self._fill(cell, text, "center")
                 else:
                     indent = int(key[-1]) if key.startswith("indent") else 0
-                    self._fill(cell, text, "left", bold=key == "bold", indent=indent)
+                    self._fill(cell, text, "left", bold=key in ("bold", "unit"), indent=indent, shade=unit,
+                               fill=UNIT_FILL)
 
-    def _fill(self, cell, text: str, align: str, *, bold: bool = False, indent: int = 0, shade: bool = False) -> None:
+    def _fill(self, cell, text: str, align: str, *, bold: bool = False, indent: int = 0, shade: bool = False,
+              fill: str = "F2F2F2") -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         styled(p, self.w.styles["cell"])
@@ -160,7 +173,7 @@ class TableWriter:
             p.paragraph_format.left_indent = Pt(self.size * indent)
         if shade:
             cell._tc.get_or_add_tcPr().insert_element_before(
-                el("w:shd", val="clear", color="auto", fill="F2F2F2"),
+                el("w:shd", val="clear", color="auto", fill=fill),
                 "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
         if text:
             run = p.add_run(text)

@@ -2,7 +2,8 @@
 view of a table for every writer (the published workbook, the Word document, the diff workbook), so
 a table prints the same in all of them.
 
-Style keys: amount, amount_bold, text, text_center, bold, indent1, indent2 (款/项 under their 类).
+Style keys: amount, amount_bold, amount_unit, text, text_center, bold, unit, indent1, indent2 (款/项 under
+their 类); *_unit: a department or unit row (bold and shaded).
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def table_grid(spec: TableSpec, table: Table | None) -> list[list[tuple[object, 
 
 def grid_rows(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[object, str]]]:
     """The printed rows, top to bottom: each a list of (value, style key) per layout column. Style
-    keys: amount, amount_bold, text, text_center, bold, indent1, indent2 (款/项 under their 类).
+    keys: as the module says.
     The rows of a classified table are made one at a time, as they are written."""
     if table is None:
         return []
@@ -74,14 +75,16 @@ class _RowPrinter:
                     for _, kind in self.columns]
         out: list[Cell] = []
         bold = is_bold(row.kind, row.level, row.label)
+        # Department and unit rows are shaded as well as bold, so they stand apart from the 类 below them.
+        unit = row.kind in (DEPT, UNIT)
         for cid, kind in self.columns:
             if kind == "amount":
-                out.append((row.amounts.get(cid), "amount_bold" if bold else "amount"))
+                out.append((row.amounts.get(cid), "amount_unit" if unit else "amount_bold" if bold else "amount"))
             elif kind == "label":
                 has_code_cols = self.has_code_cols
                 text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
                 indent = LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
-                out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
+                out.append((text, "unit" if unit else "bold" if bold else (f"indent{indent}" if indent else "text")))
             elif kind == "code":
                 out.append((row.code if row.kind == CLASS else "", "text"))
             elif kind == "code_part":
