@@ -7,6 +7,7 @@ import subprocess
 import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from test_samples import BUDGET_2024_FIXED, FINAL_2024_FIXED
@@ -320,7 +321,16 @@ def test_full_document_toc_field_lists_parts_headings_and_tables(full_doc):
     assert by_text["一、2024年部门收支预算情况"].style.name == "Heading 2"      # one level below the parts
     assert by_text["（一）一般公共预算支出预算总体情况"].style.name == "Heading 3"
     assert style_font(doc, "Heading 2") == "黑体" and style_font(doc, "Heading 3") == "楷体"
-    assert "右键" in "".join(p.text for p in doc.paragraphs)
+    # Word and WPS update the field on open (it is dirty, and the settings ask for it): no instruction is printed.
+    assert not any(w in "".join(p.text for p in doc.paragraphs) for w in ("右键", "更新域", "目录页码"))
+    begin = next(body.iter(qn("w:fldChar")))
+    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) == "true"
+    assert doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert doc.settings.element.find(qn("w:savePreviewPicture")) is None
+    fonts = {f.get(qn("w:name")): f for f in doc.part.part_related_by(RT.FONT_TABLE).element}
+    assert set(fonts) == {"Times New Roman", "宋体", "仿宋", "黑体", "楷体"}        # no Mac fonts of the template
+    assert fonts["仿宋"].find(qn("w:altName")).get(qn("w:val")) == "FangSong"
+    assert fonts["黑体"].find(qn("w:charset")).get(qn("w:val")) == "86"          # GB2312
 
 
 def test_full_document_cover_has_no_page_number_and_numbering_restarts(full_doc):
