@@ -388,3 +388,27 @@ def test_opens_in_libreoffice(tmp_path, full_doc):
         assert "支出功能分类预算表" in text and "72,511,453.98" in text
         assert "本年度未产生与该表相关的预决算数据" in text
         assert text.count("\f") >= 20      # cover, 目录, parts and 14 tables on their own pages
+
+
+# DejaVu Serif, what LibreOffice on Linux prints for Times New Roman when it is not installed: the widest
+# font the digits of a table may meet (em widths of a digit and of “,” “.”; bold about 8% wider).
+WIDE_DIGIT, WIDE_SEPARATOR = 0.636, 0.318
+
+
+def test_table_amounts_fit_their_columns_in_the_widest_stand_in_font(tmp_path, final, budget):
+    """An amount never wraps mid-number (“25,436,453.9 / 8”): every amount cell of every table of both
+    sets is wide enough for its text in DejaVu Serif at the table's size, cell margins included."""
+    for d in (final, budget):
+        path = tmp_path / f"{d.kind}.docx"
+        write_docx([Block("table", code) for code in d.template.tables], path, disclosure=d)
+        doc = docx.Document(str(path))
+        for table in doc.tables:
+            grid = [int(c.get(qn("w:w"))) / 20 for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+            for row in table.rows:
+                for width, cell in zip(grid, row.cells):
+                    text = cell.text
+                    if not text or not all(ch.isdigit() or ch in ",.-" for ch in text):
+                        continue
+                    run = cell.paragraphs[0].runs[0]
+                    em = sum(WIDE_SEPARATOR if ch in ",." else WIDE_DIGIT for ch in text) * (1.08 if run.bold else 1)
+                    assert em * run.font.size.pt + 2 * 57 / 20 <= width, (d.kind, text, width)
