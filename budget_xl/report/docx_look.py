@@ -222,6 +222,12 @@ def set_page(section, landscape: bool) -> None:
     section.footer_distance = Mm(margins["bottom"] - 11)
 
 
+def text_height_pt(landscape: bool) -> float:
+    width, height = A4
+    margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
+    return ((width if landscape else height) - margins["top"] - margins["bottom"]) * 72 / 25.4
+
+
 def text_width_pt(landscape: bool) -> float:
     width, height = A4
     margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS

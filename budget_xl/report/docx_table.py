@@ -3,11 +3,12 @@ the template (repeated on every page), the printed rows (report/grid.py, as the 
 them), and the empty-table note; set in a landscape section when it is too wide."""
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -27,12 +28,16 @@ from .docx_look import (
     header_row,
     set_fonts,
     styled,
+    text_height_pt,
     text_pt,
     text_width_pt,
 )
 from .grid import code_label, prints_empty, table_grid, table_unit
+from .paging import CONTINUED
 
 UNIT_FILL = "EDEDED"   # the shading of department and unit rows (as the published workbook's)
+LINE_EM = 1.5          # a table line, in ems of its type: CJK fonts set single spacing at about 1.3–1.45
+TITLE_BLOCK_PT = 60.0  # code, title and 部门/年度/金额单位 lines above a table's first page
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Disclosure
@@ -103,7 +108,13 @@ class TableWriter:
         title = w.add("table_title")
         w.bookmarked(title, self.index, spec.title, TABLE_TITLE)
         self._info_line()
-        self._word_table()
+        for n, rows in enumerate(self._pages()):
+            if n:   # the next part of the table starts a page (its header repeated, its unit said again)
+                gap = w.add("table_note")
+                gap.paragraph_format.page_break_before = True
+                gap.paragraph_format.line_spacing = Pt(1)
+                gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            self._word_table(rows)
         if prints_empty(self.table, self.grid):
             note = w.add("table_note")
             note.paragraph_format.space_before = Pt(6)
@@ -126,7 +137,42 @@ class TableWriter:
         tabs.add_tab_stop(Pt(width), WD_TAB_ALIGNMENT.RIGHT)
         w.runs(p, text, TABLE_NOTE)
 
-    def _word_table(self) -> None:
+    def _pages(self) -> list[list[tuple[list, list[str]]]]:
+        """The printed rows, page by page for a table of units (附表3/4/5/7/8 …), so that a page that
+        continues a unit starts with its row again (“145001-…（续）”); one page for any other table.
+        Rows are measured as LibreOffice and Word set them (1.5 lines of the type a line, names
+        wrapped in their column), with room to spare: a page laid out here never runs over."""
+        rows = list(zip(self.grid, self.texts))
+        if not (self.spec.rows.kind == "classified" and self.spec.rows.units) or not rows:
+            return [rows]
+        label = next((c for c, col in enumerate(self.cols) if col.role == "label"), 0)
+        header = self.n_header * 2 * LINE_EM * self.size
+        room = text_height_pt(self.landscape) * 0.95 - header - 2
+        left = room - TITLE_BLOCK_PT
+        pages: list[list[tuple[list, list[str]]]] = [[]]
+        unit: tuple[list, list[str]] | None = None
+        for line, texts in rows:
+            height = self._row_pt(texts)
+            if height > left and pages[-1]:
+                pages.append([])
+                left = room
+                if unit is not None and line[label][1] != "unit":
+                    again = ([(f"{v}{CONTINUED}" if c == label else None, k) for c, (v, k) in enumerate(unit[0])],
+                             [f"{t}{CONTINUED}" if c == label else "" for c, t in enumerate(unit[1])])
+                    pages[-1].append(again)
+                    left -= self._row_pt(again[1])
+            pages[-1].append((line, texts))
+            left -= height
+            if line[label][1] == "unit":
+                unit = (line, texts)
+        return pages
+
+    def _row_pt(self, texts: list[str]) -> float:
+        lines = max((math.ceil(text_pt(t, self.size) / max(width - CELL_PADDING, 1)) for t, width, wraps
+                     in zip(texts, self.widths, self.wraps) if wraps and t), default=1)
+        return lines * LINE_EM * self.size + 1
+
+    def _word_table(self, rows: list[tuple[list, list[str]]]) -> None:
         w = self.w
         t = w.doc.add_table(rows=self.n_header, cols=len(self.cols))
         t.style = w.doc.styles["Table Grid"]
@@ -149,7 +195,7 @@ class TableWriter:
             if hc.merged:
                 cell = cell.merge(t.cell(hc.last_row, hc.last_col))
             self._fill(cell, hc.text, "center", bold=True, shade=True)
-        for line, texts in zip(self.grid, self.texts):
+        for line, texts in rows:
             row = t.add_row()
             cant_split(row)
             for cell, (_, key), text in zip(row.cells, line, texts):
