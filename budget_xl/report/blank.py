@@ -33,9 +33,9 @@ def write_blank_workbook(ts: TemplateSet, year: int, department: str, units: lis
         set_xlsx_properties(wb, target.stem, department)
         st = Styles(wb)
         entry = {
-            "amount": wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "num_format": "#,##0.00",
+            "amount": wb.add_format({"font_name": "宋体", "font_charset": 134, "font_size": 10, "border": 1, "num_format": "#,##0.00",
                                      "locked": False, "bg_color": "#FFF9DB"}),
-            "text": wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "locked": False,
+            "text": wb.add_format({"font_name": "宋体", "font_charset": 134, "font_size": 10, "border": 1, "locked": False,
                                    "bg_color": "#FFF9DB"}),
         }
         lists, ranges = _code_lists(ts, year, department, units)
@@ -53,8 +53,8 @@ def write_blank_workbook(ts: TemplateSet, year: int, department: str, units: lis
 
 def _instructions(wb, ts: TemplateSet, year: int, department: str) -> None:
     ws = wb.add_worksheet("说明")
-    bold = wb.add_format({"bold": True, "font_name": "宋体", "font_size": 12})
-    text = wb.add_format({"font_name": "宋体", "font_size": 11, "text_wrap": True, "valign": "top"})
+    bold = wb.add_format({"bold": True, "font_name": "宋体", "font_charset": 134, "font_size": 12})
+    text = wb.add_format({"font_name": "宋体", "font_charset": 134, "font_size": 11, "text_wrap": True, "valign": "top"})
     entered = [s for s in ts.tables.values() if not s.derived]
     derived = [s for s in ts.tables.values() if s.derived]
     fed = [s.code for s in ts.tables.values() if s.lines]
@@ -108,11 +108,11 @@ def _facts_sheet(wb, ts: TemplateSet) -> None:
     except TemplateError:
         return   # a table set without a narrative template: nothing to ask for
     ws = wb.add_worksheet(SHEET)
-    head = wb.add_format({"bold": True, "font_name": "宋体", "font_size": 11, "border": 1, "bg_color": "#F2F2F2"})
-    key = wb.add_format({"font_name": "宋体", "font_size": 11, "border": 1, "valign": "top"})
-    hint = wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "valign": "top", "text_wrap": True,
+    head = wb.add_format({"bold": True, "font_name": "宋体", "font_charset": 134, "font_size": 11, "border": 1, "bg_color": "#F2F2F2"})
+    key = wb.add_format({"font_name": "宋体", "font_charset": 134, "font_size": 11, "border": 1, "valign": "top"})
+    hint = wb.add_format({"font_name": "宋体", "font_charset": 134, "font_size": 10, "border": 1, "valign": "top", "text_wrap": True,
                           "font_color": "#595959"})
-    value = wb.add_format({"font_name": "宋体", "font_size": 11, "border": 1, "valign": "top", "text_wrap": True,
+    value = wb.add_format({"font_name": "宋体", "font_charset": 134, "font_size": 11, "border": 1, "valign": "top", "text_wrap": True,
                            "locked": False, "bg_color": "#FFF9DB"})
     for c, title in enumerate(("项目", "内容（情况说明中使用；不填则留作待填）", "说明")):
         ws.write_string(0, c, title, head)

@@ -19,7 +19,7 @@ def write_lines_sheet(wb, ts: TemplateSet, year: int, department: str, ranges: d
     """The 明细 sheet. `ranges` are the drop-down lists of the hidden 科目表 sheet (units, 科目)."""
     items = line_items()
     ws = wb.add_worksheet(items.sheet)
-    font = {"font_name": "宋体", "font_size": 10}
+    font = {"font_name": "宋体", "font_charset": 134, "font_size": 10}
     title = wb.add_format({**font, "font_size": 14, "bold": True})
     plain = wb.add_format(font)
     head = wb.add_format({**font, "bold": True, "border": 1, "align": "center", "valign": "vcenter",
