@@ -26,13 +26,14 @@ class Outcome:
 
 
 def check_one(path: str, template: str | None = None) -> Outcome:
+    from .derive import complete_lines
     from .errors import BudgetXlError
     from .reader import OnlyForms, read
     from .rules import check
 
     try:
         try:
-            d = read(path, template)
+            d = complete_lines(read(path, template))
         except OnlyForms as only:        # a workbook of 绩效 forms: checked as such
             from .rules.performance import check_forms, performance_report
 

@@ -108,3 +108,19 @@ def row_key(unit: str | None, part: str) -> str:
 def key_part(key: str) -> str:
     """What a row key names within its unit: "145001/2080505" → "2080505"."""
     return key.rsplit("/", 1)[-1]
+
+
+def same_department(a: str | None, b: str | None) -> bool | None:
+    """Whether two workbooks' departments are one: by code when both have one ("145-…"), else by
+    name; None when either is unknown."""
+    if not a or not b:
+        return None
+    (code_a, name_a), (code_b, name_b) = split_code(a), split_code(b)
+    if code_a and code_b:
+        return code_a == code_b
+    return _bare(name_a) == _bare(name_b)
+
+
+def _bare(name: str) -> str:
+    """A name without the differences of typing: full-width forms, spaces, brackets' width."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))

@@ -200,6 +200,16 @@ def convert_unit(d: Disclosure, unit: str) -> int:
     return changed
 
 
+def complete_lines(d: Disclosure) -> Disclosure:
+    """A workbook read from its 明细 holds only the detail rows of its tables (reader/tabulate.py): what
+    every command reads is the whole set, so its totals and derived tables are computed at once (for
+    any other workbook, nothing: what it states is what `check` checks). Returns the disclosure."""
+    if d.lines:
+        complete(d)
+        derive_tables(d)
+    return d
+
+
 # --------------------------------------------------------------------------- derived tables
 @without_cycle_collection
 def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:

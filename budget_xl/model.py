@@ -188,6 +188,17 @@ class Coverage:
 
 
 
+@dataclass(slots=True)
+class LineItem:
+    """One line of a 明细 sheet (the budget system's line-item export): a unit, a 功能分类 and a 经济分类
+    科目, the kind of money, the project and flags, and the amount (templates/line_items.yaml)."""
+    row: int                                              # 0-based grid row on the 明细 sheet
+    amount: Decimal
+    values: dict[str, str] = field(default_factory=dict)  # field id -> code (unit, 科目), choice id or text
+    texts: dict[str, str] = field(default_factory=dict)   # field id -> the cell as written ("145001-…（本级）")
+    names: dict[str, str] = field(default_factory=dict)   # unit / 科目 field -> the name written after its code
+
+
 @dataclass
 class Disclosure:
     path: Path
@@ -206,6 +217,9 @@ class Disclosure:
     # The 绩效 forms of the same workbook (a performance.PerformanceBook, typed loosely: that model
     # sits above this one), or None.
     performance: Any = None
+    # The 明细 sheet the tables with a `lines:` feed were built from (reader/line_items.py), if any.
+    lines: list[LineItem] = field(default_factory=list)
+    line_sheet: str | None = None
 
     @property
     def kind(self) -> str:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .derive import Change
+from .derive import Change, complete_lines
 from .errors import InputError, NotPublished
 from .model import Disclosure
 from .reader import read, read_performance
@@ -39,7 +39,7 @@ def _disclosure(workbook: Workbook, template: str | TemplateSet | None = None, y
                 department: str | None = None) -> Disclosure:
     if isinstance(workbook, Disclosure):
         return workbook
-    return read(workbook, template, year=year, department=department)
+    return complete_lines(read(workbook, template, year=year, department=department))
 
 
 def _optional(workbook: Workbook | None) -> Disclosure | None:
@@ -80,7 +80,7 @@ def check(workbook: Workbook, *, template: str | TemplateSet | None = None, year
         from .narrative.verify import read_narrative, verify
 
         lines = read_narrative(Path(narrative), d)
-        ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)
+        ctx = narrative_context(d, prior=prior, budget=budget, profile=profile, force=force)
         report.findings.extend(verify(ctx, lines))
     book = read_performance(performance) if performance is not None else d.performance
     if book is not None:
@@ -97,12 +97,13 @@ def _annotate(report: Report, path: Path, annotate: str | Path | None, force: bo
 
 
 def narrative_context(d: Disclosure, *, prior: Workbook | None = None, budget: Workbook | None = None,
-                      profile: str | Path | None = None) -> Context:
-    """Every figure the 情况说明 states, computed (with 上年 and 年初预算 values where given)."""
+                      profile: str | Path | None = None, force: bool = False) -> Context:
+    """Every figure the 情况说明 states, computed (with 上年 and 年初预算 values where given); another
+    department's prior or budget workbook is refused unless `force`."""
     from .narrative import context_for
 
     return context_for(d, prior=_optional(prior), budget=_optional(budget),
-                       profile=Path(profile) if profile else None)
+                       profile=Path(profile) if profile else None, force=force)
 
 
 # --------------------------------------------------------------------------- fill
@@ -175,7 +176,7 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
         raise NotPublished("有错误，未生成公开表（改正后重试，或加 --force 照样生成）。", report)
     folder = _output_folder(Path(out_dir) if out_dir else source.parent)
     name = output_name(d)
-    ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)  # a bad --prior stops before writing
+    ctx = narrative_context(d, prior=prior, budget=budget, profile=profile, force=force)  # a bad --prior stops before writing
     target = write_publish_workbook(d, folder / f"{name}.xlsx", force=force, source=source)
     placeholders: dict[Path, int] = {}
     narrative = folder / f"{name}_情况说明.docx"
@@ -284,7 +285,7 @@ def narrate(workbook: Workbook, out: str | Path | None = None, *, prior: Workboo
     d = _disclosure(workbook, template, year, department)
     complete(d)          # a workbook with only the detail rows entered still gives every total;
     derive_tables(d)     # entered values are kept (a disagreeing one is a check error, counted below)
-    ctx = narrative_context(d, prior=prior, budget=budget, profile=profile)
+    ctx = narrative_context(d, prior=prior, budget=budget, profile=profile, force=force)
     target = Path(out) if out else d.path.with_name(f"{output_name(d)}_情况说明.docx")
     if target.suffix.lower() not in NARRATIVE_SUFFIXES:
         raise InputError(f"情况说明应写成 {'、'.join(NARRATIVE_SUFFIXES)} 文件，而不是“{target.name}”。")

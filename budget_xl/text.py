@@ -13,9 +13,9 @@ _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "‐": "-", "−": "-", "─": "-"})
 
-# Ordinal prefixes of fixed rows: "一、", "（一）", "(三)", "1.", "1、", "①".
+# Ordinal prefixes of fixed rows: "一、", "（一）", "(三)", "1.", "1、", "（1）", "①".
 _ORDINAL = re.compile(
-    r"^(?:[一二三四五六七八九十百]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．](?!\d)|[①-⑳])"
+    r"^(?:[一二三四五六七八九十百]+[、.．]|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.．](?!\d)|\(\d{1,2}\)|[①-⑳])"
 )
 # A leading year such as "2024年度" in a header or title ("2024 年度 本年收入").
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")

@@ -178,6 +178,38 @@ def write_table(wb: Workbook, wbd: sd.WorkbookData, t: sd.TableData) -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+def write_lines(wb: Workbook, wbd: sd.WorkbookData) -> None:
+    """The 明细 sheet of a line-item workbook, laid out as `budget-xl init` writes it: a title line
+    naming the template, the department and 金额单位 line, the header (templates/line_items.yaml), then
+    one budget line a row (amounts as numbers)."""
+    columns, rows = sd.read_tsv(sd.DATA / wbd.id / wbd.meta["lines"])
+    ws = wb.create_sheet("明细")
+    ws.cell(row=1, column=1, value=wbd.meta["lines_title"]).font = TITLE_FONT
+    ws.cell(row=2, column=1, value=wbd.meta["lines_meta"]).font = BODY_FONT
+    ws.cell(row=2, column=len(columns), value=wbd.meta["unit_line"]).font = BODY_FONT
+    widths = [cjk_width(c) for c in columns]
+    for j, head in enumerate(columns):
+        c = ws.cell(row=3, column=j + 1, value=head)
+        c.font, c.border = BOLD_FONT, BORDER
+        c.alignment = Alignment(horizontal="center", vertical="center")
+    for i, row in enumerate(rows):
+        for j, (head, text) in enumerate(zip(columns, row)):
+            c = ws.cell(row=4 + i, column=j + 1, value=cell_value("amount" if head == "金额" else "text", text))
+            c.font, c.border = BODY_FONT, BORDER
+            if head == "金额":
+                c.number_format = AMOUNT_FORMAT
+            widths[j] = max(widths[j], cjk_width(text))
+    for j, w in enumerate(widths):
+        ws.column_dimensions[get_column_letter(j + 1)].width = min(max(w + 2, 8), 56)
+    ws.freeze_panes = ws.cell(row=4, column=1)
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def build(wid: str) -> Path:
     wbd = sd.load(wid)
     wb = Workbook()
@@ -186,6 +218,8 @@ def build(wid: str) -> Path:
         write_cover(wb, wbd.meta["cover"])
     if wbd.meta.get("toc"):
         write_toc(wb, wbd)
+    if wbd.meta.get("lines"):
+        write_lines(wb, wbd)
     for t in wbd.tables.values():
         write_table(wb, wbd, t)
     props = wb.properties

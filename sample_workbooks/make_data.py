@@ -5,7 +5,8 @@
    项目支出 = 合计 − 基本支出 (= 附表7/10/11 项目支出 + 财政专户管理资金, all of which is project spending).
 2. `data/2023_住建局_部门预算/附表1–14.tsv` — the prior-year budget, computed from the leaf data in
    `data/2023_住建局_部门预算/source.yaml`: every 款/类/unit/department/合计 row and every table is a
-   roll-up of the leaves, done with decimal.Decimal.
+   roll-up of the leaves, done with decimal.Decimal; likewise `data/2024_政府办_部门预算/` (the 年初预算 of
+   the 政府办 final accounts).
 
 Usage: python sample_workbooks/make_data.py [--check]
 (--check: only verify that the TSVs on disk are what this script would write.)
@@ -351,10 +352,11 @@ def targets() -> dict[Path, tuple[list[str], list[list[str]]]]:
     files: dict[Path, tuple[list[str], list[list[str]]]] = {}
     corrected = sd.load("2024_住建局_部门预算_更正版")
     files[sd.DATA / "2024_住建局_部门预算_更正版" / "附表3.tsv"] = derive_fb3(corrected)
-    folder = sd.DATA / "2023_住建局_部门预算"
-    src = yaml.safe_load((folder / "source.yaml").read_text(encoding="utf-8"))
-    for code, (columns, rows) in gen_budget(src, corrected).items():
-        files[folder / f"{code}.tsv"] = (columns, rows)
+    for name in ("2023_住建局_部门预算", "2024_政府办_部门预算"):
+        folder = sd.DATA / name
+        src = yaml.safe_load((folder / "source.yaml").read_text(encoding="utf-8"))
+        for code, (columns, rows) in gen_budget(src, corrected).items():
+            files[folder / f"{code}.tsv"] = (columns, rows)
     return files
 
 

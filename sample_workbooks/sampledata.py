@@ -136,6 +136,8 @@ def load(wid: str) -> WorkbookData:
     template = get_template(meta["template"])
     tmetas = meta.get("tables") or {}
     for tsv in folder.glob("*.tsv"):
+        if tsv.name == meta.get("lines"):
+            continue   # the 明细 of a line-item workbook (build.py writes it as is), not a table
         code = tsv.stem
         if code not in template.tables:
             raise ValueError(f"{tsv}: {code} is not a table of template {template.id}")

@@ -9,12 +9,13 @@ SAMPLES = ROOT / "sample_workbooks"
 # The samples are filed as an auditor's folder: one folder per department with its years (and a
 # budget-xl.toml pinning each year to the corrected version where there are two).
 ZHUJIANJU = SAMPLES / "住建局"        # 大连市西岗区住房和城乡建设局, 部门预算 2023 and 2024 (seed 000)
-ZHENGFUBAN = SAMPLES / "政府办"       # 大连市西岗区人民政府办公室, 部门决算 2024 (seed 002)
+ZHENGFUBAN = SAMPLES / "政府办"       # 大连市西岗区人民政府办公室, 部门决算 2024 (seed 002) and its 部门预算
 BUDGET_2024 = ZHUJIANJU / "2024_部门预算_公开版.xlsx"
 BUDGET_2024_FIXED = ZHUJIANJU / "2024_部门预算_更正版.xlsx"
 BUDGET_2023 = ZHUJIANJU / "2023_部门预算.xlsx"
 FINAL_2024 = ZHENGFUBAN / "2024_部门决算_公开版.xlsx"
 FINAL_2024_FIXED = ZHENGFUBAN / "2024_部门决算_更正版.xlsx"
+OFFICE_BUDGET_2024 = ZHENGFUBAN / "2024_部门预算.xlsx"   # the office's 年初预算 of that year (invented, consistent)
 NARRATIVES = SAMPLES / "narratives"
 
 

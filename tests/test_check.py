@@ -47,14 +47,21 @@ def test_published_budget_real_errors_are_each_reported_once_at_their_cell():
 
 
 def test_missing_table_is_one_warning_naming_the_identities_it_blocks():
-    warnings = findings(BUDGET_2024, "warning")
+    warnings = [f for f in findings(BUDGET_2024, "warning") if f.rule != "读取"]
     assert len(warnings) == 1
     assert warnings[0].rule == "缺表" and "附表3" in warnings[0].message and "YS03-02" in warnings[0].message
 
 
+# The three names of seed 000's 附表12 copied with stray quotes (…运行费" and "…"), pointed out at their cells.
+STRAY_QUOTES = ["附表12!C26", "附表12!C29", "附表12!C30"]
+
+
 @pytest.mark.parametrize("path", [BUDGET_2024_FIXED, BUDGET_2023], ids=lambda p: p.stem)
 def test_clean_workbooks_have_no_findings(path):
-    assert findings(path) == []
+    left = findings(path)
+    quotes = [f for f in left if "多余的引号" in f.message]
+    assert [str(f.cells[0]) for f in quotes] == (STRAY_QUOTES if path == BUDGET_2024_FIXED else [])
+    assert [f for f in left if f not in quotes] == []
 
 
 @pytest.mark.parametrize("path", [FINAL_2024, FINAL_2024_FIXED], ids=lambda p: p.stem)
@@ -102,7 +109,8 @@ def test_a_table_from_last_years_file_is_one_finding_on_that_table(tmp_path):
                 ws.cell(c.row, c.column).value = c.value
     wb.save(tmp_path / "t.xlsx")
     report = check(budget_xl.read(tmp_path / "t.xlsx"))
-    bad = [f for f in report.findings if f.level in ("error", "warning")]
+    # The sample's own stray quotes in 附表12 project names are warned about whatever 附表7 holds.
+    bad = [f for f in report.findings if f.level in ("error", "warning") and "多余的引号" not in f.message]
     assert [(f.rule_id, f.tables, f.hypothesis) for f in bad] == [("foreign-table", ("附表7",), "foreign-table")]
     assert "取自另一年度或另一版本" in bad[0].message and str(bad[0].cells[0]).startswith("附表7!")
 
@@ -161,7 +169,7 @@ def test_cli_check_exit_codes_and_json(cli, tmp_path):
     assert cli("check", BUDGET_2024_FIXED).returncode == 0
     assert cli("check", FINAL_2024).returncode == 0
     data = json.loads(cli("check", BUDGET_2024, "--format", "json").stdout)
-    assert data["summary"] == {"errors": 6, "warnings": 1, "rounding": 0, "notes": 0}
+    assert data["summary"] == {"errors": 6, "warnings": 4, "rounding": 0, "notes": 0}   # 缺表 and 3 stray quotes
     first = data["findings"][0]
     assert set(first) >= {"level", "rule", "message", "tables", "cells", "expected", "actual", "difference"}
     f16 = next(f for f in data["findings"] if f["cells"][0] == "附表1!F16")

@@ -7,6 +7,7 @@ import subprocess
 import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from test_samples import BUDGET_2024_FIXED, FINAL_2024_FIXED
@@ -146,6 +147,36 @@ def cell_texts(table):
     return [[c.text for c in row.cells] for row in table.rows]
 
 
+def disclosure_tables(doc) -> list[list]:
+    """The Word tables of each disclosure table: a table of units runs over several, one a page, each
+    after a page-break paragraph; their rows read as one table (repeated headers and the “（续）” rows
+    that say the unit again left out)."""
+    groups: list[list] = []
+    joined = False
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            table = docx.table.Table(child, doc._body)
+            if joined and groups:
+                groups[-1].append(table)
+            else:
+                groups.append([table])
+            joined = False
+        elif child.tag == qn("w:p"):
+            gap = child.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None and not "".join(child.itertext())
+            joined = gap and bool(groups) and not joined
+    return groups
+
+
+def printed_rows(tables) -> list[list[str]]:
+    """The rows of a disclosure table's Word tables as one: header once, no “（续）” rows."""
+    rows = cell_texts(tables[0])
+    for t in tables[1:]:
+        body = [r for r, row in zip(cell_texts(t), t.rows) if row._tr.trPr is None or
+                row._tr.trPr.find(qn("w:tblHeader")) is None]
+        rows += [r for r in body if not r[0].endswith("（续）")]
+    return rows
+
+
 def test_table_header_merged_as_published(tables_doc):
     t = tables_doc.tables[0]
     rows = cell_texts(t)
@@ -161,12 +192,12 @@ def test_table_header_merged_as_published(tables_doc):
 
 
 def test_table_amounts_in_the_right_cells(tables_doc, budget):
-    rows = {r[0]: r[1:] for r in cell_texts(tables_doc.tables[0])[2:]}
+    rows = {r[0]: r[1:] for r in printed_rows(disclosure_tables(tables_doc)[0])[2:]}
     assert rows["合计"] == ["72,511,453.98", "52,036,453.98", "25,436,453.98", "26,600,000.00", "", "20,475,000.00"]
     assert rows["2120101-行政运行"] == ["4,156,837.57", "4,156,837.57", "4,156,837.57", "", "", ""]
     assert rows["2120803-城市建设支出"] == ["26,600,000.00", "26,600,000.00", "", "26,600,000.00", "", ""]
     # Every row of the disclosure is printed, in order, with every amount.
-    printed = cell_texts(tables_doc.tables[0])[2:]
+    printed = printed_rows(disclosure_tables(tables_doc)[0])[2:]
     table = budget["附表4"]
     assert [r[0] for r in printed] == [r.label for r in table.rows]
     assert [r[1] for r in printed] == [f"{r.amounts['total']:,.2f}" for r in table.rows]
@@ -191,7 +222,7 @@ def test_table_rows_styled_by_level(tables_doc):
 
 
 def test_item_table_prints_sequence_numbers_as_typed(tables_doc):
-    rows = cell_texts(tables_doc.tables[2])
+    rows = printed_rows(disclosure_tables(tables_doc)[2])
     assert rows[2][:3] == ["", "", "合 计"]
     assert [r[0] for r in rows[3:6]] == ["1", "2", "3"]        # not "1.0" (the workbook holds numbers)
     assert rows[3][2] == "新云巷危房安全监测费"
@@ -212,7 +243,7 @@ def test_empty_table_keeps_its_official_note(tables_doc):
     i = texts.index("一般公共预算“三公”经费支出预算表")
     assert "本年度未产生与该表相关的预决算数据" in texts[i:]
     assert texts.count("本年度未产生与该表相关的预决算数据") == 1        # 附表4 has data: no note there
-    assert cell_texts(tables_doc.tables[1])[-1][1:] == ["", "", "", "", "", ""]
+    assert printed_rows(disclosure_tables(tables_doc)[1])[-1][1:] == ["", "", "", "", "", ""]
 
 
 def test_wide_table_in_a_landscape_section_then_back_to_portrait(tables_doc):
@@ -252,7 +283,8 @@ def test_full_budget_document_follows_seed_000(budget):
                              "第三部分　大连市西岗区住房和城乡建设局2024年部门预算情况说明", "第四部分　名词解释"]
     texts = [b.text for b in blocks]
     assert texts[texts.index("一、主要职责") + 1: texts.index("二、部门预算单位构成")] == ["（一）贯彻执行……", "（二）承担……"]
-    assert texts[texts.index("二、部门预算单位构成") + 1] == "【待填：部门预算单位构成】"
+    assert texts[texts.index("二、部门预算单位构成") + 1] == ("纳入大连市西岗区住房和城乡建设局2024年部门预算编制范围的单位共2家："
+                                                         "大连市西岗区住房和城乡建设局（本级）、大连市西岗区住房城市建设事务服务中心。")   # from the tables
     tables = [b.text for b in blocks if b.kind == "table"]
     assert tables == list(budget.template.tables)                          # all 14, in the template's order
     assert all(blocks[i - 1].kind == "pagebreak" for i, b in enumerate(blocks) if b.kind == "table")
@@ -319,7 +351,16 @@ def test_full_document_toc_field_lists_parts_headings_and_tables(full_doc):
     assert by_text["一、2024年部门收支预算情况"].style.name == "Heading 2"      # one level below the parts
     assert by_text["（一）一般公共预算支出预算总体情况"].style.name == "Heading 3"
     assert style_font(doc, "Heading 2") == "黑体" and style_font(doc, "Heading 3") == "楷体"
-    assert "右键" in "".join(p.text for p in doc.paragraphs)
+    # Word and WPS update the field on open (it is dirty, and the settings ask for it): no instruction is printed.
+    assert not any(w in "".join(p.text for p in doc.paragraphs) for w in ("右键", "更新域", "目录页码"))
+    begin = next(body.iter(qn("w:fldChar")))
+    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) == "true"
+    assert doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    assert doc.settings.element.find(qn("w:savePreviewPicture")) is None
+    fonts = {f.get(qn("w:name")): f for f in doc.part.part_related_by(RT.FONT_TABLE).element}
+    assert set(fonts) == {"Times New Roman", "宋体", "仿宋", "黑体", "楷体"}        # no Mac fonts of the template
+    assert fonts["仿宋"].find(qn("w:altName")).get(qn("w:val")) == "FangSong"
+    assert fonts["黑体"].find(qn("w:charset")).get(qn("w:val")) == "86"          # GB2312
 
 
 def test_full_document_cover_has_no_page_number_and_numbering_restarts(full_doc):
@@ -328,7 +369,7 @@ def test_full_document_cover_has_no_page_number_and_numbering_restarts(full_doc)
     assert first.different_first_page_header_footer and not second.different_first_page_header_footer
     assert second._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
     assert all(s._sectPr.find(qn("w:pgNumType")) is None for s in doc.sections[2:])
-    assert len(doc.tables) == 14
+    assert len(disclosure_tables(doc)) == 14
 
 
 # --------------------------------------------------------------------------- writing safely
@@ -377,3 +418,39 @@ def test_opens_in_libreoffice(tmp_path, full_doc):
         assert "支出功能分类预算表" in text and "72,511,453.98" in text
         assert "本年度未产生与该表相关的预决算数据" in text
         assert text.count("\f") >= 20      # cover, 目录, parts and 14 tables on their own pages
+
+
+# DejaVu Serif, what LibreOffice on Linux prints for Times New Roman when it is not installed: the widest
+# font the digits of a table may meet (em widths of a digit and of “,” “.”; bold about 8% wider).
+WIDE_DIGIT, WIDE_SEPARATOR = 0.636, 0.318
+
+
+def test_table_amounts_fit_their_columns_in_the_widest_stand_in_font(tmp_path, final, budget):
+    """An amount never wraps mid-number (“25,436,453.9 / 8”): every amount cell of every table of both
+    sets is wide enough for its text in DejaVu Serif at the table's size, cell margins included."""
+    for d in (final, budget):
+        path = tmp_path / f"{d.kind}.docx"
+        write_docx([Block("table", code) for code in d.template.tables], path, disclosure=d)
+        doc = docx.Document(str(path))
+        for table in doc.tables:
+            grid = [int(c.get(qn("w:w"))) / 20 for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+            for row in table.rows:
+                for width, cell in zip(grid, row.cells):
+                    text = cell.text
+                    if not text or not all(ch.isdigit() or ch in ",.-" for ch in text):
+                        continue
+                    run = cell.paragraphs[0].runs[0]
+                    em = sum(WIDE_SEPARATOR if ch in ",." else WIDE_DIGIT for ch in text) * (1.08 if run.bold else 1)
+                    assert em * run.font.size.pt + 2 * 57 / 20 <= width, (d.kind, text, width)
+
+
+def test_a_table_of_units_says_the_unit_at_the_top_of_each_page(tables_doc):
+    """附表4 runs over two pages: the second starts with its unit's row (“…（续）” when it continues one),
+    under the repeated header; the unit rows are bold and shaded."""
+    pieces = disclosure_tables(tables_doc)[0]
+    assert len(pieces) >= 2
+    for t in pieces[1:]:
+        first = next(row for row in t.rows if row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None)
+        assert first.cells[0].text.startswith(("145001-", "145002-")), first.cells[0].text
+        shade = first.cells[0]._tc.tcPr.find(qn("w:shd"))
+        assert shade is not None and shade.get(qn("w:fill")) == "EDEDED"

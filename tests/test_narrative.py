@@ -10,6 +10,7 @@ from conftest import BUDGET_2024 as BUDGET_PUBLISHED
 from conftest import BUDGET_2024_FIXED as BUDGET
 from conftest import FINAL_2024 as FINAL_PUBLISHED
 from conftest import FINAL_2024_FIXED as FINAL
+from conftest import OFFICE_BUDGET_2024 as OFFICE_BUDGET
 
 # The seeds' published 情况说明 as shipped text (sample_workbooks/README.md says which lines of which seed).
 SEED_000 = NARRATIVES / "2024_住建局_部门预算_情况说明_公开版.txt"
@@ -53,7 +54,7 @@ def test_budget_narrative_with_prior_year(cli, tmp_path):
         "1、城乡社区支出（类）2189.05万元，比2023年预算增加485.83万元，增长28.52%。主要原因：【请填写主要原因】。",
         "2、住房保障支出（类）159.55万元，比2023年预算减少7256.05万元，下降97.85%。主要原因：【请填写主要原因】。",
         "4、卫生健康支出（类）65.91万元，比2023年预算增加30.05万元，增长83.80%。主要原因：【请填写主要原因】。",
-        "因公出国（境）费预算0.00万元，与2023年预算持平，主要原因：【请填写主要原因】。",
+        "因公出国（境）费预算0.00万元，与2023年预算持平。",     # 持平: no 主要原因 asked for
         "1、城乡社区支出（类）2660.00万元，比2023年预算增加16.50万元，增长0.62%。主要原因：【请填写主要原因】。",
         "2024年度本部门无国有资本经营预算。",
         "2024年度本部门政府采购预算1034.00万元，其中：货物类预算0.00万元、服务类预算210.00万元、工程类预算824.00万元。",
@@ -144,16 +145,27 @@ def test_final_accounts_narrative_with_prior_year(cli, tmp_path):
     lines = narrate(cli, tmp_path, FINAL, "--prior", prior)
     assert ("大连市西岗区人民政府办公室2024年度收入总计677.92万元，与2023年度相比，收入总计减少677.92万元，下降50.0%。"
             "主要原因：【请填写主要原因】。") in lines[2]
-    assert any("2024年因公出国（境）费，与2023年度持平，主要原因" in line for line in lines)
+    assert any("2024年因公出国（境）费，与2023年度持平。" in line for line in lines)   # no 主要原因 for 持平
+    assert not any("持平，主要原因" in line or "持平。主要原因" in line for line in lines)
     assert any("公务用车购置及运行维护费3.74万元" in line and "比2023年度减少3.74万元，下降50.0%" in line for line in lines)
 
 
 def test_final_accounts_budget_completion_from_the_budget_workbook(cli, tmp_path):
-    # No sample budget of the same department exists: the 住建局 budget stands in, to show the
-    # mechanism — 年初预算 comes from its 附表7 (一般公共预算) total, 2543.65 万元.
-    lines = narrate(cli, tmp_path, FINAL, "--budget", BUDGET)
-    assert any("一般公共预算财政拨款支出年初预算为2543.65万元，支出决算为677.92万元，完成年初预算的26.7%。"
+    # The office's own 2024 budget (政府办/2024_部门预算.xlsx): 年初预算 from its 附表7 total, 685.64 万元.
+    lines = narrate(cli, tmp_path, FINAL, "--budget", OFFICE_BUDGET)
+    assert any("一般公共预算财政拨款支出年初预算为685.64万元，支出决算为677.92万元，完成年初预算的98.9%。"
                "决算数小于预算数的主要原因：【请填写主要原因】。" in line for line in lines)
+    assert any("年初预算为441.65万元，支出决算为434.21万元" in line for line in lines)   # 2010301 行政运行, by 项
+
+
+def test_another_departments_budget_is_refused_unless_forced(cli, tmp_path):
+    """住建局's budget is not the 政府办's 年初预算: its figures would be stated as the office's."""
+    for command in (["narrate", FINAL, "-o", tmp_path / "说明.txt"], ["fill", FINAL, "-o", tmp_path / "发布"]):
+        out = cli(*command, "--budget", BUDGET)
+        assert out.returncode == 2 and not out.stdout, out.stdout
+        assert "住房和城乡建设局" in out.stderr and "不是本部门" in out.stderr and "--force" in out.stderr
+        assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+        assert cli(*command, "--budget", BUDGET, "--force").returncode == 0
 
 
 # --------------------------------------------------------------------------- the narrative check

@@ -95,3 +95,34 @@ def test_xlsxwriter_still_keeps_its_merged_ranges_where_record_merge_puts_them()
     sheet = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))["表"]
     assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A1:C1", "A2:A3"]
     assert sheet["B2"].value == "第二列" and sheet["B3"].value == "下一行"
+
+
+def test_unit_tables_say_the_unit_again_on_each_continuation_page(tmp_path):
+    """附表3/5/8 run over pages: each page that continues a unit starts with that unit's row
+    (“145001-…（续）”, no amounts, so the workbook still reads back the same); unit rows are shaded."""
+    d = budget_xl.read(BUDGET_2024_FIXED)
+    out = write_publish_workbook(d, tmp_path / "发布.xlsx")
+    wb = openpyxl.load_workbook(out)
+    for code in ("附表3", "附表5", "附表8"):
+        ws = wb[code]
+        breaks = [b.id for b in ws.row_breaks.brk]
+        assert breaks, code
+        for row in breaks:                        # a break after row `row`: the next page starts at row + 1
+            first = ws.cell(row=row + 1, column=1).value
+            assert first.startswith(("145001-", "145002-", "145 ")), (code, first)
+            if first.endswith("（续）"):
+                assert all(c.value is None for c in ws[row + 1][1:]), code
+        units = [r for r in ws.iter_rows(min_row=6) if str(r[0].value or "").startswith("14500")]
+        assert all(r[0].fill.fgColor.rgb.endswith("EDEDED") and r[0].font.b for r in units), code
+    assert amounts(budget_xl.read(out)) == amounts(d)
+
+
+def test_long_names_wrap_instead_of_widening_the_table(tmp_path):
+    """附表12's project names and units wrap in capped columns, so the page fitted to the table's
+    width stays readable; their rows are written tall enough for the wrapped text."""
+    out = write_publish_workbook(budget_xl.read(BUDGET_2024_FIXED), tmp_path / "发布.xlsx")
+    ws = openpyxl.load_workbook(out)["附表12"]
+    widths = {c: ws.column_dimensions[c].width for c in "BCDEFGHI"}
+    assert widths["B"] < 25 and widths["C"] < 45 and sum(widths.values()) < 165   # (+0.71: Excel's padding)
+    first_item = ws[7]
+    assert first_item[1].alignment.wrap_text and ws.row_dimensions[7].height >= 28

@@ -29,12 +29,13 @@ def show_cmd(workbook: str, tables: tuple[str, ...], fmt: str, template: str | N
       budget-xl show 决算.xlsx --table 财决公开05 --format json > 05.json
       budget-xl show sample_workbooks/住建局/2024_绩效目标表.xlsx
     """
+    from ..derive import complete_lines
     from ..reader import OnlyForms, read
     from ..report.form_show import render_forms
     from ..report.show import render_show
 
     try:
-        disclosure = read(workbook, template, year=year, department=dept)
+        disclosure = complete_lines(read(workbook, template, year=year, department=dept))
     except OnlyForms as only:          # a workbook of 绩效 forms
         click.echo(render_forms(only.book, fmt), nl=False)
         return

@@ -69,7 +69,8 @@ def narrative_options(checking: bool = False) -> Callable[[F], F]:
                          help=f"上年同类工作簿：{verb}情况说明中的比上年增减额和增减率"
                               + ("。" if checking else "（不给则不写比较）。")),
             click.option("--budget", "budget_file", type=click.Path(dir_okay=False, path_type=str),
-                         metavar="年初预算.xlsx", help=f"（决算）同一年度的部门预算工作簿：{verb}情况说明中的“完成年初预算的 %”。"),
+                         metavar="年初预算.xlsx", help=f"（决算）本部门同一年度的部门预算工作簿：{verb}情况说明中的“完成年初预算的 %”"
+                                                          "（别的部门的工作簿不予使用，除非加 --force）。"),
             click.option("--profile", type=click.Path(dir_okay=False, path_type=str), metavar="补充信息.yaml",
                          help="情况说明用的补充信息（部门职责、三公团组人次、车辆等），“项目: 内容”格式；"
                               "也可写在工作簿的“补充信息”表中。"),

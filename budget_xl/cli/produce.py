@@ -19,7 +19,7 @@ from .options import XLSX_OUT, OutFile, force_option, narrative_options, templat
 @click.option("--full", is_flag=True, help="情况说明之外再生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
 @click.option("--performance", "performance_file", type=click.Path(dir_okay=False, path_type=str), metavar="绩效.xlsx",
               help="同时生成这个工作簿里的绩效表：项目总额等由公开表的项目支出算出，与公开表一并校验。")
-@force_option("有校验错误也照样生成")
+@force_option("有校验错误也照样生成；--prior、--budget 是别的部门的工作簿也照样使用")
 def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | None, template: str | None,
              year: int | None, dept: str | None, prior_file: str | None, budget_file: str | None, profile: str | None,
              full: bool, performance_file: str | None, force: bool) -> None:
@@ -74,7 +74,7 @@ def _with_placeholders(path, placeholders: dict) -> str:
               help="输出文件：.docx 为 Word，.txt/.md 为纯文本（默认：输入工作簿旁的“…_情况说明.docx”）。")
 @click.option("--full", is_flag=True, help="生成整份公开文件（封面、目录、部门概况、表格、情况说明、名词解释）。")
 @workbook_options
-@force_option()
+@force_option("--prior、--budget 是别的部门（或 --budget 是别的年度）的工作簿也照样使用")
 def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, profile: str | None,
                 out_file: str | None, full: bool, template: str | None, year: int | None, dept: str | None,
                 force: bool) -> None:

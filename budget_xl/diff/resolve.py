@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..classification import split_code
+from ..classification import same_department, split_code
 from ..errors import InputError
 from ..model import Disclosure
 from ..templates import kind_of
@@ -110,16 +110,6 @@ def _departments(before: Disclosure, after: Disclosure, force: bool) -> list[str
     return [f"{what}（已按 --force 照常对比）。"]
 
 
-def same_department(a: str | None, b: str | None) -> bool | None:
-    """By code when both have one ("145-…"), else by name; None when either is unknown."""
-    if not a or not b:
-        return None
-    (code_a, name_a), (code_b, name_b) = split_code(a), split_code(b)
-    if code_a and code_b:
-        return code_a == code_b
-    return norm(name_a) == norm(name_b)
-
-
 def _matches_dept(d: Disclosure, dept: str) -> bool:
     if not d.department:
         return False
@@ -141,9 +131,10 @@ class _Reader:
     def read(self, path: Path) -> Disclosure:
         key = path.resolve()
         if key not in self.cache:
+            from ..derive import complete_lines
             from ..reader import read
 
-            self.cache[key] = read(path, self.template)
+            self.cache[key] = complete_lines(read(path, self.template))
         return self.cache[key]
 
     def scan(self, folder: Path) -> tuple[list[Disclosure], list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..classification import same_department
 from ..errors import InputError
 from ..model import Disclosure
 from .context import Context, build_context
@@ -13,8 +14,10 @@ from .spec import narrative_spec
 
 
 def context_for(d: Disclosure, *, prior: Disclosure | None = None, budget: Disclosure | None = None,
-                profile: Path | None = None) -> Context:
-    """The computed context of a disclosure's narrative, with the facts of its 补充信息 sheet and profile."""
+                profile: Path | None = None, force: bool = False) -> Context:
+    """The computed context of a disclosure's narrative, with the facts of its 补充信息 sheet and profile.
+    Another department's prior-year or budget workbook is refused (its figures would be stated as
+    this department's 上年 / 年初预算) unless `force`."""
     from .facts import profile_facts, workbook_facts
 
     spec = narrative_spec(d.template)
@@ -24,6 +27,13 @@ def context_for(d: Disclosure, *, prior: Disclosure | None = None, budget: Discl
         raise InputError(f"上年工作簿 {prior.path.name} 是 {prior.year} 年度，不早于本年（{d.year} 年度）：请检查 --prior。")
     if budget is not None and budget.kind != "部门预算":
         raise InputError(f"--budget 应为同一年度的部门预算工作簿，{budget.path.name} 是{budget.kind}。")
+    if budget is not None and budget.year and d.year and budget.year != d.year and not force:
+        raise InputError(f"--budget 给出的 {budget.path.name} 是 {budget.year} 年度的预算，本年是 {d.year} 年度："
+                         f"请给出同一年度的部门预算（确认无误可加 --force）。")
+    for other, option in ((prior, "--prior"), (budget, "--budget")):
+        if other is not None and same_department(other.department, d.department) is False and not force:
+            raise InputError(f"{option} 给出的 {other.path.name} 是“{other.department}”的工作簿，不是本部门"
+                             f"“{d.department}”的：请给出本部门的工作簿（确认要用它，加 --force）。")
     from .performance_facts import performance_facts
 
     facts = {**performance_facts(d.performance, spec.facts, d.year), **workbook_facts(d, spec.facts)}

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..classification import WIDTHS, ancestors
-from ..model import CLASS, Disclosure, Table
-from ..money import TEN_THOUSAND
+from ..model import CLASS, ITEM, UNIT, Disclosure, Table
+from ..money import TEN_THOUSAND, round_half_up
 from ..references import Scope
 from ..templates import Term
 from .projects import Project, projects_of
@@ -68,6 +68,12 @@ class Figure:
     def is_zero(self) -> bool:
         return not self.value
 
+    @property
+    def changed(self) -> bool:
+        """Whether the narrative states a change (not 持平 at the cent it prints): only then it asks
+        for a 主要原因."""
+        return self.delta is not None and round_half_up(self.delta) != 0
+
 
 @dataclass
 class Context:
@@ -81,6 +87,8 @@ class Context:
     has_budget: bool = False
     kind: str = ""                        # 部门预算 / 部门决算: in a budget's narrative “预算” is the amount itself
     projects: list[Project] = field(default_factory=list)   # of the 项目支出表, for project statements
+    project_counts: dict[str, int] = field(default_factory=dict)   # items table -> projects with an amount
+    units: list[str] = field(default_factory=list)           # the units the tables list (or the department)
 
     @property
     def has_prior(self) -> bool:
@@ -96,12 +104,19 @@ def build_context(spec: NarrativeSpec, d: Disclosure, prior: Disclosure | None =
     facts = dict(facts or {})
     figures: dict[str, Figure] = {}
     for fs in spec.figures.values():
-        if fs.fact:
-            figures[fs.name] = Figure(fs.name, _fact_amount(facts, fs.fact),
-                                      _fact_amount(facts, fs.prior_fact) if prior and fs.prior_fact else None,
-                                      None, fs.labels, fs.section, None, fs.same_as, fs.always_compare)
+        # A fact the clerk gave wins over the tables (机关运行经费 of the 行政 and 参公 units only, where
+        # the tables hold every unit's 公用经费); without one, a figure with a sum comes from the tables.
+        stated = _fact_amount(facts, fs.fact) if fs.fact else None
+        if fs.fact and (stated is not None or not fs.terms):
+            stated_prior = _fact_amount(facts, fs.prior_fact) if prior and fs.prior_fact else None
+            if stated_prior is None and prior and fs.terms:
+                stated_prior = before.total(fs.terms) if before else None
+            figures[fs.name] = Figure(fs.name, stated, stated_prior, None, fs.labels, fs.section, None, fs.same_as,
+                                      fs.always_compare)
         else:
             figures[fs.name] = _figure(fs, now, before, plan, spec.budget_figures.get(fs.name))
+            if fs.prior_fact and prior and (given := _fact_amount(facts, fs.prior_fact)) is not None:
+                figures[fs.name].prior = given
     for fs in spec.figures.values():
         if fs.share_of:
             figures[fs.name].share_of = figures[fs.share_of]
@@ -110,7 +125,26 @@ def build_context(spec: NarrativeSpec, d: Disclosure, prior: Disclosure | None =
     year = d.year
     prior_year = (prior.year or (year - 1 if year else None)) if prior else None
     return Context(spec, dept, year, prior_year, figures, lists, facts, budget is not None, d.kind,
-                   projects_of(d, spec.projects))
+                   projects_of(d, spec.projects), _projects(d), units_of(d))
+
+
+def _projects(d: Disclosure) -> dict[str, int]:
+    """How many projects each project table (附表12 …) lists with an amount."""
+    return {code: sum(1 for r in t.rows if r.kind == ITEM and any(r.amounts.values()))
+            for code, t in d.tables.items() if t.spec.rows.kind == "items"}
+
+
+def units_of(d: Disclosure) -> list[str]:
+    """The units the tables list, in code order (the department alone when they list none): the
+    部门预算/决算单位构成 as far as the tables hold it."""
+    seen: dict[str, str] = {}
+    for table in d.tables.values():
+        for row in table.rows:
+            if row.kind == UNIT and row.key not in seen:
+                seen[row.key] = row.label
+    if not seen:
+        return [d.department] if d.department else []
+    return [seen[k] for k in sorted(seen)]
 
 
 def _fact_amount(facts: dict[str, str], key: str | None) -> Decimal | None:

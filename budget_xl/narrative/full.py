@@ -28,6 +28,7 @@ class OverviewSection:
     heading: str     # 一、主要职责
     profile: str     # the profile key holding its text: 部门职责
     missing: str     # what the placeholder asks for when the profile lacks it
+    units: str = ""  # without the profile text: this sentence on the units the tables list ({家数}, {单位})
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def full_document_blocks(disclosure: Disclosure, narrative_blocks: list[Block], 
             for section in part.sections:
                 blocks.append(Block("heading", section.heading, 1))
                 blocks += [Block("para", line) for line in _lines(profile.get(section.profile))] or \
-                    [Block("para", f"【待填：{section.missing}】")]
+                    [Block("para", _from_tables(section, disclosure, names) or f"【待填：{section.missing}】")]
         elif part.content == "tables":
             blocks += _tables_part(disclosure)
         elif part.content == "narrative":
@@ -66,6 +67,17 @@ def full_document_blocks(disclosure: Disclosure, narrative_blocks: list[Block], 
         else:
             blocks += glossary or [Block("para", "【待填：名词解释】")]
     return blocks
+
+
+def _from_tables(section: OverviewSection, d: Disclosure, names: dict) -> str:
+    """What the tables say for a section the profile does not fill: the units they list (单位构成)."""
+    from ..classification import split_code
+    from .context import units_of
+
+    units = [split_code(u)[1] or u for u in units_of(d)]
+    if not section.units or not units:
+        return ""
+    return section.units.format(家数=len(units), 单位="、".join(units), **names)
 
 
 def _tables_part(d: Disclosure) -> list[Block]:
@@ -123,11 +135,14 @@ def load_layout(path: Path) -> DocumentLayout:
         for s in raw.get("sections") or []:
             if not isinstance(s, dict) or not all(isinstance(s.get(k), str) for k in ("heading", "profile")):
                 fail(f"第 {i} 部分的 sections 每项应有 heading 和 profile")
-            sections.append(OverviewSection(s["heading"], s["profile"], str(s.get("missing") or s["profile"])))
+            sections.append(OverviewSection(s["heading"], s["profile"], str(s.get("missing") or s["profile"]),
+                                            str(s.get("units") or "")))
         parts.append(Part(raw["content"], raw["title"], tuple(sections)))
     try:
         for text in (data["cover"], *(p.title for p in parts)):
             text.format(部门="", 年度="")
+        for sec in (sec for p in parts for sec in p.sections):
+            sec.units.format(部门="", 年度="", 家数=0, 单位="")
     except (KeyError, IndexError, ValueError) as exc:
-        fail(f"标题中只能用 {{部门}} 和 {{年度}}（{exc}）")
+        fail(f"标题中只能用 {{部门}} 和 {{年度}}，units 中另可用 {{家数}}、{{单位}}（{exc}）")
     return DocumentLayout(data["cover"], tuple(parts))

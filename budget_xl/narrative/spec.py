@@ -23,7 +23,7 @@ class FigureSpec(NamedTuple):
     share_of: str | None = None          # “占…的 x%” is a share of this figure
     same_as: str | None = None           # equal by identity (收入总计 = 支出总计): stated changes must agree
     always_compare: bool = False         # 三公: a change is always worth a sentence
-    fact: str | None = None              # a number no table holds: this fact (万元) instead of a sum
+    fact: str | None = None              # a fact (万元) that, where the clerk gives it, stands instead of the sum
     prior_fact: str | None = None        # …and its 上年 value
     budget_terms: tuple[Term, ...] = ()  # its 年初预算 in the same workbook (决算09's 预算数 columns)
 
@@ -155,8 +155,8 @@ def _figure(b: Checker, ts: TemplateSet, name: str, raw) -> FigureSpec:
         b.fail(f"数字“{name}”应为映射（sum、labels…）")
     b.check_keys(raw, {"sum", "fact", "prior_fact", "budget_sum", "labels", "section", "share_of", "same_as",
                        "always_compare"})
-    if ("sum" in raw) == ("fact" in raw):
-        b.fail(f"数字“{name}”应有 sum（取自表格）或 fact（取自补充信息）之一")
+    if "sum" not in raw and "fact" not in raw:
+        b.fail(f"数字“{name}”应有 sum（取自表格）或 fact（取自补充信息），两者都写时补充信息有此项就用它")
     terms = _sum(b, ts, name, raw["sum"]) if "sum" in raw else ()
     labels = tuple(dict.fromkeys((name, *b.strings(raw.get("labels", []), "labels"))))
     return FigureSpec(name, terms, labels, b.strings(raw.get("section", []), "section"),

@@ -88,7 +88,8 @@ def render_text(ctx: Context) -> str:
         template = env.get_template(spec.wording.name)
         return template.render(
             部门=ctx.department, 年度=ctx.year or "【年度】", 上年=ctx.prior_year, 有上年=ctx.has_prior,
-            有预算=ctx.has_budget, 比较=spec.compare_word, f=ctx.figures, 列表=ctx.lists, 事实=_Facts(ctx.facts))
+            有预算=ctx.has_budget, 比较=spec.compare_word, f=ctx.figures, 列表=ctx.lists, 事实=_Facts(ctx.facts),
+            项目数=ctx.project_counts, 单位=ctx.units)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"情况说明措辞模板 {spec.wording.name} 第 {exc.lineno} 行有语法错误：{exc.message}") from None
     except jinja2.UndefinedError as exc:
@@ -110,3 +111,10 @@ class _Facts(dict):
 
     def has(self, key: str) -> bool:
         return bool(dict.get(self, key))
+
+    def 或零(self, key: str, spent: Figure) -> str:
+        """A count that follows from an amount: as stated where stated; 0 where nothing is spent
+        (no 因公出国 money, no 团组 at fiscal cost — as seed 002 writes); else to fill in."""
+        if self.has(key):
+            return self[key]
+        return "0" if spent.value is not None and not round_half_up(spent.value) else self[key]

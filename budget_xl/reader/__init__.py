@@ -18,9 +18,11 @@ from .coverage import measure
 from .draft import column_map, unknown_tables
 from .evidence import evidence_of
 from .forms import OnlyForms, forms_in, read_performance
+from .line_items import LineSheet, find_line_sheet
 from .locate import ColumnMap, TitleIndex, column_paths, find_anchors, find_header, header_vocabulary, map_columns, title_hits
 from .meta import find_department, find_unit, find_year
 from .rows import TableBuilder
+from .tabulate import lines_only, lines_template_name, with_lines
 from .workbook import Sheet, load_sheets
 
 __all__ = ["OnlyForms", "read", "read_performance"]
@@ -56,15 +58,24 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
         candidates = [get_template(template)]
     else:
         candidates = list(load_all())
+    line_sheet = find_line_sheet(sheets)
+    if line_sheet is not None:
+        # The 明细 sheet is what the tables are made of: the table sheets around it (a workbook from
+        # `init`) only tell the template; the sheet itself is no table and no other text.
+        sheets_of_tables = [s for s in sheets if s is not line_sheet.sheet]
+    else:
+        sheets_of_tables = sheets
     index = TitleIndex(candidates)
-    hits = {id(sheet): title_hits(sheet, index) for sheet in sheets}
-    found = [(ts, pieces) for ts in candidates if (pieces := _locate(sheets, ts, hits))]
+    hits = {id(sheet): title_hits(sheet, index) for sheet in sheets_of_tables}
+    found = [(ts, pieces) for ts in candidates if (pieces := _locate(sheets_of_tables, ts, hits))]
+    if not found and line_sheet is not None:
+        return lines_only(path, sheets, line_sheet, _lines_template(line_sheet, sheets, template), year, department)
     # 绩效 forms (年度绩效目标表, 自评表 …) on the sheets no table took: read by the form reader, and
     # kept out of the search for tables no template knows.
     taken = {p.sheet.name for _, pieces in found for p in pieces}
-    book = forms_in([s for s in sheets if s.name not in taken], path)
+    book = forms_in([s for s in sheets_of_tables if s.name not in taken], path)
     if book is not None:
-        sheets = [s for s in sheets if s.name not in book.sheets]
+        sheets_of_tables = [s for s in sheets_of_tables if s.name not in book.sheets]
         if not found:
             raise OnlyForms(book)
     if not found:
@@ -78,10 +89,23 @@ def read(path: str | Path, template: str | TemplateSet | None = None, *,
         tied = "；".join(e.describe() for e, _ in ranked if e.score == ranked[0][0].score)
         raise InputError(f"{path.name} 同样符合多个模板（{tied}），无法判断：请用 --template 指定其中一个。")
     (best, pieces), runner_up = ranked[0], (ranked[1][0] if len(ranked) > 1 else None)
-    d = _build(path, sheets, best.template, pieces, year, department)
+    d = _build(path, sheets_of_tables, best.template, pieces, year, department)
     d.performance = book
     d.evidence = [best] + ([runner_up] if runner_up else [])
+    if line_sheet is not None:
+        with_lines(d, line_sheet)
     return d
+
+
+def _lines_template(line_sheet: LineSheet, sheets: list[Sheet], template: str | TemplateSet | None) -> TemplateSet:
+    """The table set a workbook holding only a 明细 is for: the one asked for, the one `init` named
+    (“模板：部门预算-辽宁” on its 说明 and 明细 sheets), or the default 部门预算 set."""
+    if isinstance(template, TemplateSet):
+        return template
+    if template:
+        return get_template(template)
+    named = lines_template_name(line_sheet, sheets)
+    return get_template(named or "部门预算")
 
 
 def _locate(sheets: list[Sheet], ts: TemplateSet, hits: dict[int, list]) -> list[Piece]:

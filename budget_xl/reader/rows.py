@@ -15,6 +15,7 @@ from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, N
 from ..money import NotANumber, parse_amount
 from ..templates import FixedRow, PanelSpec, TableSpec, TemplateSet
 from ..text import display, norm, strip_ordinal
+from .line_items import stray_quote
 from .locate import ColumnMap, header_hits, is_col_number_row
 from .workbook import Sheet
 
@@ -293,6 +294,8 @@ class TableBuilder:
             n += 1
             key = f"{base}#{n}"
         attrs = {c.id: display(cell(c.id)) for c in panel.columns if c.role in ("seq", "unit", "text")}
+        if stray_quote(label):
+            self.note("warning", f"项目名称“{label}”带有多余的引号（可能是从别处复制时带进来的），请核对", plan.first_cell(r))
         self.add(Row(key, ITEM, "项目", label, unit=unit, attrs=attrs), amounts, r, plan)
 
     def match_fixed(self, panel: PanelSpec, label: str, cell) -> FixedRow | None:

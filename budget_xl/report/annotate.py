@@ -9,6 +9,7 @@ from ..money import fmt
 from ..rules.findings import LEVEL_WORDS, Report
 from ..text import cjk_width
 from .output import atomic_output
+from .properties import drop_application
 
 _FILLS = {"error": "FF9C9C", "warning": "FFE066", "rounding": "FFE066"}
 _TINTS = {"error": "FFE5E5", "warning": "FFF6CC", "rounding": "FFF6CC"}
@@ -90,6 +91,7 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
     wb.active = 0
     with atomic_output(target, source=source, force=force) as tmp:
         wb.save(tmp)
+        drop_application(tmp)   # the copy keeps the clerk's own title and author, and names no program
     return target
 
 

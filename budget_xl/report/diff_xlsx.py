@@ -23,6 +23,7 @@ from ..text import cjk_width, norm
 from .diff_text import check_lines, rule_text
 from .grid import LEVEL_INDENT, is_bold
 from .output import atomic_output
+from .properties import set_xlsx_properties
 from .publish import FONT, HEADING_TOP, Styles, page_setup, write_header, write_title_block
 
 
@@ -87,7 +88,8 @@ def write_diff_workbook(c: Comparison, target: Path, *, force: bool = False, sou
         # diff of 100,000-row workbooks does not hold millions of cells.
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "constant_memory": True})
-        wb.set_properties({"title": "budget-xl 对比", "keywords": DIFF_MARK})
+        # The keyword marks it a comparison, not a disclosure (formats.DIFF_MARK: folder scans skip it).
+        set_xlsx_properties(wb, target.stem, c.after.disclosure.department, keywords=DIFF_MARK)
         st = DiffStyles(wb)
         book = _Book(wb, st, c)
         if c.mode == "versus":
@@ -140,14 +142,16 @@ class _Book:
 
     def flagged_sheet(self) -> None:
         st, (before, after) = self.st, self.c.labels
-        cols = [Col(("序号",), 6), Col(("表",)), Col(("单位",)), Col(("项目",)), Col(("栏目",)), Col((before,), 16),
-                Col((after,), 16), Col(("增减额",), 16), Col(("增减率",), 10), Col(("状态",), 9),
-                Col(("需说明的原因",), 0, 34), Col(("同见",), 0, 24), Col(("主要原因",), 30)]
+        # Names and reasons wrap in narrow columns: the sheet prints one page wide at a readable
+        # size (the widest 项目 once made it 67 rows a page at a tiny font).
+        cols = [Col(("序号",), 5), Col(("表",), 0, 8), Col(("单位",), 0, 8), Col(("项目",), 0, 22), Col(("栏目",), 0, 10),
+                Col((before,), 14), Col((after,), 14), Col(("增减额",), 14), Col(("增减率",), 9), Col(("状态",), 7),
+                Col(("需说明的原因",), 0, 20), Col(("同见",), 0, 14), Col(("主要原因",), 24)]
         rows = []
         for i, (line, also) in enumerate(self.c.distinct_flagged(), 1):
             rows.append([(i, st.get(align="center"), 0), (line.table, st.get(), 0),
                          (line.unit_code or "", st.get(), 0), (line.label, st.get(wrap=True), 0),
-                         (line.column_label, st.get(), 0), *_change_cells(st, line), _status_cell(st, line.status),
+                         (line.column_label, st.get(wrap=True), 0), *_change_cells(st, line), _status_cell(st, line.status),
                          (line.flag, st.get(wrap=True), 0),
                          (self.c.also_text(line, also), st.get(wrap=True), 0), ("", st.get(), 0)])
         notes = [] if rows else ["没有需要说明的变动。"]

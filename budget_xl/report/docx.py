@@ -18,16 +18,15 @@ from ..errors import TemplateError
 from ..model import Disclosure
 from ..narrative.document import PLACEHOLDER, Block
 from ..templates import TableSpec
+from .docx_fonts import set_font_table, update_fields_on_open
 from .docx_look import (
     BODY,
-    BODY_FONT,
     COVER,
     FOOTER,
     HEADING_LOOKS,
     PART,
     TITLE,
     TOC_ENTRY,
-    TOC_HINT,
     Look,
     el,
     field_close,
@@ -40,6 +39,7 @@ from .docx_look import (
 )
 from .docx_table import TableWriter
 from .output import atomic_output
+from .properties import set_docx_properties
 
 _INLINE = re.compile(r"(\*\*.+?\*\*|【[^】]*】)")
 
@@ -50,9 +50,21 @@ def write_docx(blocks: list[Block], target: Path, *, disclosure: Disclosure | No
     refuses an existing target without `force` and the input file always). Table blocks need the
     disclosure whose tables they print."""
     target = Path(target)
+    doc = build_document(blocks, disclosure)
+    set_docx_properties(doc, document_title(blocks) or target.stem, disclosure.department if disclosure else None)
     with atomic_output(target, source=source, force=force) as tmp:
-        build_document(blocks, disclosure).save(str(tmp))
+        doc.save(str(tmp))
     return target
+
+
+def document_title(blocks: list[Block]) -> str:
+    """The title a document states: its cover (name and kind on one line) or its first title line."""
+    for b in blocks:
+        if b.kind == "cover":
+            return "".join(line.strip() for line in b.text.split("\n"))
+        if b.kind == "title":
+            return b.text.replace("**", "")
+    return ""
 
 
 def build_document(blocks: list[Block], disclosure: Disclosure | None = None):
@@ -93,6 +105,9 @@ class Writer:
         return out
 
     def write(self):
+        set_font_table(self.doc)
+        if any(b.kind == "toc" for b in self.blocks):
+            update_fields_on_open(self.doc)
         section = self.doc.sections[0]
         set_page(section, False)
         self._footer(section)
@@ -219,12 +234,15 @@ class Writer:
         self.after_cover = True
 
     def _toc(self, block: Block, i: int) -> None:
-        """A real TOC field whose cached result already lists the headings (linked to their
-        bookmarks), so the 目录 shows before anyone updates the field; updating adds page numbers."""
+        """A real TOC field, marked to be updated: Word and WPS rebuild it, page numbers and all,
+        when the document opens (w:dirty, settings w:updateFields). Its cached result lists the
+        headings, each linked to its bookmark, so the 目录 shows in LibreOffice too (which keeps a
+        TOC's cached text as it is, page numbers included — none is guessed here; its “update index”
+        fills them in). No instruction is printed."""
         self.runs(self.paragraph("toc_title"), "目　录", TITLE)
         entries = [e for e in self.outline.values() if e[0] <= self.toc_depth]
         first = self.paragraph(f"toc{entries[0][0]}" if entries else "toc1")
-        field_open(first, f'TOC \\o "1-{self.toc_depth}" \\h \\z \\u', TOC_ENTRY)
+        field_open(first, f'TOC \\o "1-{self.toc_depth}" \\h \\z \\u', TOC_ENTRY, dirty=True)
         p = first
         for n, (level, text, anchor) in enumerate(entries):
             if n:
@@ -234,9 +252,7 @@ class Writer:
             run = p.add_run(text.replace("【", "").replace("】", ""))
             set_fonts(run._r.get_or_add_rPr(), TOC_ENTRY)
             link.append(run._r)
-        last = self.add("toc1")
-        self.runs(last, TOC_HINT, Look(BODY_FONT, 12))
-        field_close(last)
+        field_close(p)
 
     def _table(self, block: Block, i: int) -> None:
         if self.d is None:

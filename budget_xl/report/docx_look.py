@@ -39,7 +39,6 @@ PORTRAIT_MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LANDSCAPE_MARGINS = {"top": 25, "bottom": 25, "left": 28, "right": 26}  # wide tables: width over depth
 CELL_MARGIN = 57      # twips (1 mm) left and right inside table cells: wide tables need the room
 CELL_PADDING = 2 * CELL_MARGIN / 20 + 2.0   # pt a column needs beyond its text
-TOC_HINT = "（目录页码：在目录上单击右键，选择“更新域”即可生成）"
 
 
 @dataclass(frozen=True)
@@ -100,13 +99,15 @@ def outline_level(ppr, level: int) -> None:
                               "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
-def field_open(paragraph, instruction: str, look: Look) -> None:
+def field_open(paragraph, instruction: str, look: Look, dirty: bool = False) -> None:
     """The start of a complex field (PAGE, TOC): begin, instruction, separate. The cached result
-    follows (it may run over several paragraphs, as a TOC's does), then field_close."""
+    follows (it may run over several paragraphs, as a TOC's does), then field_close. A `dirty`
+    field is recomputed by Word when the document opens."""
     instr = el("w:instrText")
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = f" {instruction} "
-    for child in (el("w:fldChar", fldCharType="begin"), instr, el("w:fldChar", fldCharType="separate")):
+    begin = el("w:fldChar", fldCharType="begin", **({"dirty": "true"} if dirty else {}))
+    for child in (begin, instr, el("w:fldChar", fldCharType="separate")):
         run = paragraph.add_run()
         set_fonts(run._r.get_or_add_rPr(), look)
         run._r.append(child)
@@ -179,15 +180,17 @@ def set_up_styles(doc, heading_offset: int) -> dict[str, str]:
     if theme_lang is not None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
-    ids = {"body": paragraph_style(doc, "Normal", BODY, indent=2).style_id}
+    # Flush left, not justified: a justified line whose next word is a number too long to fit spreads
+    # its characters apart (“大 连 市 西 岗 区 …”), in Word, WPS and LibreOffice alike.
+    ids = {"body": paragraph_style(doc, "Normal", BODY, align="left", indent=2).style_id}
     ids["title"] = paragraph_style(doc, "Title", TITLE, align="center", line=36, after=LINE).style_id
     if heading_offset:
         ids["part"] = paragraph_style(doc, "Heading 1", PART, align="center", line=36, after=LINE,
                                        outline=1, keep_next=True).style_id
     for level, look in HEADING_LOOKS.items():
         word_level = level + heading_offset
-        ids[f"h{level}"] = paragraph_style(doc, f"Heading {word_level}", look, indent=2, outline=word_level,
-                                            keep_next=True).style_id
+        ids[f"h{level}"] = paragraph_style(doc, f"Heading {word_level}", look, align="left", indent=2,
+                                            outline=word_level, keep_next=True).style_id
     ids["cover"] = paragraph_style(doc, "封面", COVER, align="center", line=None, after=24, style_id="Cover").style_id
     ids["toc_title"] = paragraph_style(doc, "目录标题", TITLE, align="center", line=36, after=LINE,
                                         style_id="TocTitle").style_id
@@ -219,6 +222,12 @@ def set_page(section, landscape: bool) -> None:
     section.footer_distance = Mm(margins["bottom"] - 11)
 
 
+def text_height_pt(landscape: bool) -> float:
+    width, height = A4
+    margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
+    return ((width if landscape else height) - margins["top"] - margins["bottom"]) * 72 / 25.4
+
+
 def text_width_pt(landscape: bool) -> float:
     width, height = A4
     margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
@@ -232,11 +241,18 @@ def styled(paragraph, style_id: str):
     return paragraph
 
 
+# Widths (em) of a digit and a separator, taken wide enough for any font that may stand in for Times
+# New Roman (0.50 / 0.25): DejaVu Serif, what Linux draws without it, is 0.64 / 0.32 — a column sized
+# for Times New Roman would wrap its amounts there ("25,436,453.9 / 8").
+DIGIT_EM, SEPARATOR_EM, LATIN_EM = 0.64, 0.32, 0.62
+
+
 def text_pt(text: str, size: float, bold: bool = False) -> float:
-    """Printed width of a text, in pt: CJK characters are one em; Times New Roman digits half an
-    em, separators a quarter; bold a little wider."""
-    em = sum(1.0 if w == 2 else (0.25 if ch in ",.:;'|!" else 0.55) for ch in text for w in (cjk_width(ch),))
-    return em * size * (1.06 if bold else 1.0)
+    """Printed width of a text, in pt: CJK characters are one em; digits and Latin letters as wide
+    as the widest font that may print them; bold a little wider."""
+    em = sum(1.0 if cjk_width(ch) == 2 else SEPARATOR_EM if ch in ",.:;'|!" else DIGIT_EM if ch.isdigit() else LATIN_EM
+             for ch in text)
+    return em * size * (1.08 if bold else 1.0)
 
 
 def header_row(row) -> None:

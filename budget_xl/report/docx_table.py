@@ -3,11 +3,12 @@ the template (repeated on every page), the printed rows (report/grid.py, as the 
 them), and the empty-table note; set in a landscape section when it is too wide."""
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -27,10 +28,16 @@ from .docx_look import (
     header_row,
     set_fonts,
     styled,
+    text_height_pt,
     text_pt,
     text_width_pt,
 )
 from .grid import code_label, prints_empty, table_grid, table_unit
+from .paging import CONTINUED
+
+UNIT_FILL = "EDEDED"   # the shading of department and unit rows (as the published workbook's)
+LINE_EM = 1.5          # a table line, in ems of its type: CJK fonts set single spacing at about 1.3–1.45
+TITLE_BLOCK_PT = 60.0  # code, title and 部门/年度/金额单位 lines above a table's first page
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Disclosure
@@ -61,29 +68,37 @@ class TableWriter:
                 indent = int(key[-1]) if key.startswith("indent") else 0
                 data = max(data, text_pt(texts[c], size, bold="bold" in key) + indent * size)
             head = min(max((text_pt(p, size, bold=True) for p in col.header[-1:]), default=0), 3 * size)
-            wraps = col.role in ("label", "text", "unit")
             natural.append(max(data, head, 2 * size) + CELL_PADDING)
-            narrow.append(max(min(data, 10 * size) if wraps else data, head, 2 * size) + CELL_PADDING)
+            narrow.append(max(min(data, 10 * size) if self.wraps[c] else data, head, 2 * size) + CELL_PADDING)
         return natural, narrow
 
+    # (size pt, landscape): legible first; names wrap before the type gets smaller than 9 pt, and the
+    # official tables' 8 and 7.5 pt come last, so an amount never wraps ("25,436,453.9 / 8").
+    FIRST, THEN = ((10.0, False), (10.0, True), (9.0, True)), ((8.0, True), (7.5, True))
+
     def _fit(self) -> tuple[float, list[float], bool]:
-        """Font size, column widths (pt) and orientation: the first of portrait 10 pt, landscape
-        10 pt, landscape 9 pt where nothing wraps, else where names wrap; the table always spans
-        the text width."""
-        tries = [(10.0, False), (10.0, True), (9.0, True)]
-        measured = {size: self._widths(size) for size in (10.0, 9.0)}
-        for size, landscape in tries:
-            natural, _ = measured[size]
-            if sum(natural) <= text_width_pt(landscape):
-                return size, stretch(natural, text_width_pt(landscape)), landscape
-        for size, landscape in tries:
+        """Font size, column widths (pt) and orientation: the first of the sizes where the table fits
+        on one line a row, then where its names wrap; the table always spans the text width."""
+        self.wraps = [col.role in ("label", "text", "unit") for col in self.cols]
+        measured = {size: self._widths(size) for size in (10.0, 9.0, 8.0, 7.5)}
+        phases = [[(s, o, 0) for s, o in self.FIRST], [(s, o, 1) for s, o in self.FIRST]]
+        phases += [[(s, o, 0), (s, o, 1)] for s, o in self.THEN]
+        for size, landscape, wrapped in (t for phase in phases for t in phase):
             natural, narrow = measured[size]
             width = text_width_pt(landscape)
-            if sum(narrow) <= width:
+            if not wrapped and sum(natural) <= width:
+                return size, stretch(natural, width), landscape
+            if wrapped and sum(narrow) <= width:
                 give = [n - m for n, m in zip(natural, narrow)]   # names get the room there is
                 spare, total = width - sum(narrow), sum(give) or 1
                 return size, [m + spare * g / total for m, g in zip(narrow, give)], landscape
-        return 9.0, stretch(measured[9.0][1], text_width_pt(True)), True   # last resort: amounts wrap too
+        # Last resort, 7.5 pt: amounts and codes keep their width, the names share what is left.
+        natural, narrow = measured[7.5]
+        width = text_width_pt(True)
+        kept = sum(n for n, w in zip(narrow, self.wraps) if not w)
+        names = [n for n, w in zip(narrow, self.wraps) if w]
+        share = max(width - kept, 2 * 7.5 * len(names)) / (sum(names) or 1)
+        return 7.5, [n * share if w else n for n, w in zip(narrow, self.wraps)], True
 
     def write(self) -> None:
         w, spec = self.w, self.spec
@@ -93,7 +108,13 @@ class TableWriter:
         title = w.add("table_title")
         w.bookmarked(title, self.index, spec.title, TABLE_TITLE)
         self._info_line()
-        self._word_table()
+        for n, rows in enumerate(self._pages()):
+            if n:   # the next part of the table starts a page (its header repeated, its unit said again)
+                gap = w.add("table_note")
+                gap.paragraph_format.page_break_before = True
+                gap.paragraph_format.line_spacing = Pt(1)
+                gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            self._word_table(rows)
         if prints_empty(self.table, self.grid):
             note = w.add("table_note")
             note.paragraph_format.space_before = Pt(6)
@@ -116,7 +137,42 @@ class TableWriter:
         tabs.add_tab_stop(Pt(width), WD_TAB_ALIGNMENT.RIGHT)
         w.runs(p, text, TABLE_NOTE)
 
-    def _word_table(self) -> None:
+    def _pages(self) -> list[list[tuple[list, list[str]]]]:
+        """The printed rows, page by page for a table of units (附表3/4/5/7/8 …), so that a page that
+        continues a unit starts with its row again (“145001-…（续）”); one page for any other table.
+        Rows are measured as LibreOffice and Word set them (1.5 lines of the type a line, names
+        wrapped in their column), with room to spare: a page laid out here never runs over."""
+        rows = list(zip(self.grid, self.texts))
+        if not (self.spec.rows.kind == "classified" and self.spec.rows.units) or not rows:
+            return [rows]
+        label = next((c for c, col in enumerate(self.cols) if col.role == "label"), 0)
+        header = self.n_header * 2 * LINE_EM * self.size
+        room = text_height_pt(self.landscape) * 0.95 - header - 2
+        left = room - TITLE_BLOCK_PT
+        pages: list[list[tuple[list, list[str]]]] = [[]]
+        unit: tuple[list, list[str]] | None = None
+        for line, texts in rows:
+            height = self._row_pt(texts)
+            if height > left and pages[-1]:
+                pages.append([])
+                left = room
+                if unit is not None and line[label][1] != "unit":
+                    again = ([(f"{v}{CONTINUED}" if c == label else None, k) for c, (v, k) in enumerate(unit[0])],
+                             [f"{t}{CONTINUED}" if c == label else "" for c, t in enumerate(unit[1])])
+                    pages[-1].append(again)
+                    left -= self._row_pt(again[1])
+            pages[-1].append((line, texts))
+            left -= height
+            if line[label][1] == "unit":
+                unit = (line, texts)
+        return pages
+
+    def _row_pt(self, texts: list[str]) -> float:
+        lines = max((math.ceil(text_pt(t, self.size) / max(width - CELL_PADDING, 1)) for t, width, wraps
+                     in zip(texts, self.widths, self.wraps) if wraps and t), default=1)
+        return lines * LINE_EM * self.size + 1
+
+    def _word_table(self, rows: list[tuple[list, list[str]]]) -> None:
         w = self.w
         t = w.doc.add_table(rows=self.n_header, cols=len(self.cols))
         t.style = w.doc.styles["Table Grid"]
@@ -139,19 +195,22 @@ class TableWriter:
             if hc.merged:
                 cell = cell.merge(t.cell(hc.last_row, hc.last_col))
             self._fill(cell, hc.text, "center", bold=True, shade=True)
-        for line, texts in zip(self.grid, self.texts):
+        for line, texts in rows:
             row = t.add_row()
             cant_split(row)
             for cell, (_, key), text in zip(row.cells, line, texts):
+                unit = key in ("unit", "amount_unit")    # department and unit rows: bold and shaded
                 if key.startswith("amount"):
-                    self._fill(cell, text, "right", bold=key == "amount_bold")
+                    self._fill(cell, text, "right", bold=key != "amount", shade=unit, fill=UNIT_FILL)
                 elif key == "text_center":
                     self._fill(cell, text, "center")
                 else:
                     indent = int(key[-1]) if key.startswith("indent") else 0
-                    self._fill(cell, text, "left", bold=key == "bold", indent=indent)
+                    self._fill(cell, text, "left", bold=key in ("bold", "unit"), indent=indent, shade=unit,
+                               fill=UNIT_FILL)
 
-    def _fill(self, cell, text: str, align: str, *, bold: bool = False, indent: int = 0, shade: bool = False) -> None:
+    def _fill(self, cell, text: str, align: str, *, bold: bool = False, indent: int = 0, shade: bool = False,
+              fill: str = "F2F2F2") -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         styled(p, self.w.styles["cell"])
@@ -160,7 +219,7 @@ class TableWriter:
             p.paragraph_format.left_indent = Pt(self.size * indent)
         if shade:
             cell._tc.get_or_add_tcPr().insert_element_before(
-                el("w:shd", val="clear", color="auto", fill="F2F2F2"),
+                el("w:shd", val="clear", color="auto", fill=fill),
                 "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
         if text:
             run = p.add_run(text)

@@ -2,7 +2,8 @@
 view of a table for every writer (the published workbook, the Word document, the diff workbook), so
 a table prints the same in all of them.
 
-Style keys: amount, amount_bold, text, text_center, bold, indent1, indent2 (款/项 under their 类).
+Style keys: amount, amount_bold, amount_unit, text, text_center, bold, unit, indent1, indent2 (款/项 under
+their 类); *_unit: a department or unit row (bold and shaded).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 
 from ..classification import class_of
 from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
-from ..templates import PanelSpec, TableSpec
+from ..templates import FixedRow, PanelSpec, TableSpec
 from ..text import chinese_number
 
 LEVEL_INDENT = {"款": 1, "项": 2}   # indent levels of 款/项 labels under their 类
@@ -42,7 +43,7 @@ def table_grid(spec: TableSpec, table: Table | None) -> list[list[tuple[object, 
 
 def grid_rows(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[object, str]]]:
     """The printed rows, top to bottom: each a list of (value, style key) per layout column. Style
-    keys: amount, amount_bold, text, text_center, bold, indent1, indent2 (款/项 under their 类).
+    keys: as the module says.
     The rows of a classified table are made one at a time, as they are written."""
     if table is None:
         return []
@@ -51,7 +52,9 @@ def grid_rows(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[objec
     if len(spec.panels) > 1:
         return _class_panels_grid(spec, table)
     printer = _RowPrinter(spec.panels[0])
-    return (printer.cells(row) for row in table.rows)
+    fixed = {f.id: f for f in spec.rows.fixed}
+    return (printer.cells(_as_printed(row, fixed[row.key]) if row.kind == FIXED and row.key in fixed else row)
+            for row in table.rows)
 
 
 def _row_cells(panel: PanelSpec, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
@@ -72,14 +75,16 @@ class _RowPrinter:
                     for _, kind in self.columns]
         out: list[Cell] = []
         bold = is_bold(row.kind, row.level, row.label)
+        # Department and unit rows are shaded as well as bold, so they stand apart from the 类 below them.
+        unit = row.kind in (DEPT, UNIT)
         for cid, kind in self.columns:
             if kind == "amount":
-                out.append((row.amounts.get(cid), "amount_bold" if bold else "amount"))
+                out.append((row.amounts.get(cid), "amount_unit" if unit else "amount_bold" if bold else "amount"))
             elif kind == "label":
                 has_code_cols = self.has_code_cols
                 text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
                 indent = LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
-                out.append((text, "bold" if bold else (f"indent{indent}" if indent else "text")))
+                out.append((text, "unit" if unit else "bold" if bold else (f"indent{indent}" if indent else "text")))
             elif kind == "code":
                 out.append((row.code if row.kind == CLASS else "", "text"))
             elif kind == "code_part":
@@ -125,7 +130,7 @@ def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]
             for line in range(first, last + 1):
                 fixed = by_line.get(line)
                 row = table.row(fixed.id) if fixed else None
-                cells.append(_row_cells(panel, _or_blank(row, fixed) if fixed else None, line))
+                cells.append(_row_cells(panel, _as_printed(row, fixed) if fixed else None, line))
             columns.append((cells, []))  # 行次 place every row: nothing is held for the bottom
         else:
             cut = next((i for i, r in enumerate(rows) if r.footer), len(rows))
@@ -157,17 +162,20 @@ def _printed(table: Table, fixed_rows) -> list[Row]:
             if row is None or not any(row.amounts.values()):
                 continue
             n += 1
-            row = Row(row.key, row.kind, row.level, f"{chinese_number(n)}、{fixed.label}", row.code, row.unit,
-                      row.name, row.amounts)
-        out.append(_or_blank(row, fixed))
+            out.append(_as_printed(row, fixed, f"{chinese_number(n)}、{fixed.label}"))
+        else:
+            out.append(_as_printed(row, fixed))
     return out
 
 
-def _or_blank(row: Row | None, fixed) -> Row:
-    """A fixed row the workbook did not carry is printed with its label and no amounts."""
-    if row is not None:
-        return row
-    return Row(fixed.id, FIXED, "类" if fixed.is_class else "行", fixed.label, code=fixed.id)
+def _as_printed(row: Row | None, fixed: FixedRow, label: str | None = None) -> Row:
+    """A fixed row as the official table prints it: the template's label with its ordinal, whatever
+    the workbook wrote (a workbook from `init` or another province writes no 一、二、…); a row the
+    workbook did not carry is printed with its label and no amounts."""
+    label = label or fixed.printed
+    if row is None:
+        return Row(fixed.id, FIXED, "类" if fixed.is_class else "行", label, code=fixed.id)
+    return Row(row.key, row.kind, row.level, label, row.code, row.unit, row.name, row.amounts)
 
 
 def _class_panels_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]:
@@ -180,7 +188,7 @@ def _class_panels_grid(spec: TableSpec, table: Table) -> list[list[tuple[object,
         panel = next((p for p in spec.panels if fixed.sum_of and set(fixed.sum_of.classes) & set(p.classes)), None)
         row = table.row(fixed.id)
         if panel is not None and row is not None:
-            fixed_by_panel.setdefault(panel.id, []).append(row)
+            fixed_by_panel.setdefault(panel.id, []).append(_as_printed(row, fixed))
     for panel in spec.panels:
         rows = [r for r in table.rows if r.kind == CLASS and r.code and class_of(r.code) in panel.classes]
         cells = []

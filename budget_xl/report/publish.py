@@ -4,6 +4,8 @@ knows a particular table.
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,9 +16,15 @@ from ..templates import TableSpec
 from ..text import cjk_width
 from .grid import code_label, grid_rows, table_unit
 from .output import atomic_output
+from .paging import CONTINUED, HEADER_ROW_PT, Pager, row_height
+from .properties import set_xlsx_properties
 
 FONT = "宋体"
 _INDENT_WIDTH = 2  # narrow characters a column needs per indent level of its text
+UNIT_FILL = "#EDEDED"
+# The widest a column of names grows before its text wraps (characters): a long 项目名称 wraps on two
+# lines instead of widening 附表12 until the page, fitted to its width, prints it too small to read.
+TEXT_CAPS = {"label": 44, "unit": 24, "text": 20}
 
 
 def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, source: Path | None = None) -> Path:
@@ -28,6 +36,7 @@ def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, 
         # Workbook text is never turned into formulas or links (strings starting with = + - @ stay text).
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
+        set_xlsx_properties(wb, target.stem, d.department)
         styles = Styles(wb)
         for code, spec in d.template.tables.items():
             table = d.tables.get(code)
@@ -38,7 +47,8 @@ def write_publish_workbook(d: Disclosure, target: Path, *, force: bool = False, 
 
 class Styles:
     def __init__(self, wb):
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        # charset 134 (GB2312): Excel and WPS find 宋体 as the Chinese font it is on any system locale.
+        base = {"font_name": FONT, "font_charset": 134, "font_size": 10, "valign": "vcenter"}
         cell = self.cell_props = {**base, "border": 1}
         self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
         self.right = wb.add_format({**base, "align": "right"})
@@ -47,13 +57,20 @@ class Styles:
         self.header = wb.add_format({**cell, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#F2F2F2"})
         self.amount = wb.add_format({**cell, "num_format": "#,##0.00"})
         self.amount_bold = wb.add_format({**cell, "num_format": "#,##0.00", "bold": True})
-        self.text = wb.add_format({**cell, "align": "left"})
+        # Names wrap within their column (capped: _Widths) rather than widen the table until the
+        # page shrinks to fit it; amounts never wrap.
+        wrap = {**cell, "align": "left", "text_wrap": True}
+        self.text = wb.add_format(wrap)
         self.text_center = wb.add_format({**cell, "align": "center"})
-        self.bold = wb.add_format({**cell, "align": "left", "bold": True})
-        self.indent = {n: wb.add_format({**cell, "align": "left", "indent": n}) for n in (1, 2)}
+        self.bold = wb.add_format({**wrap, "bold": True})
+        # Department and unit rows: bold and shaded, unlike the bold 类 rows under them.
+        self.unit = wb.add_format({**wrap, "bold": True, "bg_color": UNIT_FILL})
+        self.amount_unit = wb.add_format({**cell, "num_format": "#,##0.00", "bold": True, "bg_color": UNIT_FILL})
+        self.indent = {n: wb.add_format({**wrap, "indent": n}) for n in (1, 2)}
         self.note = wb.add_format({**base, "align": "left", "text_wrap": False})
         # Grid cells name their style by key ("amount", "indent2"); looked up once per cell.
-        self.by_key = {key: getattr(self, key) for key in ("amount", "amount_bold", "text", "text_center", "bold")}
+        self.by_key = {key: getattr(self, key) for key in ("amount", "amount_bold", "amount_unit", "text",
+                                                           "text_center", "bold", "unit")}
         self.by_key.update({f"indent{n}": f for n, f in self.indent.items()})
 
 
@@ -61,29 +78,92 @@ def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | 
     ws = wb.add_worksheet(spec.code[:31])
     cols = layout_columns(spec)
     first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table), d.template.department_label)
-    widths = _Widths([max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols])
+    widths = _Widths([max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols],
+                     [TEXT_CAPS.get(c.role, _Widths.MAX) for c in cols])
+    # The widths first (a pass over the rows): a row whose name wraps is written with its height, and
+    # the pages of a table of units are laid out as its rows are written, each continuation page
+    # starting with its unit's row.
+    for line in grid_rows(spec, table):
+        widths.line(line)
+    final = widths.final()
+    pager = None
+    if table is not None and spec.rows.kind == "classified" and spec.rows.units:
+        pager = Pager(heading_pt=60, header_pt=first_data_header_pt(first_data))
+    label = next((i for i, c in enumerate(cols) if c.role == "label"), 0)
     end = first_data
     has_amounts = False
+    unit_line: list | None = None
     for line in grid_rows(spec, table):
-        for c, (value, style_key) in enumerate(line):
-            style = st.by_key[style_key]
-            if value.__class__ is Decimal:
-                ws.write_number(end, c, float(value), style)
-                widths.amount(c, value)
-                has_amounts = has_amounts or value != 0
-            elif value is None or value == "":
-                ws.write_blank(end, c, None, style)
-            else:
-                text = str(value)
-                ws.write_string(end, c, text, style)
-                widths.text(c, text, _INDENT_WIDTH * int(style_key[-1]) if style_key.startswith("indent") else 0)
+        lines = _lines(line, final)
+        if pager is not None:
+            if not pager.fits(row_height(lines)):
+                pager.new_page(end)
+                if unit_line is not None and line[label][1] != "unit":
+                    again = _continued(unit_line, label)
+                    pager.take(_tall_enough(ws, end, _lines(again, final)))
+                    _write_line(ws, st, end, again)
+                    end += 1
+            if line[label][1] == "unit":
+                unit_line = line
+        height = _tall_enough(ws, end, lines)
+        if pager is not None:
+            pager.take(height)
+        has_amounts = _write_line(ws, st, end, line) or has_amounts
         end += 1
     notes = [] if has_amounts else [d.template.empty_note]
     for i, note in enumerate(notes):
         ws.write_string(end + 1 + i, 0, note, st.note)
-    for c, w in enumerate(widths.final()):
+    for c, w in enumerate(final):
         ws.set_column(c, c, w)
     page_setup(ws, first_data, max(end + len(notes), first_data), len(cols) - 1)
+    if pager is not None and pager.breaks:
+        ws.set_h_pagebreaks(pager.breaks)
+
+
+def _write_line(ws, st: Styles, r: int, line) -> bool:
+    """One printed row; whether it has a non-zero amount."""
+    has_amounts = False
+    for c, (value, style_key) in enumerate(line):
+        style = st.by_key[style_key]
+        if value.__class__ is Decimal:
+            ws.write_number(r, c, float(value), style)
+            has_amounts = has_amounts or value != 0
+        elif value is None or value == "":
+            ws.write_blank(r, c, None, style)
+        else:
+            ws.write_string(r, c, str(value), style)
+    return has_amounts
+
+
+def _continued(unit_line, label: int) -> list:
+    """The unit's row again at the top of a page that continues it: “145001-…（续）”, no amounts (a
+    unit row repeated without amounts is read as the same unit, so the workbook still reads back)."""
+    return [(f"{value}{CONTINUED}" if c == label else None, key) for c, (value, key) in enumerate(unit_line)]
+
+
+def _lines(line, widths: Sequence[float]) -> int:
+    """How many lines the row's longest wrapped text takes in its column (a CJK character is a little
+    under two width units at 10 pt)."""
+    most = 1
+    for c, (value, key) in enumerate(line):
+        if value.__class__ is str and value and 2 * len(value) > widths[c]:
+            indent = _INDENT_WIDTH * int(key[-1]) if key.startswith("indent") else 0
+            most = max(most, math.ceil((0.95 * cjk_width(value) + indent) / widths[c]))
+    return most
+
+
+def _tall_enough(ws, r: int, lines: int) -> float:
+    """A row whose text wraps gets the height for it (neither Excel nor LibreOffice grows a row
+    written with a stored height by itself); returns the row's height."""
+    height = row_height(lines)
+    if lines > 1:
+        ws.set_row(r, height)
+    return height
+
+
+def first_data_header_pt(first_data: int) -> float:
+    """The header rows repeated on every page, taller than a data row when their text wraps."""
+    return (first_data - HEADING_TOP) * HEADER_ROW_PT
 
 
 class _Widths:
@@ -91,15 +171,23 @@ class _Widths:
     (plus a margin), kept between 6 and 60. Rows are seen one at a time, as they are written."""
     MIN, MAX = 6, 60
 
-    def __init__(self, header_widths: list[int]):
+    def __init__(self, header_widths: list[int], caps: list[int]):
         self.widths = header_widths
+        self.caps = caps                     # per column: the widest it grows (texts wrap beyond)
         self.low: dict[int, Decimal] = {}    # per column: the smallest and largest amount; the
         self.high: dict[int, Decimal] = {}   # longest printed amount is one of the two
 
+    def line(self, line) -> None:
+        for c, (value, style_key) in enumerate(line):
+            if value.__class__ is Decimal:
+                self.amount(c, value)
+            elif value is not None and value != "":
+                self.text(c, str(value), _INDENT_WIDTH * int(style_key[-1]) if style_key.startswith("indent") else 0)
+
     def text(self, c: int, text: str, indent: int = 0) -> None:
         # A character is at most two units wide: most texts are ruled out without measuring them.
-        if 2 * len(text) + indent + 2 > self.widths[c] and self.widths[c] < self.MAX:
-            self.widths[c] = max(self.widths[c], cjk_width(text) + indent + 2)
+        if 2 * len(text) + indent + 2 > self.widths[c] and self.widths[c] < self.caps[c]:
+            self.widths[c] = min(max(self.widths[c], cjk_width(text) + indent + 2), self.caps[c])
 
     def amount(self, c: int, value: Decimal) -> None:
         if c not in self.high:

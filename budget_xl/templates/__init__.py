@@ -8,11 +8,15 @@ mistakes), files.py finds the files and caches them.
 from __future__ import annotations
 
 from .files import codes_dir, get_template, kind_of, load_all, load_template, load_yaml, template_files, templates_dir
+from .line_feeds import ANY, choice_wordings, line_items
 from .spec import (
                    ColumnSpec,
                    DiffSpec,
                    FixedRow,
                    Identity,
+                   LineFeed,
+                   LineField,
+                   LineItems,
                    PanelSpec,
                    Ref,
                    RowIdentity,
@@ -28,7 +32,8 @@ from .spec import (
 )
 
 __all__ = [
-    "ColumnSpec", "DiffSpec", "FixedRow", "Identity", "PanelSpec", "Ref", "RowIdentity", "RowSum", "RowsSpec",
+    "ANY",
+    "ColumnSpec", "DiffSpec", "FixedRow", "Identity", "LineFeed", "LineField", "LineItems", "PanelSpec", "Ref", "RowIdentity", "RowSum", "RowsSpec",
     "SangongLine", "TableSpec", "TemplateSet", "Term", "VersusLine", "VersusSection", "VersusSide",
-    "codes_dir", "get_template", "kind_of", "load_all", "load_template", "load_yaml", "template_files", "templates_dir",
+    "choice_wordings", "codes_dir", "get_template", "line_items", "kind_of", "load_all", "load_template", "load_yaml", "template_files", "templates_dir",
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..text import norm
+from ..text import chinese_number, norm
 from .checker import Checker
 from .concepts import vocabulary
+from .line_feeds import build_feeds
 from .spec import (
     CLASSIFICATIONS,
     EACH_MODES,
@@ -103,7 +104,7 @@ class TemplateBuilder(Checker):
         code = self.need(raw, "code")
         self.where = f"表 {code}"
         self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
-                              "row_identities", "derived", "diff", "printed_code"})
+                              "row_identities", "derived", "diff", "printed_code", "lines"})
         title = self.need(raw, "title")
         rows = self.build_rows(raw.get("rows") or {})
         if "panels" in raw and "columns" in raw:
@@ -124,7 +125,8 @@ class TemplateBuilder(Checker):
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
-        return spec._replace(row_identities=row_ids, diff=self.build_diff(raw.get("diff") or {}, spec))
+        return spec._replace(row_identities=row_ids, diff=self.build_diff(raw.get("diff") or {}, spec),
+                             lines=build_feeds(self, raw.get("lines"), spec))
 
     # -- diff (year-over-year comparison)
     def build_diff(self, raw, spec: TableSpec) -> DiffSpec:
@@ -262,18 +264,25 @@ class TemplateBuilder(Checker):
             name = raw["list"]
             if name not in self.row_lists:
                 self.fail(f"引用了不存在的行列表 row_lists.{name}")
-            self.check_keys(raw, {"list", "first_line", "only_present"})
+            self.check_keys(raw, {"list", "first_line", "only_present", "numbered"})
             first = raw.get("first_line")
+            # numbered: the list's rows carry 一、二、… by their place in the list (辽宁 收支总表, 决算01/04);
+            # only_present numbers the rows printed, in order, when the table is written (grid.py).
+            numbered = bool(raw.get("numbered")) and not raw.get("only_present")
             return [with_names(FixedRow(id=str(r["id"]), label=str(r["label"]),
                                          aliases=self.strings(r.get("aliases"), "aliases"),
                                          line=(first + i) if isinstance(first, int) else None, panel=panel,
-                                         is_class=True, only_present=bool(raw.get("only_present"))))
+                                         is_class=True, only_present=bool(raw.get("only_present")),
+                                         number=f"{chinese_number(i + 1)}、" if numbered else ""))
                     for i, r in enumerate(self.row_lists[name])]
-        self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer"})
+        self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer", "number"})
         rid = self.need(raw, "id")
+        number = raw.get("number") or ""
+        if not isinstance(number, str):
+            self.fail(f"行 {rid} 的 number 应为文字，如“一、”“1. ”“（一）”")
         return [with_names(FixedRow(id=rid, label=self.need(raw, "label"), aliases=self.strings(raw.get("aliases"), "aliases"),
                                      line=raw.get("line"), sum_of=self.build_row_sum(raw.get("sum_of"), rid), panel=panel,
-                                     footer=bool(raw.get("footer"))))]
+                                     footer=bool(raw.get("footer")), number=number))]
 
     def build_row_sum(self, raw, rid: str) -> RowSum | None:
         if raw is None:

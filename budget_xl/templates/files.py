@@ -34,7 +34,7 @@ def load_all() -> tuple[TemplateSet, ...]:
     return tuple(cached(p, load_template, TemplateSet) for p in template_files())
 
 
-NOT_TABLE_SETS = {"concepts.yaml"}  # templates/ files that describe no table set
+NOT_TABLE_SETS = {"concepts.yaml", "line_items.yaml"}  # templates/ files that describe no table set
 
 
 def template_files(folder: Path | None = None) -> list[Path]:

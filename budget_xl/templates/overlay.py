@@ -143,7 +143,24 @@ def _edit_columns(table: dict[str, Any], columns: list[dict[str, Any]], drop: se
             total = diff.get("total")
             if isinstance(total, dict) and total.get("column") in drop:
                 total.pop("column")
+        table["lines"] = _feeds_without(table.get("lines"), drop)
         table["_dropped_columns"] = sorted(drop)
+
+
+def _feeds_without(feeds: Any, drop: set[str]) -> Any:
+    """A table's `lines:` feeds without the dropped columns: a feed into a dropped column goes, a
+    choice sent to one (附表3 “personnel: basic” once 基本支出 is split) goes to its own column again."""
+    if not isinstance(feeds, list):
+        return feeds
+    out = []
+    for feed in feeds:
+        if not isinstance(feed, dict) or feed.get("column") in drop:
+            continue
+        columns = feed.get("columns")
+        if isinstance(columns, dict) and isinstance(columns.get("as"), dict):
+            feed = {**feed, "columns": {**columns, "as": {k: v for k, v in columns["as"].items() if v not in drop}}}
+        out.append(feed)
+    return out
 
 
 def _column_id(column: Any) -> str:

@@ -12,6 +12,8 @@ from ..text import norm
 
 ROLES = {"amount", "label", "code", "code_class", "code_kuan", "code_xiang", "line", "seq", "unit", "text"}
 ROW_KINDS = {"fixed", "classified", "units", "items", "single"}
+FEED_ROWS = {"function", "econ", "unit", "project", "total"}   # what a 明细 line is a row of (LineFeed.rows)
+FIELD_KINDS = {"unit", "function", "econ", "choice", "amount", "text"}
 CLASSIFICATIONS = {"function", "econ"}
 LEVELS = {"error", "warning"}
 EACH_MODES = {"rows", "units", "类"}
@@ -60,6 +62,12 @@ class FixedRow(NamedTuple):
     names: frozenset[str] = frozenset()  # normalised label and aliases, for matching
     footer: bool = False    # printed from here on at the bottom, level with the other panels' totals
     only_present: bool = False  # a 类 row of a list printed only when it has an amount, numbered in order
+    number: str = ""        # the official ordinal printed before the label ("一、", "1. ", "（一）")
+
+    @property
+    def printed(self) -> str:
+        """The label as the official table prints it: its ordinal, then its name."""
+        return f"{self.number}{self.label}"
 
 
 class PanelSpec(NamedTuple):
@@ -160,6 +168,43 @@ class VersusSection(NamedTuple):
     lines: tuple[VersusLine, ...] = ()
 
 
+class LineField(NamedTuple):
+    """A column of the 明细 sheet (templates/line_items.yaml)."""
+    id: str
+    header: str
+    kind: str                                  # unit / function / econ / choice / amount / text
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()  # (id, official wording)
+    hint: str = ""
+
+
+class LineItems(NamedTuple):
+    """The 明细 sheet: its name as `init` writes it and its columns."""
+    sheet: str
+    fields: tuple[LineField, ...]
+
+    def field(self, fid: str) -> LineField | None:
+        return next((f for f in self.fields if f.id == fid), None)
+
+
+class LineFeed(NamedTuple):
+    """How a table takes the lines of a 明细 (a table's `lines:`): which lines, one row per what,
+    which column each line's amount goes to, and the text columns of an item (templates/README.md)."""
+    rows: str                                          # function / econ / unit / project / total
+    by: str = ""                                       # the field whose choice names the column …
+    renamed: tuple[tuple[str, str], ...] = ()          # … with these choices going to another column
+    column: str = ""                                   # or one column for every line taken
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()  # field -> choices taken ("*": any non-empty value)
+    text: tuple[tuple[str, str, int], ...] = ()        # text column <- field (part n of "一级/二级/三级"; 0: all)
+
+    def column_for(self, choice: str) -> str:
+        """The column a line goes to, given the value of the `by` field (a choice id)."""
+        if self.column:
+            return self.column
+        return dict(self.renamed).get(choice, choice)
+
+
 class TableSpec(NamedTuple):
     code: str
     title: str
@@ -173,6 +218,7 @@ class TableSpec(NamedTuple):
     derived: bool = False   # `fill` computes the whole table from the others (through the identities)
     diff: DiffSpec = DiffSpec()
     printed_code: str | None = None   # the code printed above the table ("" none; None: from code/code_aliases)
+    lines: tuple[LineFeed, ...] = ()  # how `fill` builds the table from a 明细 sheet (none: entered by table)
 
     @property
     def diff_columns(self) -> tuple[str, ...]:
