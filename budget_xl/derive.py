@@ -19,6 +19,7 @@ from .gcpause import without_cycle_collection
 from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
 from .money import rounding_envelope
 from .references import Scope, each_keys, resolve
+from .derive_rows import complete_row_formulas
 from .structure import row_sums
 
 ZERO = Decimal(0)
@@ -119,7 +120,7 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
         known = (row.key, column) in computed
         computed[(row.key, column)] = new
         entered = row.amounts.get(column)
-        tolerance = _tolerance(table.unit, parts)
+        tolerance = _tolerance(table, parts)
         if entered is None:
             row.amounts[column] = new
             if not known:
@@ -156,11 +157,14 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
     for row in rows:  # 3. … and its 合计/小计 columns from its own parts (detail rows are done)
         if id(row) in parents:
             column_sums(row)
+    for row, column, value in complete_row_formulas(table):   # 4. 增减额 = 本年 − 上年, 增长% (derive_rows.py)
+        changes.append(Change(table.code, row.key, row.label, column, None, value, row.cell(column)))
     return changes
 
 
-def _tolerance(unit: str, parts: int) -> Decimal:
-    return rounding_envelope(parts + 1) if unit == "万元" and parts else ZERO
+def _tolerance(table: Table, parts: int) -> Decimal:
+    """尾数误差 of a total of `parts` rounded amounts: (parts + 1) half units of the last printed digit."""
+    return rounding_envelope(parts + 1, table.decimals) if table.half and parts else ZERO
 
 
 def _column_order(columns):
@@ -254,7 +258,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                         seen.add(mark)
                         touched.add(target.ref.table)
                         entered = row.amounts.get(column)
-                        tolerance = _tolerance(d.tables[target.ref.table].unit, len(source))
+                        tolerance = _tolerance(d.tables[target.ref.table], len(source))
                         if entered is None or (recompute and abs(entered - value) > tolerance):
                             row.amounts[column] = value
                         change = Change(target.ref.table, row.key, row.label, column, entered, value,

@@ -9,9 +9,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "budget_xl"
 # Lowest first. A unit (top-level module or subpackage) may import only from lower layers.
 LAYERS = [
     {"errors", "text", "money", "formats", "gcpause", "classification"},
-    {"templates"},
+    {"templates", "percent"},
     {"layout", "model", "codes"},
-    {"structure", "references", "reader"},
+    {"structure", "references", "reader", "derive_rows"},
     {"rules", "derive", "code_import"},
     {"batch", "narrative", "diff"},
     {"report"},

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Disclosure, Row, Table
-from ..money import fmt, rounding_envelope
+from ..money import fmt
 from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve
 from ..structure import row_sums
 from ..templates import Identity, TemplateSet
@@ -51,8 +51,9 @@ class Equation:
     def evaluate(self) -> str:
         wan_terms = _count_wan(self.left) + _count_wan(self.right)
         self.unit = "万元" if wan_terms else "元"
-        # 万元 tables carry 尾数误差: k rounded terms may miss their rounded total by (k + 1) × 0.005.
-        self.tolerance = rounding_envelope(wan_terms) if wan_terms else ZERO
+        # Rounded amounts carry 尾数误差: k rounded parts may miss their rounded total by (k + 1) half
+        # units of the last printed digit — (k + 1) × 0.005 in 万元 printed to 0.01, (k + 1) × 0.5 in whole 万元.
+        self.tolerance = _envelope(self.left, self.unit) + _envelope(self.right, self.unit)
         left, right = self.sides()
         self.diff = left - right
         self.status = self.status_of(self.diff)
@@ -84,6 +85,21 @@ class Equation:
 def _settled(excess: Decimal, unit: str) -> bool:
     """No difference worth a word: none at all in 万元 (any is rounding or worse), under a cent in 元."""
     return excess <= ZERO if unit == "万元" else excess < HALF_CENT
+
+
+def _envelope(terms: list[Amount], unit: str) -> Decimal:
+    """The 尾数 the terms may carry together, in the equation's unit."""
+    total = ZERO
+    for t in terms:
+        if t.half:
+            total += t.half / TEN_THOUSAND if unit == "万元" and t.unit == "元" else t.half
+    return total
+
+
+def rounded_terms(eq: Equation) -> tuple[int, Decimal]:
+    """How many terms of an equation carry 尾数, and the largest half unit among them (for messages)."""
+    halves = [t.half for t in eq.terms if t.half]
+    return len(halves), max(halves, default=ZERO)
 
 
 def _count_wan(terms: list[Amount]) -> int:
@@ -153,8 +169,8 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
 
 def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
     for ident in table.spec.row_identities:
-        if any(c in table.missing_columns for _, c in ident.left + ident.right):
-            continue  # as above: not evaluated against a column the sheet does not have
+        if any(c in table.missing_columns or c in table.absent_columns for _, c in ident.left + ident.right):
+            continue  # as above: not evaluated against a column the sheet does not have (or does not print)
         for row in table.rows:
             yield (f"{NAMES['row-formula']}:{ident.id}", f"{table.code} 每行：{ident.text}",
                    [(row, c, s) for s, c in ident.left if has_column(row, c)],

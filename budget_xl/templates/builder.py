@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..text import norm
 from .checker import Checker
+from .measures import MeasureChecker
 from .concepts import vocabulary
 from .spec import (
     CLASSIFICATIONS,
@@ -32,7 +33,7 @@ from .spec import (
 )
 
 
-class TemplateBuilder(Checker):
+class TemplateBuilder(MeasureChecker):
     """Builds a TemplateSet from a template file's data, checking every item as it goes."""
 
     printed_codes = True   # the set's `printed_codes` (a table built on its own, by drafting, prints its code)
@@ -42,7 +43,7 @@ class TemplateBuilder(Checker):
             self.fail("文件顶层应为键值表")
         self.check_keys(data, {"id", "kind", "name", "unit", "source", "total_labels", "params", "empty_note",
                                "row_lists", "tables", "identities", "versus_final", "extends", "default",
-                               "printed_codes", "department_label"})
+                               "printed_codes", "department_label", "decimals", "title_prefix"})
         self.printed_codes = data.get("printed_codes", True)
         set_id = self.need(data, "id")
         kind = self.need(data, "kind")
@@ -57,6 +58,7 @@ class TemplateBuilder(Checker):
         params = {k: self.strings(v, f"params.{k}") for k, v in params_raw.items()}
         self.params = params
         self.row_lists = self.build_row_lists(data.get("row_lists") or {})
+        self.decimals = self.decimal_places(data.get("decimals", 2), "decimals")
         tables_raw = self.need(data, "tables", list)
         tables: dict[str, TableSpec] = {}
         for i, raw in enumerate(tables_raw):
@@ -74,6 +76,7 @@ class TemplateBuilder(Checker):
             tables=tables, identities=(), path=path, extends=str(data.get("extends") or ""),
             default=bool(data.get("default")),
             department_label=str(data.get("department_label") or "部门（单位）"),
+            title_prefix=str(data.get("title_prefix") or ""),
             total_names=frozenset(norm(t) for t in total_labels),
         )
         identities = []
@@ -103,7 +106,7 @@ class TemplateBuilder(Checker):
         code = self.need(raw, "code")
         self.where = f"表 {code}"
         self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
-                              "row_identities", "derived", "diff", "printed_code"})
+                              "row_identities", "derived", "diff", "printed_code", "decimals"})
         title = self.need(raw, "title")
         rows = self.build_rows(raw.get("rows") or {})
         if "panels" in raw and "columns" in raw:
@@ -121,6 +124,7 @@ class TemplateBuilder(Checker):
             unit=str(raw.get("unit") or set_unit), rows=rows, panels=panels, order=index,
             derived=bool(raw.get("derived")),
             printed_code=(str(raw["printed_code"] or "") if "printed_code" in raw else (None if self.printed_codes else "")),
+            decimals=self.decimal_places(raw.get("decimals", self.decimals), "decimals"),
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
@@ -205,7 +209,7 @@ class TemplateBuilder(Checker):
         return side
 
     def build_rows(self, raw) -> RowsSpec:
-        self.check_keys(raw, {"kind", "classification", "units", "fixed"})
+        self.check_keys(raw, {"kind", "classification", "units", "fixed", "outline", "names"})
         kind = self.need(raw, "kind")
         if kind not in ROW_KINDS:
             self.fail(f"rows.kind 应为 {', '.join(sorted(ROW_KINDS))} 之一，实际是 “{kind}”")
@@ -213,7 +217,17 @@ class TemplateBuilder(Checker):
         if kind == "classified" and classification not in CLASSIFICATIONS:
             self.fail("classified 表必须写 classification: function 或 econ")
         fixed = tuple(r for item in raw.get("fixed") or [] for r in self.build_fixed_rows(item, ""))
-        return RowsSpec(kind=kind, classification=classification, units=bool(raw.get("units")), fixed=fixed)
+        outline = bool(raw.get("outline"))
+        names: tuple[FixedRow, ...] = ()
+        if "names" in raw:
+            if kind != "classified":
+                self.fail("rows.names 只用于按名称印出科目的 classified 表（指明各类名称与编码的行列表）")
+            names = tuple(self.build_fixed_rows({"list": raw["names"]}, ""))
+            outline = True
+        if outline and kind not in ("classified", "items"):
+            self.fail("rows.outline 只用于 classified 或 items 表")
+        return RowsSpec(kind=kind, classification=classification, units=bool(raw.get("units")), fixed=fixed,
+                        outline=outline, names=names)
 
     def build_panel(self, raw, rows: RowsSpec) -> PanelSpec:
         pid = self.need(raw, "id")
@@ -225,7 +239,8 @@ class TemplateBuilder(Checker):
         return PanelSpec(id=pid, columns=cols, rows=fixed, classes=self.strings(raw.get("classes"), "classes"))
 
     def build_column(self, raw, panel: str) -> ColumnSpec:
-        self.check_keys(raw, {"id", "concept", "role", "header", "aliases", "sum_of", "col_no", "optional", "label"})
+        self.check_keys(raw, {"id", "concept", "role", "header", "aliases", "sum_of", "col_no", "optional", "label",
+                              "percent", "decimals"})
         concept = None
         if "concept" in raw:
             concepts = vocabulary().concepts
@@ -251,9 +266,10 @@ class TemplateBuilder(Checker):
         aliases = self.strings(raw.get("aliases"), "aliases")
         if concept is not None:
             aliases = tuple(dict.fromkeys((*aliases, concept.label, *concept.synonyms)))
+        of, over, decimals = self.percent_parts(raw, cid, role)
         return ColumnSpec(id=cid, role=role, header=header, aliases=aliases, sum_of=sum_of, col_no=col_no,
                           optional=bool(raw.get("optional")), label=str(raw.get("label") or header[-1]), panel=panel,
-                          concept=concept.id if concept else "")
+                          concept=concept.id if concept else "", percent_of=of, percent_over=over, decimals=decimals)
 
     def build_fixed_rows(self, raw, panel: str) -> list[FixedRow]:
         if not isinstance(raw, dict):
@@ -298,6 +314,9 @@ class TemplateBuilder(Checker):
                 for part in col.sum_of:
                     if part not in amount_ids:
                         self.fail(f"列 {col.id} 的 sum_of 引用了不存在的金额列 “{part}”")
+                for _, part in col.percent_of + col.percent_over:
+                    if part not in amount_ids:
+                        self.fail(f"百分比列 {col.id} 引用了不存在的金额列 “{part}”")
                 seen_roles.add(col.role)
             if spec.rows.kind != "single" and not (panel.role("label") or panel.role("code")):
                 self.fail(f"面板 {panel.id} 没有科目/项目名称列（role: label）")

@@ -10,13 +10,14 @@ from typing import NamedTuple
 
 from ..text import norm
 
-ROLES = {"amount", "label", "code", "code_class", "code_kuan", "code_xiang", "line", "seq", "unit", "text"}
+ROLES = {"amount", "percent", "label", "code", "code_class", "code_kuan", "code_xiang", "line", "seq", "unit", "text"}
 ROW_KINDS = {"fixed", "classified", "units", "items", "single"}
-CLASSIFICATIONS = {"function", "econ"}
+CLASSIFICATIONS = {"function", "econ", "econ_gov"}   # econ_gov: 政府预算支出经济分类 (501–599)
 LEVELS = {"error", "warning"}
 EACH_MODES = {"rows", "units", "类"}
-KINDS = {"部门预算", "部门决算"}
-KIND_SYNONYMS = {"budget": "部门预算", "预算": "部门预算", "final": "部门决算", "决算": "部门决算"}
+KINDS = {"部门预算", "部门决算", "政府预算", "政府决算"}
+KIND_SYNONYMS = {"budget": "部门预算", "预算": "部门预算", "final": "部门决算", "决算": "部门决算",
+                 "gov-budget": "政府预算", "gov-final": "政府决算"}
 
 
 # --------------------------------------------------------------------------- data classes
@@ -31,6 +32,15 @@ class ColumnSpec(NamedTuple):
     label: str = ""
     panel: str = ""
     concept: str = ""      # the column concept (concepts.yaml) it holds, when the template names one
+    # role percent: the percentage is of / over × 100, each a signed list of amount columns
+    # (增长% = (本年 − 上年) / 上年: of ((1, current), (-1, prior)), over ((1, prior),)); decimals: as `fill` writes it
+    percent_of: tuple[tuple[int, str], ...] = ()
+    percent_over: tuple[tuple[int, str], ...] = ()
+    decimals: int | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.role == "percent"
 
     @property
     def is_amount(self) -> bool:
@@ -77,6 +87,12 @@ class RowsSpec(NamedTuple):
     classification: str | None = None
     units: bool = False
     fixed: tuple[FixedRow, ...] = ()  # extra fixed rows of a classified table (决算06 人员经费合计)
+    # Rows printed by name, without codes (政府预算 支出 detail, transfer items): each row's level comes
+    # from its print format (indentation, ordinal marks) or the name lists, its parent is the row above
+    # it of a higher level, its key the path of names (reader/outline.py). For a classified table the
+    # 类 are named in `names`, the row list of this template giving each 类's code (function_classes).
+    outline: bool = False
+    names: tuple[FixedRow, ...] = ()
 
 
 class RowIdentity(NamedTuple):
@@ -173,6 +189,17 @@ class TableSpec(NamedTuple):
     derived: bool = False   # `fill` computes the whole table from the others (through the identities)
     diff: DiffSpec = DiffSpec()
     printed_code: str | None = None   # the code printed above the table ("" none; None: from code/code_aliases)
+    decimals: int = 2       # decimals its amounts are printed with (0: whole 万元): the unit of 尾数误差
+
+    @property
+    def percent_columns(self) -> tuple[ColumnSpec, ...]:
+        """Percentage columns (增长%, 增减率, 完成预算%), one per id, in layout order."""
+        seen: dict[str, ColumnSpec] = {}
+        for panel in self.panels:
+            for col in panel.columns:
+                if col.is_percent and col.id not in seen:
+                    seen[col.id] = col
+        return tuple(seen.values())
 
     @property
     def diff_columns(self) -> tuple[str, ...]:
@@ -240,6 +267,9 @@ class TemplateSet:
     extends: str = ""                              # the base template of a variant (templates/overlay.py)
     default: bool = False                          # stands for its kind when several sets share it
     department_label: str = "部门（单位）"           # how the line above each table names the department
+    # Printed before each title instead of a department line ("{年度}年{部门}": “2023年大连市西岗区一般公共
+    # 预算收入表”, as a 政府预算 prints it); "" for a department line.
+    title_prefix: str = ""
 
     def table(self, code: str) -> TableSpec:
         return self.tables[code]
