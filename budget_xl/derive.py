@@ -57,8 +57,11 @@ def complete(d: Disclosure, recompute: bool = False) -> list[Change]:
 
 def _add_missing_fixed_rows(table: Table) -> None:
     """Fixed rows that are sums (人员经费合计 …) the clerk did not write: added at the end."""
+    # A sum another printed total includes is left out, as the table left it (支出总计 printed, the
+    # 政府性基金支出合计 it stands for not).
+    within = {i for f in table.spec.fixed_rows if f.sum_of and table.row(f.id) is not None for i in f.sum_of.ids}
     for fixed in table.spec.fixed_rows:
-        if fixed.sum_of and table.row(fixed.id) is None and table.spec.rows.kind != "fixed":
+        if fixed.sum_of and table.row(fixed.id) is None and table.spec.rows.kind != "fixed" and fixed.id not in within:
             table.append(Row(fixed.id, "fixed", "行", fixed.label, code=fixed.id, panel=fixed.panel, amounts={}))
 
 
@@ -84,7 +87,8 @@ def _add_missing_parents(table: Table, year: int | None) -> None:
                                amounts={}))
                 seen.add(key)
         out.append(row)
-    if TOTAL_KEY not in seen:
+    # A table printed by name totals its 类 in a fixed row of its own (一般公共预算支出合计, 支出总计).
+    if TOTAL_KEY not in seen and not table.spec.rows.outline:
         out.insert(0, Row(TOTAL_KEY, TOTAL, "合计", "合计", amounts={}))
     table.replace_rows(out)
 

@@ -40,10 +40,12 @@ class Percent(NamedTuple):
     def readings(self) -> list[tuple[Decimal, int]]:
         """(value in percent units, decimals printed) for each way the cell can be read: as written,
         and for a number also as a fraction (0.123 shown as 12.3 %)."""
-        out = [(self.value, self.decimals)]
-        if self.number:
-            out.append((self.value * HUNDRED, max(self.decimals - 2, 0)))
-        return out
+        if not self.number:
+            return [(self.value, self.decimals)]
+        # A number carries what a formula left (−0.0104166…): it reads to the digits it is taken to show.
+        as_fraction = max(self.decimals - 2, 0)
+        return [(printed(self.value, self.decimals), self.decimals),
+                (printed(self.value * HUNDRED, as_fraction), as_fraction)]
 
     def __str__(self) -> str:
         return f"{self.value}%"
@@ -84,7 +86,13 @@ def parse_percent(value: object) -> Percent | None:
         amount = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern rules this out
         raise NotAPercent(raw) from None
-    return Percent(sign * amount, _decimals(amount))
+    return Percent(sign * amount, _printed_decimals(amount))
+
+
+def _printed_decimals(amount: Decimal) -> int:
+    """Decimals as written (“1.0%” has one): the text shows what was printed."""
+    exp = amount.as_tuple().exponent
+    return max(-exp, 0) if isinstance(exp, int) else 0
 
 
 def _decimals(amount: Decimal) -> int:

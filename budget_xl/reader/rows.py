@@ -371,7 +371,8 @@ class TableBuilder:
         self.fixed_pos[panel.id] = next(i for i, f in enumerate(rows) if f.id == fixed.id)
         self.fixed_done.add(fixed.id)
         level = "类" if fixed.is_class else "行"
-        self.add(Row(fixed.id, FIXED, level, label or fixed.label, code=fixed.id, panel=panel.id),
+        attrs = {c.id: display(cell(c.id)) for c in panel.columns if c.role == "text" and cell(c.id) != ""}
+        self.add(Row(fixed.id, FIXED, level, label or fixed.label, code=fixed.id, panel=panel.id, attrs=attrs),
                  amounts, r, plan)
 
     # ------------------------------------------------------------------ storing

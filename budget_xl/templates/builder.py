@@ -209,7 +209,7 @@ class TemplateBuilder(MeasureChecker):
         return side
 
     def build_rows(self, raw) -> RowsSpec:
-        self.check_keys(raw, {"kind", "classification", "units", "fixed", "outline", "names"})
+        self.check_keys(raw, {"kind", "classification", "units", "fixed", "outline", "names", "only_present"})
         kind = self.need(raw, "kind")
         if kind not in ROW_KINDS:
             self.fail(f"rows.kind 应为 {', '.join(sorted(ROW_KINDS))} 之一，实际是 “{kind}”")
@@ -227,7 +227,7 @@ class TemplateBuilder(MeasureChecker):
         if outline and kind not in ("classified", "items"):
             self.fail("rows.outline 只用于 classified 或 items 表")
         return RowsSpec(kind=kind, classification=classification, units=bool(raw.get("units")), fixed=fixed,
-                        outline=outline, names=names)
+                        outline=outline, names=names, only_present=bool(raw.get("only_present")))
 
     def build_panel(self, raw, rows: RowsSpec) -> PanelSpec:
         pid = self.need(raw, "id")
@@ -278,12 +278,13 @@ class TemplateBuilder(MeasureChecker):
             name = raw["list"]
             if name not in self.row_lists:
                 self.fail(f"引用了不存在的行列表 row_lists.{name}")
-            self.check_keys(raw, {"list", "first_line", "only_present"})
+            self.check_keys(raw, {"list", "first_line", "only_present", "numbered"})
             first = raw.get("first_line")
             return [with_names(FixedRow(id=str(r["id"]), label=str(r["label"]),
                                          aliases=self.strings(r.get("aliases"), "aliases"),
                                          line=(first + i) if isinstance(first, int) else None, panel=panel,
-                                         is_class=True, only_present=bool(raw.get("only_present"))))
+                                         is_class=True, only_present=bool(raw.get("only_present")),
+                                         numbered=raw.get("numbered", True) is not False))
                     for i, r in enumerate(self.row_lists[name])]
         self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer"})
         rid = self.need(raw, "id")

@@ -70,6 +70,7 @@ class FixedRow(NamedTuple):
     names: frozenset[str] = frozenset()  # normalised label and aliases, for matching
     footer: bool = False    # printed from here on at the bottom, level with the other panels' totals
     only_present: bool = False  # a 类 row of a list printed only when it has an amount, numbered in order
+    numbered: bool = True       # …numbered 一、二、… (false: as printed under a 合计 line, 政府预算)
 
 
 class PanelSpec(NamedTuple):
@@ -93,6 +94,7 @@ class RowsSpec(NamedTuple):
     # 类 are named in `names`, the row list of this template giving each 类's code (function_classes).
     outline: bool = False
     names: tuple[FixedRow, ...] = ()
+    only_present: bool = False   # a fixed table printed with the rows it has only (政府预算 收入 items)
 
 
 class RowIdentity(NamedTuple):
