@@ -15,11 +15,11 @@ from decimal import Decimal
 from .classification import ancestors, row_key
 from .classification import level as code_level
 from .codes import catalogue
+from .derive_rows import complete_row_formulas
 from .gcpause import without_cycle_collection
 from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
 from .money import rounding_envelope
 from .references import Scope, each_keys, resolve
-from .derive_rows import complete_row_formulas
 from .structure import row_sums
 
 ZERO = Decimal(0)
@@ -161,8 +161,8 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
     for row in rows:  # 3. … and its 合计/小计 columns from its own parts (detail rows are done)
         if id(row) in parents:
             column_sums(row)
-    for row, column, value in complete_row_formulas(table):   # 4. 增减额 = 本年 − 上年, 增长% (derive_rows.py)
-        changes.append(Change(table.code, row.key, row.label, column, None, value, row.cell(column)))
+    for row, column, filled in complete_row_formulas(table):   # 4. 增减额 = 本年 − 上年, 增长% (derive_rows.py)
+        changes.append(Change(table.code, row.key, row.label, column, None, filled, row.cell(column)))
     return changes
 
 

@@ -41,11 +41,11 @@ def complete_row_formulas(table: Table) -> list[tuple[Row, str, Decimal]]:
         for row in table.rows:
             if row.percents and col.id in row.percents:
                 continue
-            values = {c: row.amounts.get(c) for c in parts}
-            if all(v is None for v in values.values()):
+            amounts = {c: row.amounts.get(c) for c in parts}
+            if all(v is None for v in amounts.values()):
                 continue
-            of = sum((s * (values[c] or ZERO) for s, c in col.percent_of), ZERO)
-            exact = ratio(of, sum((s * (values[c] or ZERO) for s, c in col.percent_over), ZERO))
+            of = sum((s * (amounts[c] or ZERO) for s, c in col.percent_of), ZERO)
+            exact = ratio(of, sum((s * (amounts[c] or ZERO) for s, c in col.percent_over), ZERO))
             if exact is None:
                 continue
             decimals = PERCENT_DECIMALS if col.decimals is None else col.decimals

@@ -26,7 +26,7 @@ TOTAL_KEY = "合计"
 
 
 _NO_HALF = Decimal(0)
-_HALVES = {(True, n): Decimal(5).scaleb(-n - 1) for n in range(0, 7)}
+_HALVES = {(True, n): Decimal(5).scaleb(-n - 1) for n in range(7)}
 
 
 @cache  # asked for every cell a report names

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import sampledata as sd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-import sampledata as sd
 from budget_xl.layout import header_cells, layout_columns
 from budget_xl.text import cjk_width
 

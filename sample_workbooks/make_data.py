@@ -7,6 +7,8 @@
    `data/2023_住建局_部门预算/source.yaml`: every 款/类/unit/department/合计 row and every table is a
    roll-up of the leaves, done with decimal.Decimal.
 
+3. `data/2024_西岗区_政府预算/*.tsv` — the invented 2024 政府预算 (make_gov2024.py, which says how).
+
 Usage: python sample_workbooks/make_data.py [--check]
 (--check: only verify that the TSVs on disk are what this script would write.)
 """
@@ -374,6 +376,10 @@ def main() -> int:
         else:
             sd.write_tsv(path, columns, rows)
             print(f"wrote {path.relative_to(sd.ROOT)}")
+    # 3. the invented 2024 政府预算 of 西岗区 (make_gov2024.py)
+    import make_gov2024
+
+    stale += make_gov2024.main(check=args.check)
     return 1 if (args.check and stale) else 0
 
 

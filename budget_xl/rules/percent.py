@@ -61,8 +61,8 @@ def _check(table: Table, row: Row, col: ColumnSpec, pct: Percent, blamed: dict[C
         return None
     cell = row.cell(col.id)
     cells = [c for c in [cell, *(row.cell(c) for c in values)] if c is not None]
-    fields = dict(table=table.code, label=row.name or row.label, column=col.label, cell=cell or table.code,
-                  stated=_pct(value), base=_terms(table, col.percent_over))
+    fields = {"table": table.code, "label": row.name or row.label, "column": col.label, "cell": cell or table.code,
+              "stated": _pct(value), "base": _terms(table, col.percent_over)}
     if status == "zero_base":
         return finding("warning", "percent", "zero_base", (table.code,), cells, None, value, **fields)
     expected = printed(exact, decimals)

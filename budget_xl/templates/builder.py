@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 from ..text import norm
-from .checker import Checker
-from .measures import MeasureChecker
 from .concepts import vocabulary
+from .measures import MeasureChecker
 from .spec import (
     CLASSIFICATIONS,
     EACH_MODES,

@@ -9,6 +9,8 @@ from .checker import Checker
 
 
 class MeasureChecker(Checker):
+    decimals = 2   # the set's `decimals` (a table built on its own, by drafting, prints cents)
+
     def decimal_places(self, value, key: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2:
             self.fail(f"{key} 应为 0、1 或 2（金额印到小数点后几位），实际是 “{value}”")
