@@ -373,3 +373,15 @@ def test_bad_template_items_are_reported_clearly(tmp_path):
         path.write_text(base.replace(old, new, 1), encoding="utf-8")
         with pytest.raises(budget_xl.TemplateError, match=message):
             load_template(path)
+
+
+def test_init_and_the_full_document_of_the_set(cli, tmp_path):
+    out = cli("init", "政府预算", "--year", "2025", "--dept", "大连市西岗区", "-o", str(tmp_path / "空白.xlsx"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    blank = budget_xl.read(tmp_path / "空白.xlsx")
+    assert blank.kind == "政府预算" and check(blank).errors == 0
+    result = budget_xl.fill(GOV_2024, tmp_path / "发布", full=True)
+    assert result.document is not None and result.document.exists() and result.report.errors == 0
+    assert budget_xl.narrate(GOV_2024, tmp_path / "说明.txt").placeholders == 4
+    text = (tmp_path / "说明.txt").read_text(encoding="utf-8")
+    assert "“三公”经费预算较上年减少50.00万元，下降5.3%" in text

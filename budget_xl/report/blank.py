@@ -105,7 +105,7 @@ def _code_lists(wb, ts: TemplateSet, year: int, department: str, units: list[str
     ws = wb.add_worksheet(LISTS)
     ws.hide()
     columns = {}
-    for i, cls in enumerate(("function", "econ")):
+    for i, cls in enumerate(("function", "econ", "econ_gov")):
         cat = catalogue(cls, year)
         codes = sorted(cat.names, key=lambda c: (c[:3], c))
         labelled = [f"{c}-{cat.names[c]}" for c in codes]
@@ -114,8 +114,8 @@ def _code_lists(wb, ts: TemplateSet, year: int, department: str, units: list[str
         columns[f"{cls}_label"] = f"={LISTS}!${chr(65 + 2 * i)}$1:${chr(65 + 2 * i)}${len(labelled)}"
         columns[f"{cls}_code"] = f"={LISTS}!${chr(66 + 2 * i)}$1:${chr(66 + 2 * i)}${len(codes)}"
     unit_rows = units or [department]
-    ws.write_column(0, 4, unit_rows)
-    columns["units"] = f"={LISTS}!$E$1:$E${len(unit_rows)}"
+    ws.write_column(0, 6, unit_rows)
+    columns["units"] = f"={LISTS}!$G$1:$G${len(unit_rows)}"
     return columns
 
 
