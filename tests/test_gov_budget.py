@@ -385,3 +385,29 @@ def test_init_and_the_full_document_of_the_set(cli, tmp_path):
     assert budget_xl.narrate(GOV_2024, tmp_path / "说明.txt").placeholders == 4
     text = (tmp_path / "说明.txt").read_text(encoding="utf-8")
     assert "“三公”经费预算较上年减少50.00万元，下降5.3%" in text
+
+
+# --------------------------------------------------------------------------- 政府决算 (a variant)
+def test_a_final_accounts_workbook_is_read_with_the_variant_and_its_completion_rates_checked(tmp_path):
+    final = budget_xl.get_template("政府决算")
+    assert final.extends == "政府预算" and final.kind == "政府决算"
+    wb = new_workbook()
+    income = [("一、一般公共预算收入合计", 100000, 101000, 102000, "101.0%"), ("(一) 税收收入", 80000, 81000, 82000, "101.2%"),
+              ("增值税", 80000, 81000, 82000, "98.0%"),   # 82,000 / 81,000 is 101.2 %
+              ("(二) 非税收入", 20000, 20000, 20000, "100.0%"), ("罚没收入", 20000, 20000, 20000, "100.0%"),
+              ("收入总计", 100000, 101000, 102000, "101.0%")]
+    write_table(wb.create_sheet("收入"), final.table("政府预算01"),
+                [{"item": i, "budget": b, "adjusted": a, "amount": f, "completion": c, "growth": "增长5.2%"}
+                 for i, b, a, f, c in income], unit="单位：万元")
+    spending = [("一、一般公共预算支出合计", 100000, 101000, 102000, "101.0%"), ("教育支出", 100000, 101000, 102000, "101.0%"),
+                ("支出总计", 100000, 101000, 102000, "101.0%")]
+    write_table(wb.create_sheet("支出"), final.table("政府预算02"),
+                [{"item": i, "budget": b, "adjusted": a, "amount": f, "completion": c} for i, b, a, f, c in spending],
+                unit="单位：万元")
+    wb.save(tmp_path / "决算.xlsx")
+    d = budget_xl.read(tmp_path / "决算.xlsx")
+    assert d.template.id == "政府决算" and d.kind == "政府决算"
+    assert d["政府预算01"]["vat"].attrs["growth"] == "增长5.2%"     # 比上年增长%: read, not recomputable here
+    report = check(d)
+    errors = [f for f in report.findings if f.level == "error"]
+    assert [(f.rule, str(f.cells[0]), f.expected) for f in errors] == [("百分比", "收入!E7", D("101.2"))]
