@@ -411,3 +411,34 @@ def test_a_final_accounts_workbook_is_read_with_the_variant_and_its_completion_r
     report = check(d)
     errors = [f for f in report.findings if f.level == "error"]
     assert [(f.rule, str(f.cells[0]), f.expected) for f in errors] == [("百分比", "收入!E7", D("101.2"))]
+
+
+# --------------------------------------------------------------------------- a district's folder
+def test_check_folder_compares_the_district_with_its_departments(cli, tmp_path):
+    """A folder with the 政府预算 and a department's 部门预算 of the same year: the 三公 the government
+    budgets for the district against the sum of the departments' 三公 tables."""
+    import json
+
+    folder = tmp_path / "全区"
+    folder.mkdir()
+    shutil.copy(GOV_2023, folder / "政府预算.xlsx")
+    shutil.copy(SAMPLES / "住建局" / "2023_部门预算.xlsx", folder / "住建局.xlsx")
+    out = cli("check", str(folder), "--format", "json", "--jobs", "1")
+    lines = {x["label"]: x for x in json.loads(out.stdout)["district"]}
+    assert (lines["合计"]["government_amount"], lines["合计"]["departments_amount"]) == ("950.00", "6.60")
+    assert lines["合计"]["status"] == "少于" and lines["合计"]["departments"] == 1
+    assert lines["公务用车运行费"]["departments_amount"] == "6.60"
+    text = cli("check", str(folder), "--jobs", "1").stdout
+    assert "2023年“三公”经费合计：政府预算 950.00 万元，文件夹中 1 个部门合计 6.60 万元，少 943.40 万元" in text
+    # a department budgeting more 三公 than the whole district is reported, and the folder fails
+    dept = budget_xl.read(folder / "住建局.xlsx")
+    code = next(c for c, spec in dept.template.tables.items() if spec.diff.sangong)
+    cell = dept[code]["合计"].cell("total")
+    wb = openpyxl.load_workbook(folder / "住建局.xlsx")
+    wb[cell.sheet].cell(cell.row + 1, cell.col + 1).value = 20_000_000   # 2,000 万元
+    wb.save(folder / "住建局.xlsx")
+    out = cli("check", str(folder), "--format", "json", "--jobs", "1")
+    lines = {x["label"]: x for x in json.loads(out.stdout)["district"]}
+    assert lines["合计"]["status"] == "超出" and out.returncode == 1
+    summary = cli("check", str(folder), "--jobs", "1", "--summary", str(tmp_path / "汇总.xlsx"))
+    assert summary.returncode == 1 and "全区对照" in openpyxl.load_workbook(tmp_path / "汇总.xlsx").sheetnames

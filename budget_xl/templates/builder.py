@@ -42,7 +42,7 @@ class TemplateBuilder(MeasureChecker):
             self.fail("文件顶层应为键值表")
         self.check_keys(data, {"id", "kind", "name", "unit", "source", "total_labels", "params", "empty_note",
                                "row_lists", "tables", "identities", "versus_final", "extends", "default",
-                               "printed_codes", "department_label", "decimals", "title_prefix"})
+                               "printed_codes", "department_label", "decimals", "title_prefix", "district"})
         self.printed_codes = data.get("printed_codes", True)
         set_id = self.need(data, "id")
         kind = self.need(data, "kind")
@@ -90,6 +90,8 @@ class TemplateBuilder(MeasureChecker):
         ts.identities = tuple(identities)
         self.where = "versus_final"
         ts.versus_final = self.build_versus(data.get("versus_final") or [], ts)
+        self.where = "district"
+        ts.district = self.build_district(data.get("district") or [], ts)
         return ts
 
     def build_row_lists(self, raw) -> dict[str, list[dict]]:
@@ -191,6 +193,19 @@ class TemplateBuilder(MeasureChecker):
             sections.append(VersusSection(self.need(item, "id"), self.need(item, "title"), budget, final, tuple(lines)))
         self.where = ""
         return tuple(sections)
+
+    def build_district(self, raw, ts: TemplateSet) -> tuple[tuple[str, VersusSide], ...]:
+        """`district`: [{label: 因公出国（境）费, government: 表.列[行]}, …] (check FOLDER, templates/README.md)."""
+        if not isinstance(raw, list):
+            self.fail("district 应为列表")
+        out = []
+        for item in raw:
+            self.check_keys(item, {"label", "government"})
+            side = self.versus_side(self.need(item, "government"), ts)
+            if side.row == "*":
+                self.fail("district 的 government 应写成 表代码.列id[行]")
+            out.append((self.need(item, "label"), side))
+        return tuple(out)
 
     def versus_side(self, text: str, ts: TemplateSet | None = None) -> VersusSide:
         """'附表7.total' or '附表9.abroad[合计]'; budget sides are checked against this template

@@ -269,6 +269,9 @@ class TemplateSet:
     extends: str = ""                              # the base template of a variant (templates/overlay.py)
     default: bool = False                          # stands for its kind when several sets share it
     department_label: str = "部门（单位）"           # how the line above each table names the department
+    # check FOLDER: the government's figures to compare with the sum of its departments' (政府预算): each a
+    # label of the departments' 三公 table (their template's diff.sangong) and the government's cell
+    district: tuple[tuple[str, VersusSide], ...] = ()
     # Printed before each title instead of a department line ("{年度}年{部门}": “2023年大连市西岗区一般公共
     # 预算收入表”, as a 政府预算 prints it); "" for a department line.
     title_prefix: str = ""
