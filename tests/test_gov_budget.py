@@ -442,3 +442,22 @@ def test_check_folder_compares_the_district_with_its_departments(cli, tmp_path):
     assert lines["合计"]["status"] == "超出" and out.returncode == 1
     summary = cli("check", str(folder), "--jobs", "1", "--summary", str(tmp_path / "汇总.xlsx"))
     assert summary.returncode == 1 and "全区对照" in openpyxl.load_workbook(tmp_path / "汇总.xlsx").sheetnames
+
+
+def test_the_sheets_of_the_seed_are_checked_against_its_tables(tmp_path):
+    """The 说明 among the tables (check --narrative on the workbook itself): what they state of 2023 against
+    the tables; their paragraphs about 2022 (“2022 年…预计情况如下”) are not this year's."""
+    report = budget_xl.check(GOV_2023, narrative=GOV_2023)
+    text = [(f.expected, f.actual) for f in report.findings if f.tables == ("情况说明",)]
+    # 还本付息预算数 1,256 while the 政府性基金 table alone budgets 2,172 of 专项债务付息; the 2023 debt limit
+    # 81,300 while the table titled 2023 prints 35,487 (2022's)
+    assert sorted(text) == [(D("2172.00"), D(1256)), (D("35487.00"), D(81300))]
+    # the 三公 and 转移支付 说明 agree with the tables; a changed figure in them is found
+    lines = [line.replace("预算数 950 万元", "预算数 960 万元").replace("补助收入 100,294", "补助收入 100,924")
+             for name in ("三公经费预算情况说明", "转移支付情况说明")
+             for line in (SAMPLES / "data" / "2023_西岗区_政府预算" / "text" / f"{name}.txt")
+             .read_text(encoding="utf-8").splitlines()]
+    (tmp_path / "说明.txt").write_text("\n".join(lines), encoding="utf-8")
+    changed = budget_xl.check(GOV_2023, narrative=tmp_path / "说明.txt")
+    assert sorted((f.expected, f.actual) for f in changed.findings if f.tables == ("情况说明",) and f.level == "error") \
+        == [(D("950.00"), D(960)), (D("100294.00"), D(100924))]
