@@ -382,7 +382,7 @@ def test_init_and_the_full_document_of_the_set(cli, tmp_path):
     assert blank.kind == "政府预算" and check(blank).errors == 0
     result = budget_xl.fill(GOV_2024, tmp_path / "发布", full=True)
     assert result.document is not None and result.document.exists() and result.report.errors == 0
-    assert budget_xl.narrate(GOV_2024, tmp_path / "说明.txt").placeholders == 4
+    assert budget_xl.narrate(GOV_2024, tmp_path / "说明.txt").placeholders == 3   # 主要原因, 绩效 facts
     text = (tmp_path / "说明.txt").read_text(encoding="utf-8")
     assert "“三公”经费预算较上年减少50.00万元，下降5.3%" in text
 
