@@ -95,6 +95,15 @@ def _apply_table(tables: list[dict[str, Any]], entry: dict[str, Any], check: Che
     drop = set(check.strings(entry.pop("drop_columns", None), "drop_columns"))
     add = entry.pop("add_columns", None) or []
     change = entry.pop("change_columns", None) or {}
+    relaid = {"columns", "panels"} & set(entry)
+    if relaid:
+        # A layout written whole (columns, or panels) replaces the base's, whichever form it had; the
+        # base's row formulas on columns it no longer has go with them.
+        current.pop("panels" if "columns" in relaid else "columns", None)
+        if "row_identities" not in entry:
+            ids = {_column_id(c) for c in _layout_columns(entry)}
+            current["row_identities"] = [r for r in current.get("row_identities") or []
+                                         if set(re.findall(r"[A-Za-z_]\w*", str(r.get("expr", "")))) <= ids]
     current.update(entry)
     if drop or add or change:
         columns, holder = current.get("columns"), current
@@ -150,6 +159,13 @@ def _edit_columns(table: dict[str, Any], columns: list[dict[str, Any]], drop: se
             if isinstance(total, dict) and total.get("column") in drop:
                 total.pop("column")
         table["_dropped_columns"] = sorted(drop)
+
+
+def _layout_columns(table: dict[str, Any]) -> list[Any]:
+    """Every column a table's data lists, in `columns` or in its `panels`."""
+    if isinstance(table.get("columns"), list):
+        return table["columns"]
+    return [c for p in table.get("panels") or [] if isinstance(p, dict) for c in p.get("columns") or []]
 
 
 def _column_id(column: Any) -> str:
