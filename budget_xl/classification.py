@@ -55,6 +55,8 @@ def is_class_code(code: str, classification: str | None) -> bool:
         return n in (3, 5, 7) and "201" <= head <= "239"
     if classification == "econ":
         return n in (3, 5) and ("301" <= head <= "399" or "501" <= head <= "599")
+    if classification == "econ_gov":
+        return n in (3, 5) and "501" <= head <= "599"
     return False
 
 

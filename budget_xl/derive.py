@@ -15,6 +15,7 @@ from decimal import Decimal
 from .classification import ancestors, row_key
 from .classification import level as code_level
 from .codes import catalogue
+from .derive_rows import complete_row_formulas
 from .gcpause import without_cycle_collection
 from .model import CLASS, TOTAL, TOTAL_KEY, CellRef, Disclosure, Row, Table
 from .money import rounding_envelope
@@ -56,8 +57,11 @@ def complete(d: Disclosure, recompute: bool = False) -> list[Change]:
 
 def _add_missing_fixed_rows(table: Table) -> None:
     """Fixed rows that are sums (人员经费合计 …) the clerk did not write: added at the end."""
+    # A sum another printed total includes is left out, as the table left it (支出总计 printed, the
+    # 政府性基金支出合计 it stands for not).
+    within = {i for f in table.spec.fixed_rows if f.sum_of and table.row(f.id) is not None for i in f.sum_of.ids}
     for fixed in table.spec.fixed_rows:
-        if fixed.sum_of and table.row(fixed.id) is None and table.spec.rows.kind != "fixed":
+        if fixed.sum_of and table.row(fixed.id) is None and table.spec.rows.kind != "fixed" and fixed.id not in within:
             table.append(Row(fixed.id, "fixed", "行", fixed.label, code=fixed.id, panel=fixed.panel, amounts={}))
 
 
@@ -83,7 +87,8 @@ def _add_missing_parents(table: Table, year: int | None) -> None:
                                amounts={}))
                 seen.add(key)
         out.append(row)
-    if TOTAL_KEY not in seen:
+    # A table printed by name totals its 类 in a fixed row of its own (一般公共预算支出合计, 支出总计).
+    if TOTAL_KEY not in seen and not table.spec.rows.outline:
         out.insert(0, Row(TOTAL_KEY, TOTAL, "合计", "合计", amounts={}))
     table.replace_rows(out)
 
@@ -119,7 +124,7 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
         known = (row.key, column) in computed
         computed[(row.key, column)] = new
         entered = row.amounts.get(column)
-        tolerance = _tolerance(table.unit, parts)
+        tolerance = _tolerance(table, parts)
         if entered is None:
             row.amounts[column] = new
             if not known:
@@ -156,11 +161,14 @@ def _complete_table(table: Table, recompute: bool) -> list[Change]:
     for row in rows:  # 3. … and its 合计/小计 columns from its own parts (detail rows are done)
         if id(row) in parents:
             column_sums(row)
+    for row, column, filled in complete_row_formulas(table):   # 4. 增减额 = 本年 − 上年, 增长% (derive_rows.py)
+        changes.append(Change(table.code, row.key, row.label, column, None, filled, row.cell(column)))
     return changes
 
 
-def _tolerance(unit: str, parts: int) -> Decimal:
-    return rounding_envelope(parts + 1) if unit == "万元" and parts else ZERO
+def _tolerance(table: Table, parts: int) -> Decimal:
+    """尾数误差 of a total of `parts` rounded amounts: (parts + 1) half units of the last printed digit."""
+    return rounding_envelope(parts + 1, table.decimals) if table.half and parts else ZERO
 
 
 def _column_order(columns):
@@ -264,7 +272,7 @@ def derive_tables(d: Disclosure, recompute: bool = False) -> list[Change]:
                         seen.add(mark)
                         touched.add(target.ref.table)
                         entered = row.amounts.get(column)
-                        tolerance = _tolerance(d.tables[target.ref.table].unit, len(source))
+                        tolerance = _tolerance(d.tables[target.ref.table], len(source))
                         if entered is None or (recompute and abs(entered - value) > tolerance):
                             row.amounts[column] = value
                         change = Change(target.ref.table, row.key, row.label, column, entered, value,

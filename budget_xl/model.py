@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .percent import Percent
 from .templates import TableSpec, TemplateSet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,6 +23,10 @@ if TYPE_CHECKING:  # pragma: no cover
 # "145001/项目名称".
 TOTAL, DEPT, UNIT, CLASS, FIXED, ITEM = "total", "dept", "unit", "class", "fixed", "item"
 TOTAL_KEY = "合计"
+
+
+_NO_HALF = Decimal(0)
+_HALVES = {(True, n): Decimal(5).scaleb(-n - 1) for n in range(7)}
 
 
 @cache  # asked for every cell a report names
@@ -66,6 +71,8 @@ class Row:
     sheet: str | None = None
     grid_row: int = -1
     colmap: dict[str, int] | None = None
+    percents: dict[str, Percent] | None = None   # percentage columns (增长% …), as printed; None: none read
+    parent: str | None = None   # rows printed by name (reader/outline.py): the key of the row it is part of
 
     def amount(self, column: str) -> Decimal:
         """The amount of a column, 0 for a blank."""
@@ -110,12 +117,21 @@ class Table:
     taken: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
     amounts_read: int = 0
     unknown: bool = False      # no template knows it: its layout was drafted from the sheet (reader/draft.py)
+    # Decimals its amounts are printed with: the template's, or more where the workbook prints more.
+    # With 万元 (or fewer than two decimals) every amount carries up to half a unit of its last digit of 尾数.
+    decimals: int = 2
     _index: dict[str, Row] | None = None
     _labels: dict[str, str] | None = None
 
     @property
     def code(self) -> str:
         return self.spec.code
+
+    @property
+    def half(self) -> Decimal:
+        """The 尾数 each amount may carry (in the table's unit): half a unit of its last printed digit
+        in a 万元 table (converted from 元 and rounded), none in a 元 table printed to the cent."""
+        return _HALVES.get((self.unit == "万元" or self.decimals < 2, self.decimals), _NO_HALF)
 
     @property
     def title(self) -> str:

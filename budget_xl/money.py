@@ -93,10 +93,17 @@ def parse_amount(value: object) -> Decimal | None:
     return _cents(-amount if negative else amount)
 
 
-def rounding_envelope(rounded_terms: int) -> Decimal:
+def half_unit(decimals: int = 2) -> Decimal:
+    """Half a unit of the last printed digit: the most rounding can move an amount printed with
+    `decimals` decimals (0.005 for 0.01 万元, 0.5 for whole 万元)."""
+    return Decimal(5).scaleb(-decimals - 1)
+
+
+def rounding_envelope(rounded_terms: int, decimals: int = 2) -> Decimal:
     """尾数误差 allowed when k rounded amounts are added up against their rounded total: the k + 1
-    amounts of that equation each carry up to half a cent of rounding."""
-    return Decimal("0.005") * rounded_terms
+    amounts of that equation each carry up to half a unit of their last printed digit (half a cent
+    for amounts printed to 0.01, half a 万元 for whole 万元)."""
+    return half_unit(decimals) * rounded_terms
 
 
 def round_half_up(amount: Decimal, places: Decimal = CENT) -> Decimal:

@@ -19,6 +19,7 @@ from .model import CLASS, DEPT, FIXED, TOTAL, UNIT, CellRef, Row, Table
 from .templates import Identity, Term
 
 ZERO = Decimal(0)
+HALF_CENT = Decimal("0.005")
 
 
 class _Later(Enum):
@@ -35,12 +36,15 @@ class Amount:
     A large workbook has millions of terms and only the few in failed equations are ever shown, so
     a term read from a row (made by `amount_of`) works out its cell and its label ("附表4「…」合计") when
     first asked. Its value is taken when it is made: later changes to the row do not move it."""
-    __slots__ = ("value", "sign", "unit", "blank", "absent", "_cell", "_label", "_where")
+    __slots__ = ("value", "sign", "unit", "blank", "absent", "half", "_cell", "_label", "_where")
 
     def __init__(self, value: Decimal, cell: CellRef | None | _Later, sign: int, unit: str, label: str | _Later,
-                 blank: bool = False, absent: bool = False):
+                 blank: bool = False, absent: bool = False, half: Decimal | None = None):
         self.value, self.sign, self.unit, self.blank = value, sign, unit, blank
         self.absent = absent        # a row the identity needs that the table does not have (counted as 0)
+        # The 尾数 it may carry, in its unit: half a unit of its last printed digit (0.005 万元 by default
+        # in a 万元 table, 0.5 in a whole-万元 one; none for an exact 元 amount).
+        self.half = (HALF_CENT if unit == "万元" else ZERO) if half is None else half
         self._cell, self._label = cell, label
         self._where: tuple[Table, Row, str] | None = None  # set by amount_of when cell and label are _LATER
 
@@ -65,7 +69,7 @@ class Amount:
 def amount_of(table: Table, row: Row, column: str, sign: int = 1) -> Amount:
     """The amount of a row's column, signed (a blank counts as 0)."""
     raw = row.amounts.get(column)
-    t = Amount(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None)
+    t = Amount(ZERO if raw is None else raw, _LATER, sign, table.unit, _LATER, raw is None, False, table.half)
     t._where = (table, row, column)
     return t
 
@@ -162,7 +166,7 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
             # An optional column the table does not print: its amounts are 0, and the message says so.
             label = next((c.label for c in scope.table.spec.columns if c.id == column), column)
             out.append(Amount(ZERO, None, t.sign, scope.table.unit, f"{scope.table.code}「{label}」列（本表没有此列）",
-                            blank=True))
+                            blank=True, half=scope.table.half))
             continue
         rows = scope.rows_for(t.ref.row, key, each)
         if not rows and t.ref.row == "*" and key is not None and scope.table.rows and not scope.table.empty_note:
@@ -177,7 +181,8 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
         # only some of them is just 0: no money of that fund.)
         names = "、".join(dict.fromkeys(t.code for t in lacking))
         placeholder = Amount(ZERO, lacking[0].title_cell, 1, lacking[0].unit,
-                             f"{names} {'都' if len(lacking) > 1 else ''}没有“{key}”行", blank=True, absent=True)
+                             f"{names} {'都' if len(lacking) > 1 else ''}没有“{key}”行", blank=True, absent=True,
+                             half=lacking[0].half)
         out.append(placeholder)
     return out
 

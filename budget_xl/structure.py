@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from .classification import LEVEL_NAMES, WIDTHS, is_class, parent
 from .model import CLASS, DEPT, ITEM, TOTAL, TOTAL_KEY, UNIT, Row, Table
+from .templates import FixedRow
 
 
 class RowSum(NamedTuple):
@@ -40,9 +41,12 @@ def row_sums(table: Table) -> list[RowSum]:
             for upper_code, upper in unit_rows:
                 if len(upper_code) == width and children.get(upper_code):
                     out.append(RowSum("class-sum", f"{code} 上级科目 = 其下各{below}之和", upper, children[upper_code]))
+    if spec.rows.outline:
+        out += _outline_sums(table)
     units = [r for r in rows if r.kind == UNIT]
     depts = [r for r in rows if r.kind == DEPT]
-    items = [r for r in rows if r.kind == ITEM]
+    # Items printed as an outline (transfers by item and sub-item): the total sums the top level.
+    items = [r for r in rows if r.kind == ITEM and r.parent is None]
     for unit in units:
         parts = [r for c, r in by_unit.get(unit.key, []) if is_class(c)] or [r for r in items if r.unit == unit.key]
         if parts:
@@ -70,20 +74,49 @@ def row_sums(table: Table) -> list[RowSum]:
         sum_row = table.row(fixed.id)
         if sum_row is None or not fixed.sum_of:
             continue
-        s = fixed.sum_of
-        if s.ids:
-            found = [table.row(i) for i in s.ids]
-            names = "、".join(spec.fixed_row_label(i) for i in s.ids)
-        elif s.all_classes:
-            found = [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel]
-            names = "各功能分类类"
-        else:
-            wanted = set(s.classes)
-            found = [r for r in rows if r.kind == CLASS and r.code and is_class(r.code) and r.code in wanted]
-            names = "、".join(s.classes) + " 类"
+        found, names = _parts_of(table, fixed)
         parts = [p for p in found if p is not None]
         if parts:
             out.append(RowSum("fixed-row", f"{code} {fixed.label} = {names}之和", sum_row, parts))
+    return out
+
+
+def _parts_of(table: Table, fixed: FixedRow, seen: frozenset[str] = frozenset()) -> tuple[list[Row | None], str]:
+    """The rows a fixed row with `sum_of` adds up, and how to name them. A part the sheet does not
+    print but which is itself a sum stands for its own parts (支出总计 = 支出合计 + 调出资金 … where
+    支出合计 is not printed: the 类 above it)."""
+    spec, s = table.spec, fixed.sum_of
+    assert s is not None
+    if s.ids:
+        found: list[Row | None] = []
+        for i in s.ids:
+            row = table.row(i)
+            part = spec.fixed_row(i)
+            if row is None and part is not None and part.sum_of and i not in seen:
+                found += _parts_of(table, part, seen | {fixed.id})[0]
+            else:
+                found.append(row)
+        return found, "、".join(spec.fixed_row_label(i) for i in s.ids)
+    if s.all_classes:
+        return [table.row(f.id) for f in spec.fixed_rows if f.is_class and f.panel == fixed.panel], "各功能分类类"
+    wanted = set(s.classes)
+    return ([r for r in table.rows if r.kind == CLASS and r.code and is_class(r.code) and r.code in wanted],
+            "、".join(s.classes) + " 类" if len(s.classes) <= 12 else "各类")
+
+
+def _outline_sums(table: Table) -> list[RowSum]:
+    """Rows printed by name: each row with rows under it is their sum (类 = Σ 款, 款 = Σ 项, an item
+    = Σ its sub-items), by the parent each row was read under (reader/outline.py)."""
+    children: dict[str, list[Row]] = {}
+    for row in table.rows:
+        if row.parent is not None:
+            children.setdefault(row.parent, []).append(row)
+    out = []
+    for row in table.rows:
+        kids = children.get(row.key)
+        if kids:
+            below = kids[0].level if kids[0].level in ("款", "项") else "项"
+            out.append(RowSum("class-sum", f"{table.code} 上一级 = 其下各{below}之和", row, kids))
     return out
 
 

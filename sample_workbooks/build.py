@@ -214,14 +214,20 @@ def build(wid: str) -> Path:
     wbd = sd.load(wid)
     wb = Workbook()
     wb.remove(wb.active)
-    if wbd.meta.get("cover"):
+    if wbd.meta.get("layout") == "document":
+        # A 政府预算: the tables as the published document prints them, page by page (docbuild.py).
+        import docbuild
+
+        docbuild.write_document(wb, wbd, sys.modules[__name__])
+    elif wbd.meta.get("cover"):
         write_cover(wb, wbd.meta["cover"])
-    if wbd.meta.get("toc"):
-        write_toc(wb, wbd)
-    if wbd.meta.get("lines"):
-        write_lines(wb, wbd)
-    for t in wbd.tables.values():
-        write_table(wb, wbd, t)
+    if wbd.meta.get("layout") != "document":
+        if wbd.meta.get("toc"):
+            write_toc(wb, wbd)
+        if wbd.meta.get("lines"):
+            write_lines(wb, wbd)
+        for t in wbd.tables.values():
+            write_table(wb, wbd, t)
     props = wb.properties
     props.creator = "budget-xl sample_workbooks/build.py"
     props.lastModifiedBy = None

@@ -8,6 +8,8 @@
    roll-up of the leaves, done with decimal.Decimal; likewise `data/2024_政府办_部门预算/` (the 年初预算 of
    the 政府办 final accounts).
 
+3. `data/2024_西岗区_政府预算/*.tsv` — the invented 2024 政府预算 (make_gov2024.py, which says how).
+
 Usage: python sample_workbooks/make_data.py [--check]
 (--check: only verify that the TSVs on disk are what this script would write.)
 """
@@ -376,6 +378,10 @@ def main() -> int:
         else:
             sd.write_tsv(path, columns, rows)
             print(f"wrote {path.relative_to(sd.ROOT)}")
+    # 3. the invented 2024 政府预算 of 西岗区 (make_gov2024.py)
+    import make_gov2024
+
+    stale += make_gov2024.main(check=args.check)
     return 1 if (args.check and stale) else 0
 
 

@@ -9,10 +9,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "budget_xl"
 # Lowest first. A unit (top-level module or subpackage) may import only from lower layers.
 LAYERS = [
     {"errors", "text", "money", "formats", "gcpause", "classification"},
-    {"templates"},
+    {"templates", "percent"},
     {"layout", "model", "codes"},
     {"performance"},          # the model of 绩效 forms: above model (CellRef), below the reader that makes it
-    {"structure", "references", "reader"},
+    {"structure", "references", "reader", "derive_rows"},
     {"rules", "derive", "code_import"},
     {"batch", "narrative", "diff"},
     {"report"},

@@ -10,7 +10,7 @@ from budget_xl.templates import get_template, load_all, load_template, templates
 def test_bundled_sets_load():
     sets = {ts.id: ts for ts in load_all()}
     assert set(sets) == {"部门预算-辽宁", "部门决算-全国", "部门预算-全国", "单位预算-全国", "部门决算-上海",
-                         "部门决算-公开10表"}
+                         "部门决算-公开10表", "政府预算", "政府决算"}
     national, unit = sets["部门预算-全国"], sets["单位预算-全国"]
     assert list(national.tables) == list(unit.tables) == [f"预算0{i}" for i in range(1, 10)]
     assert unit.extends == "部门预算-全国" and national.kind == unit.kind == "部门预算"
@@ -112,7 +112,7 @@ def test_good_custom_template(tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    (("kind: 部门预算", "kind: 政府预算"), "kind 应为"),
+    (("kind: 部门预算", "kind: 企业预算"), "kind 应为"),
     (("unit: 元", "unit: 千元"), "unit 应为"),
     (("sum_of: [a, b]", "sum_of: [a, c]"), "不存在的金额列 “c”"),
     (("{id: a, header: [甲]}", "{id: a, header: [甲], sum_of: [total]}"), "循环"),

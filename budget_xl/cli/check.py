@@ -75,7 +75,7 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
 
 def _check_folder(folder: Path, template: str | None, jobs: int, summary_to: str | None, fmt: str,
                   force: bool) -> None:
-    from ..batch import check_many, default_jobs, totals
+    from ..batch import check_many, default_jobs, district_lines, totals
     from ..formats import workbooks_in
     from ..report.check import folder_json
 
@@ -86,8 +86,9 @@ def _check_folder(folder: Path, template: str | None, jobs: int, summary_to: str
     with click.progressbar(length=len(paths), label=f"检查 {len(paths)} 个工作簿", file=sys.stderr) as bar:
         outcomes = check_many(paths, jobs, template, on_done=lambda o: bar.update(1))
     total = totals(outcomes)
+    lines = district_lines(outcomes)   # a 政府预算 against its departments' 部门预算 of the same year
     if fmt == "json":
-        click.echo(folder_json(outcomes, folder), nl=False)
+        click.echo(folder_json(outcomes, folder, lines), nl=False)
     else:
         for o in outcomes:
             if o.problem:
@@ -96,12 +97,20 @@ def _check_folder(folder: Path, template: str | None, jobs: int, summary_to: str
             verdict = "有错误" if o.errors else "通过"
             click.echo(f"{o.path}　{o.department or ''} {o.year or ''} {o.kind or ''}　{verdict}："
                        f"{o.errors} 处错误，{o.warnings} 处警告，{o.rounding} 处尾数误差")
+        if lines:
+            click.echo("全区对照（政府预算与文件夹中各部门同年的部门预算）：")
+            for line in lines:
+                click.echo(f"  {line.describe()}")
+            skipped = sorted({p for line in lines for p in line.skipped})
+            if skipped:
+                click.echo(f"  同一部门同一年有几个工作簿的，只计错误最少的一个，未计：{'、'.join(skipped)}")
         click.echo(f"共 {total.workbooks} 个工作簿：{total.passed} 个通过，{total.failed} 个有错误，"
                    f"{total.unreadable} 个无法读取；合计 {total.errors} 处错误，{total.warnings} 处警告，"
                    f"{total.rounding} 处尾数误差。")
     if summary_to:
         from ..report.summary import write_summary
 
-        write_summary(outcomes, Path(summary_to), folder, force=force)
+        write_summary(outcomes, Path(summary_to), folder, force=force, district=lines)
         click.echo(f"已写出汇总：{summary_to}", err=fmt == "json")
-    sys.exit(1 if total.failed or total.unreadable else 0)
+    exceeded = any(line.status == "超出" for line in lines)
+    sys.exit(1 if total.failed or total.unreadable or exceeded else 0)

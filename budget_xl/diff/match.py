@@ -52,7 +52,10 @@ def _keys(table: Table, match: tuple[str, ...]) -> dict[str, Row]:
     (quotes and spacing do not matter); other rows by their reader key."""
     out: dict[str, Row] = {}
     for row in table.rows:
-        key = row_key(row.unit, norm(_item_id(row, match))) if row.kind == ITEM else row.key
+        # Items of an outline (transfers by item and sub-item) are keyed by their path of names, not
+        # their numbered label (“15. 留抵退税…” is “11. 留抵退税…” next year).
+        by_text = row.kind == ITEM and not row.name
+        key = row_key(row.unit, norm(_item_id(row, match))) if by_text else row.key
         base, n = key, 1
         while key in out:
             n += 1

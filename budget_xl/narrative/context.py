@@ -211,8 +211,9 @@ def _figure(fs: FigureSpec, now: _Cells, before: _Cells | None, plan: _Cells | N
         budget = now.total(fs.budget_terms)
     else:
         budget = plan.total(budget_terms) if plan and budget_terms else None
-    return Figure(fs.name, now.total(fs.terms), before.total(fs.terms) if before else None, budget,
-                  fs.labels, fs.section, None, fs.same_as, fs.always_compare, parts=now.parts(fs.terms))
+    prior = now.total(fs.prior_terms) if fs.prior_terms else before.total(fs.terms) if before else None
+    return Figure(fs.name, now.total(fs.terms), prior, budget, fs.labels, fs.section, None, fs.same_as,
+                  fs.always_compare, parts=now.parts(fs.terms))
 
 
 def _list_items(ls: ListSpec, now: _Cells, before: _Cells | None, plan: _Cells | None,

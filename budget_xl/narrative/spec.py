@@ -26,6 +26,7 @@ class FigureSpec(NamedTuple):
     fact: str | None = None              # a fact (万元) that, where the clerk gives it, stands instead of the sum
     prior_fact: str | None = None        # …and its 上年 value
     budget_terms: tuple[Term, ...] = ()  # its 年初预算 in the same workbook (决算09's 预算数 columns)
+    prior_terms: tuple[Term, ...] = ()   # its 上年 value in the same workbook (a 三公 table's 上年 column)
 
 
 class ListSpec(NamedTuple):
@@ -153,8 +154,8 @@ def _sum(b: Checker, ts: TemplateSet | None, name: str, expr) -> tuple[Term, ...
 def _figure(b: Checker, ts: TemplateSet, name: str, raw) -> FigureSpec:
     if not isinstance(raw, dict):
         b.fail(f"数字“{name}”应为映射（sum、labels…）")
-    b.check_keys(raw, {"sum", "fact", "prior_fact", "budget_sum", "labels", "section", "share_of", "same_as",
-                       "always_compare"})
+    b.check_keys(raw, {"sum", "fact", "prior_fact", "budget_sum", "prior_sum", "labels", "section", "share_of",
+                       "same_as", "always_compare"})
     if "sum" not in raw and "fact" not in raw:
         b.fail(f"数字“{name}”应有 sum（取自表格）或 fact（取自补充信息），两者都写时补充信息有此项就用它")
     terms = _sum(b, ts, name, raw["sum"]) if "sum" in raw else ()
@@ -162,7 +163,8 @@ def _figure(b: Checker, ts: TemplateSet, name: str, raw) -> FigureSpec:
     return FigureSpec(name, terms, labels, b.strings(raw.get("section", []), "section"),
                       raw.get("share_of"), raw.get("same_as"), bool(raw.get("always_compare", False)),
                       raw.get("fact"), raw.get("prior_fact"),
-                      _sum(b, ts, name, raw["budget_sum"]) if "budget_sum" in raw else ())
+                      _sum(b, ts, name, raw["budget_sum"]) if "budget_sum" in raw else (),
+                      _sum(b, ts, name, raw["prior_sum"]) if "prior_sum" in raw else ())
 
 
 def _list(b: Checker, ts: TemplateSet, name: str, raw) -> ListSpec:

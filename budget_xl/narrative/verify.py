@@ -27,6 +27,8 @@ _NUMBER = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|%|％)")
 _HEADING1 = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 _YEAR = re.compile(r"^\d{4}年度?")
 _HEADING2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_TITLE_PREFIX = re.compile(r"^\d{4}年度?")
+_OTHER_YEAR = re.compile(r"^(\d{4})年")
 _SENTENCE_END = "。；;"
 _CLOSED = ("。", "；", "：", "！", "？", "」", "”", ":", ";")
 _ROLE_WORDS = [  # (pattern on the text just before the number, role); first match wins
@@ -146,6 +148,11 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
         if _HEADING2.match(text) and len(text) < 60 and not _NUMBER.search(text):
             h2 = text
             continue
+        if text.endswith("情况说明") and len(text) < 40 and not _NUMBER.search(text):
+            # The title of a 说明 among the tables (“2023年大连市西岗区转移支付情况说明”, a 政府预算's): a
+            # section of its own, its words in both heading levels.
+            h1 = h2 = _TITLE_PREFIX.sub("", text)
+            continue
         out.append(Paragraph(h1, h2, text))
         open_end = not text.endswith(_CLOSED)
     return out
@@ -159,6 +166,9 @@ def verify(ctx: Context, lines: list[str]) -> list[Finding]:
     lists_seen: set[str] = set()
     paras = paragraphs(lines)
     for para in paras:
+        other = _OTHER_YEAR.match(para.text)
+        if other and ctx.year and int(other.group(1)) != ctx.year:
+            continue   # a paragraph about another year (a 说明's “2022年…预计情况如下”): not this year's tables
         lists_seen.update(name for name, items in ctx.lists.items()
                           if items and ctx.spec.lists[name].itemised and para.in_section(items[0].section))
         figures = [f for f in ctx.all_figures() if para.in_section(f.section)]

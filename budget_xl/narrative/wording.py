@@ -62,7 +62,9 @@ def compared(fig: Figure, ctx: Context) -> str:
     text = change(fig, ctx.spec.percent_decimals)
     if not text:
         return ""
-    when = f"{ctx.prior_year}年{ctx.spec.compare_word}"
+    # 上年 values from the same workbook (a 三公 table's 上年 column) compare with the year before.
+    prior_year = ctx.prior_year or (ctx.year - 1 if ctx.year else None)
+    when = f"{prior_year}年{ctx.spec.compare_word}" if prior_year else f"上年{ctx.spec.compare_word}"
     return f"，与{when}持平" if text == "持平" else f"，比{when}{text}"
 
 

@@ -20,7 +20,7 @@ from .evidence import evidence_of
 from .forms import OnlyForms, forms_in, read_performance
 from .line_items import LineSheet, find_line_sheet
 from .locate import ColumnMap, TitleIndex, column_paths, find_anchors, find_header, header_vocabulary, map_columns, title_hits
-from .meta import find_department, find_unit, find_year
+from .meta import find_department, find_unit, find_year, issuer_of_titles, printed_decimals
 from .rows import TableBuilder
 from .tabulate import lines_only, lines_template_name, with_lines
 from .workbook import Sheet, load_sheets
@@ -163,6 +163,7 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
         if builder is None:
             unit = find_unit(piece.sheet, piece.title_row, piece.cmap.header_rows[0]) or spec.unit
             builder = builders[spec.code] = TableBuilder(spec, ts, unit)
+            builder.table.decimals = spec.decimals
             if piece.title_cell:
                 builder.table.title_cell = CellRef(piece.sheet.name, *piece.title_cell)
             header_row = piece.cmap.header_rows[1]
@@ -190,8 +191,13 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
         other_sheets={s.name: s.grid for s in sheets if s.name not in used and s.height <= OTHER_SHEET_ROWS},
     )
     disclosure.coverage = measure(sheets, pieces, tables)
+    for table in tables.values():
+        table.decimals = printed_decimals(table)
     disclosure.year = year or find_year(sheets, pieces)
     disclosure.department = department or find_department(sheets, tables)
+    if disclosure.department is None and "{部门}" in ts.title_prefix:
+        # A set that prints its issuer in every title (“2023年大连市西岗区一般公共预算收入表”) names it there.
+        disclosure.department = issuer_of_titles([(p.sheet, p.title_cell, p.template_spec) for p in pieces])
     for table in tables.values():
         disclosure.notes.extend(table.notes)
         if not table.unknown and table.unit != ts.tables[table.code].unit:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..model import DEPT, Table
+from ..templates import TableSpec
+from ..text import norm
 from .workbook import Sheet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,3 +79,44 @@ def _tidy(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     text = re.sub(r"^(\d{3,})\s*[-_ ]\s*", r"\1-", text)
     return text.replace("(", "（").replace(")", "）")
+
+
+def issuer_of_titles(titles: list[tuple[Sheet, tuple[int, int] | None, TableSpec]]) -> str | None:
+    """Who publishes the tables when no line says so: the words most titles print before the table's
+    own title, without the year (“2023年大连市西岗区一般公共预算收入表” → 大连市西岗区), as a 政府预算 names
+    its government. None unless most titles agree."""
+    seen: Counter[str] = Counter()
+    for sheet, cell, spec in titles:
+        if cell is None:
+            continue
+        text = norm(sheet.value(*cell))
+        name = next((t for t in sorted(spec.title_names(), key=len) if text.endswith(t)), None)
+        if name is None:
+            continue
+        prefix = _YEAR_WORDS.sub("", text[: -len(name)]).strip("的")
+        prefix = re.sub(r"(区本级|市本级|县本级|本级)$", "", prefix)
+        if len(prefix) >= 2:
+            seen[prefix] += 1
+    if not seen:
+        return None
+    name, count = seen.most_common(1)[0]
+    return name if count * 2 > sum(seen.values()) else None
+
+
+_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}年度?")
+
+
+def printed_decimals(table: Table) -> int:
+    """The decimals a table's amounts are printed with: the template's, or more where the workbook
+    prints more (a table the template prints in whole 万元, given in 万元 to two decimals)."""
+    wanted = table.spec.decimals
+    if wanted >= 2:
+        return wanted
+    seen = wanted
+    for row in table.rows:
+        for value in row.amounts.values():
+            if value is not None and value != value.to_integral_value():
+                seen = max(seen, min(-value.normalize().as_tuple().exponent, 2))  # type: ignore[operator]
+                if seen >= 2:
+                    return 2
+    return seen

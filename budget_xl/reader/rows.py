@@ -13,19 +13,21 @@ from ..classification import LEVEL_NAMES, code_text, is_class, is_class_code, ro
 from ..codes import catalogue
 from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Note, Row, Table
 from ..money import NotANumber, parse_amount
+from ..percent import NotAPercent, Percent, parse_percent
 from ..templates import FixedRow, PanelSpec, TableSpec, TemplateSet
 from ..text import display, norm, strip_ordinal
 from .line_items import stray_quote
 from .locate import ColumnMap, header_hits, is_col_number_row
+from .outline import Outline
 from .workbook import Sheet
 
-_STOP = re.compile(r"^(?:注[:：\d]|注$|说明[:：]|备注[:：]|填表人|单位负责人|制表)")
+_STOP = re.compile(r"^(?:注[:：\d]|注$|(?:情况)?说明[:：]|备注[:：]|填表人|单位负责人|制表)")
 _EMPTY_NOTE = ("本年度未产生", "无相关数据", "本部门无", "本单位无")
 # The empty-table sentences of the forms, wherever they sit in a note line: “…本表为空表”, “本部门2026年
 # 无国有资本经营预算财政拨款安排的预算”, “本单位本年度没有…”.
 _EMPTY_SENTENCE = re.compile(r"本表为空表|故本表为空|空表|(?:本部门|本单位)(?:\d{4}年度?|本年度?)?(?:无|没有|未安排|不涉及)")
 _INDENT = re.compile(r"^[\s\u3000]*")
-_NOTE_STARTS = set("注说备填单制本无")
+_NOTE_STARTS = set("注说备填单制本无情")
 
 
 class TableBuilder:
@@ -42,11 +44,13 @@ class TableBuilder:
         self.kind, self.has_fixed = spec.rows.kind, bool(spec.rows.fixed)
         self.classification = spec.rows.classification
         self.counted = 0   # amounts of the row last read (read_amounts), counted when it is taken
+        self.pending: dict[str, Percent] | None = None   # its percentages (read_percents)
         self.fixed_done: set[str] = set()
         self.fixed_pos: dict[str, int] = {}
         self.total_names = template.total_names
         cls = spec.rows.classification
         self.catalogue = catalogue(cls) if cls else None
+        self.outline = Outline(spec, self.catalogue) if spec.rows.outline else None
 
     # ------------------------------------------------------------------ notes
     def note(self, level: str, message: str, cell: CellRef | None = None) -> None:
@@ -111,6 +115,7 @@ class TableBuilder:
             return sheet.merged_text(r, c) if value == "" and sheet.merges else value
 
         amounts, has_amount = self.read_amounts(sheet, r, line, plan)
+        self.pending = self.read_percents(sheet, r, line, plan) if plan.percents else None
         kind = self.kind
         c = plan.label_col
         label_raw = (line[c] if c < width else "") if c is not None else ""
@@ -131,6 +136,12 @@ class TableBuilder:
                 self.add(Row(TOTAL_KEY, TOTAL, "合计", display(text)), amounts, r, plan)
                 self.dept = self.unit = self.klass = self.kuan = None
                 return
+        if self.outline is not None:
+            if label:
+                self.add_outline_row(label_raw if label_raw.__class__ is str else label, amounts, r, plan)
+            elif has_amount:
+                self.note("warning", "这一行有金额但没有名称，已忽略", plan.first_cell(r))
+            return
         if kind == "items":
             self.parse_item(panel, label, cell, amounts, r, plan, has_amount)
             return
@@ -192,6 +203,23 @@ class TableBuilder:
             amounts[cid] = amount
         self.counted = found
         return amounts, found
+
+    def read_percents(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> dict[str, Percent]:
+        """The percentage cells of a grid row (增长%: "12.3%", "(3.2)", "—", or a number), as printed; a
+        text that is no percentage is noted at its cell. Read cells count with the amounts read."""
+        out: dict[str, Percent] = {}
+        width = len(line)
+        for cid, c in plan.percents:
+            value = line[c] if c < width else None
+            try:
+                pct = parse_percent(value)
+            except NotAPercent as exc:
+                self.note("error", f"百分比单元格里是文字“{display(exc.text)}”，不是百分比", CellRef(sheet.name, r, c))
+                continue
+            if pct is not None:
+                out[cid] = pct
+                self.counted += 1
+        return out
 
     def row_code(self, plan: _Plan, label: str, cell) -> tuple[str | None, str]:
         code_col, parts = plan.code_col, plan.code_parts
@@ -276,6 +304,18 @@ class TableBuilder:
         self.add(Row(key, CLASS, level, display(label_raw), unit=self.unit, name=name),
                  amounts, r, plan)
 
+    def add_outline_row(self, label_raw: str, amounts, r: int, plan: _Plan) -> None:
+        """A row printed by name: its level, parent and key from reader/outline.py."""
+        place = self.outline.place(label_raw)  # type: ignore[union-attr]  # only called with an outline
+        if place.note:
+            self.note("info", place.note, plan.first_cell(r))
+        if place.key == TOTAL_KEY:
+            self.add(Row(TOTAL_KEY, TOTAL, "合计", display(label_raw)), amounts, r, plan)
+            return
+        kind = CLASS if self.kind == "classified" else ITEM
+        self.add(Row(place.key, kind, place.level, display(label_raw), place.code, self.unit, place.name, amounts,
+                     parent=place.parent), amounts, r, plan)
+
     def parse_item(self, panel, label, cell, amounts, r, plan, has_amount) -> None:
         unit_col = panel.role("unit")
         unit_text = display(cell(unit_col.id)) if unit_col else ""
@@ -334,12 +374,15 @@ class TableBuilder:
         self.fixed_pos[panel.id] = next(i for i, f in enumerate(rows) if f.id == fixed.id)
         self.fixed_done.add(fixed.id)
         level = "类" if fixed.is_class else "行"
-        self.add(Row(fixed.id, FIXED, level, label or fixed.label, code=fixed.id, panel=panel.id),
+        attrs = {c.id: display(cell(c.id)) for c in panel.columns if c.role == "text" and cell(c.id) != ""}
+        self.add(Row(fixed.id, FIXED, level, label or fixed.label, code=fixed.id, panel=panel.id, attrs=attrs),
                  amounts, r, plan)
 
     # ------------------------------------------------------------------ storing
     def add(self, row: Row, amounts, r: int, plan: _Plan) -> None:
         row.amounts = amounts
+        if self.pending:
+            row.percents = self.pending
         row.sheet, row.grid_row, row.colmap = plan.sheet, r, plan.colmap
         old = self.keys.get(row.key)
         if old is not None:
@@ -374,6 +417,7 @@ class _Plan:
         self.sheet = sheet
         self.mapping = mapping
         self.amounts = [(c.id, mapping[c.id]) for c in panel.columns if c.is_amount and c.id in mapping]
+        self.percents = [(c.id, mapping[c.id]) for c in panel.columns if c.is_percent and c.id in mapping]
         label = panel.role("label")
         self.label_id = label.id if label else None
         self.label_col = mapping.get(label.id) if label else None
@@ -381,8 +425,8 @@ class _Plan:
         # some provinces are labelled in the 科目代码 column).
         self.text_ids = [c.id for c in panel.columns if c.role in ("seq", "unit", "label", "code", "code_class")
                          and c.id in mapping]
-        self.colmap = dict(self.amounts)
-        self.amount_cols = frozenset(c for _, c in self.amounts)
+        self.colmap = dict(self.amounts + self.percents)
+        self.amount_cols = frozenset(c for _, c in self.amounts + self.percents)
         self.last_col = max(mapping.values(), default=-1)
         if self.label_col is not None:
             self.colmap["label"] = self.label_col

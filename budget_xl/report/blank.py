@@ -133,7 +133,7 @@ def _code_lists(ts: TemplateSet, year: int, department: str, units: list[str]) -
     """The drop-down values (columns of the hidden 科目表 sheet) and list name -> range reference."""
     columns: list[list[str]] = []
     ranges = {}
-    for i, cls in enumerate(("function", "econ")):
+    for i, cls in enumerate(("function", "econ", "econ_gov")):
         cat = catalogue(cls, year)
         codes = sorted(cat.names, key=lambda c: (c[:3], c))
         labelled = [f"{c}-{cat.names[c]}" for c in codes]
@@ -142,7 +142,8 @@ def _code_lists(ts: TemplateSet, year: int, department: str, units: list[str]) -
         ranges[f"{cls}_code"] = f"={LISTS}!${chr(66 + 2 * i)}$1:${chr(66 + 2 * i)}${len(codes)}"
     unit_rows = units or [department]
     columns.append(unit_rows)
-    ranges["units"] = f"={LISTS}!$E$1:$E${len(unit_rows)}"
+    letter = chr(65 + len(columns) - 1)
+    ranges["units"] = f"={LISTS}!${letter}$1:${letter}${len(unit_rows)}"
     return columns, ranges
 
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ..batch import Outcome
+from ..batch import DistrictLine, Outcome
 from ..model import Coverage
-from ..money import json_amount
+from ..money import json_amount, round_half_up
 from ..rules.findings import LEVEL_WORDS, Report
 
 _COLOURS = {"error": "red", "warning": "yellow", "rounding": "cyan", "note": "bright_black"}
@@ -92,8 +92,9 @@ def check_lines(report: Report, colour: bool = False, show_notes: bool = True) -
     yield paint(summary_line(report), "error" if report.errors else "note")
 
 
-def folder_json(outcomes: list[Outcome], root: Path) -> str:
-    """`check FOLDER --format json`: one entry per workbook and the totals."""
+def folder_json(outcomes: list[Outcome], root: Path, district: list[DistrictLine] | None = None) -> str:
+    """`check FOLDER --format json`: one entry per workbook, the totals, and the district comparison
+    (a 政府预算's figures against its departments')."""
     from dataclasses import asdict
 
     from ..batch import totals
@@ -104,5 +105,10 @@ def folder_json(outcomes: list[Outcome], root: Path) -> str:
         "workbooks": [{"file": o.path, "problem": o.problem, "department": o.department, "year": o.year,
                        "kind": o.kind, "errors": o.errors, "warnings": o.warnings, "rounding": o.rounding,
                        "first": o.first} for o in outcomes],
+        "district": [{"year": x.year, "government": x.government, "label": x.label,
+                      "government_amount": json_amount(round_half_up(x.own)),
+                      "departments_amount": json_amount(round_half_up(x.departments)), "departments": x.count,
+                      "status": x.status, "not_counted": x.skipped}
+                     for x in district or []],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

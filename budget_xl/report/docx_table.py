@@ -54,7 +54,8 @@ class TableWriter:
         self.grid = table_grid(spec, self.table)
         self.cols = layout_columns(spec)
         self.n_header, self.header = header_cells(spec)
-        self.texts = [[cell_text(v) for v, _ in line] for line in self.grid]
+        decimals = self.table.decimals if self.table is not None else spec.decimals
+        self.texts = [[cell_text(v, decimals) for v, _ in line] for line in self.grid]
         self.size, self.widths, self.landscape = self._fit()
 
     def _widths(self, size: float) -> tuple[list[float], list[float]]:
@@ -106,7 +107,9 @@ class TableWriter:
         code.alignment = alignment("right")
         w.runs(code, code_label(spec), TABLE_NOTE)
         title = w.add("table_title")
-        w.bookmarked(title, self.index, spec.title, TABLE_TITLE)
+        prefix = self.d.template.title_prefix   # “2023年大连市西岗区” before a 政府预算 title, no department line
+        text = prefix.format(年度=self.d.year or "", 部门=self.d.department or "") + spec.title if prefix else spec.title
+        w.bookmarked(title, self.index, text, TABLE_TITLE)
         self._info_line()
         for n, rows in enumerate(self._pages()):
             if n:   # the next part of the table starts a page (its header repeated, its unit said again)
@@ -125,8 +128,8 @@ class TableWriter:
         w, d = self.w, self.d
         p = w.add("table_note")
         width = sum(self.widths)
-        left = f"{d.template.department_label}：{d.department}" if d.department else ""
-        middle = f"{d.year}年度" if d.year else ""
+        left = f"{d.template.department_label}：{d.department}" if d.department and not d.template.title_prefix else ""
+        middle = f"{d.year}年度" if d.year and not d.template.title_prefix else ""
         right = f"金额单位：{table_unit(d, self.spec, self.table)}"
         tabs = p.paragraph_format.tab_stops
         if text_pt(left, TABLE_NOTE.size) + TABLE_NOTE.size < (width - text_pt(middle, TABLE_NOTE.size)) / 2:
@@ -230,9 +233,9 @@ class TableWriter:
 
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, decimals: int = 2) -> str:
     if isinstance(value, Decimal):
-        return fmt(value)
+        return f"{value:,.0f}" if decimals == 0 and value == value.to_integral_value() else fmt(value)
     return "" if value is None else str(value)
 
 

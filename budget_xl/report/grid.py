@@ -3,14 +3,15 @@ view of a table for every writer (the published workbook, the Word document, the
 a table prints the same in all of them.
 
 Style keys: amount, amount_bold, amount_unit, text, text_center, bold, unit, indent1, indent2 (款/项 under
-their 类); *_unit: a department or unit row (bold and shaded).
+their 类); *_unit: a department or unit row (bold and shaded); percent0…percent4 (a Percent value, with
+the decimals it is printed with).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from ..classification import class_of
-from ..model import CLASS, DEPT, FIXED, TOTAL, UNIT, Disclosure, Row, Table
+from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, UNIT, Disclosure, Row, Table
 from ..templates import FixedRow, PanelSpec, TableSpec
 from ..text import chinese_number
 
@@ -51,7 +52,7 @@ def grid_rows(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[objec
         return _fixed_grid(spec, table)
     if len(spec.panels) > 1:
         return _class_panels_grid(spec, table)
-    printer = _RowPrinter(spec.panels[0])
+    printer = _RowPrinter(spec.panels[0], spec.rows.outline)
     fixed = {f.id: f for f in spec.rows.fixed}
     return (printer.cells(_as_printed(row, fixed[row.key]) if row.kind == FIXED and row.key in fixed else row)
             for row in table.rows)
@@ -64,9 +65,12 @@ def _row_cells(panel: PanelSpec, row: Row | None, line: int | None = None) -> li
 class _RowPrinter:
     """What each column of a panel prints for a row, worked out once per table, not per row."""
 
-    def __init__(self, panel: PanelSpec):
+    def __init__(self, panel: PanelSpec, outline: bool = False):
         self.columns = [(col.id, _column_kind(col)) for col in panel.columns]
         self.has_code_cols = any(c.role.startswith("code") for c in panel.columns)
+        # Rows printed by name take their level from their indentation (reader/outline.py): it is
+        # written into the text, two full-width spaces a level, so the table reads back the same.
+        self.outline = outline
 
     def cells(self, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
         if row is None:
@@ -84,7 +88,14 @@ class _RowPrinter:
                 has_code_cols = self.has_code_cols
                 text = (row.name or row.label) if has_code_cols and row.code and row.kind == CLASS else row.label
                 indent = LEVEL_INDENT.get(row.level, 0) if row.kind == CLASS and not has_code_cols else 0
+                indent = indent or (1 if row.kind == ITEM and row.parent else 0)   # a sub-item of an outline
+                if self.outline and indent:
+                    out.append(("\u3000\u3000" * indent + (row.name or text), "text"))
+                    continue
                 out.append((text, "unit" if unit else "bold" if bold else (f"indent{indent}" if indent else "text")))
+            elif kind == "percent":
+                pct = (row.percents or {}).get(cid)
+                out.append((pct, f"percent{pct.decimals if pct is not None else 1}"))
             elif kind == "code":
                 out.append((row.code if row.kind == CLASS else "", "text"))
             elif kind == "code_part":
@@ -107,6 +118,8 @@ def _column_kind(col) -> str:
     """amount | label | code | code_part (类/款/项 cells left blank) | line | seq | text."""
     if col.is_amount:
         return "amount"
+    if col.is_percent:
+        return "percent"
     if col.role in ("code", "code_class"):
         return "code"
     if col.role in ("code_kuan", "code_xiang"):
@@ -134,8 +147,9 @@ def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]
             columns.append((cells, []))  # 行次 place every row: nothing is held for the bottom
         else:
             cut = next((i for i, r in enumerate(rows) if r.footer), len(rows))
-            body = [_row_cells(panel, row) for row in _printed(table, rows[:cut])]
-            foot = [_row_cells(panel, row) for row in _printed(table, rows[cut:])]
+            sparse = spec.rows.only_present
+            body = [_row_cells(panel, row) for row in _printed(table, rows[:cut], sparse)]
+            foot = [_row_cells(panel, row) for row in _printed(table, rows[cut:], sparse)]
             columns.append((body, foot))
     height = max(len(b) for b, _ in columns)
     stacked = []
@@ -152,19 +166,25 @@ def _fixed_grid(spec: TableSpec, table: Table) -> list[list[tuple[object, str]]]
     return grid
 
 
-def _printed(table: Table, fixed_rows) -> list[Row]:
+def _printed(table: Table, fixed_rows, sparse: bool = False) -> list[Row]:
     """The rows a fixed panel prints: every template row, except the 类 of a list printed only when
-    present (the national 收支总表 lists the 类 the department has, numbered 一、二、… in order)."""
+    present (the national 收支总表 lists the 类 the department has, numbered 一、二、… in order), and in
+    a table printed with its rows only (`rows.only_present`) the rows the workbook does not have."""
     out, n = [], 0
     for fixed in fixed_rows:
         row = table.row(fixed.id)
+        if sparse and row is None:
+            continue
         if fixed.only_present:
             if row is None or not any(row.amounts.values()):
                 continue
             n += 1
-            out.append(_as_printed(row, fixed, f"{chinese_number(n)}、{fixed.label}"))
-        else:
-            out.append(_as_printed(row, fixed))
+            if fixed.numbered:
+                out.append(_as_printed(row, fixed, f"{chinese_number(n)}、{fixed.label}"))
+                continue
+        # A table printed with the rows the workbook has (政府预算) keeps the workbook's wording of them
+        # (“二、市补助收入合计”); the official forms print the template's, numbered as they are.
+        out.append(row if sparse and row is not None else _as_printed(row, fixed))
     return out
 
 

@@ -48,7 +48,8 @@ def identities_markdown(ts: TemplateSet) -> str:
 def all_identities_markdown(sets) -> str:
     head = ["# 各表套的全部审核公式", "",
             "本文件由 `budget-xl templates --identities` 根据 templates/*.yaml 生成，请勿手改。",
-            "万元表中，k 个四舍五入后的数与其合计之差在 (k + 1) × 0.005 万元以内时报“尾数误差”，不算错误。", ""]
+            "万元表中，k 个四舍五入后的数与其合计之差在 (k + 1) 个最后一位的半单位以内时报“尾数误差”，不算错误："
+            "印到分的表 (k + 1) × 0.005 万元，整万元的表（decimals: 0）(k + 1) × 0.5 万元。", ""]
     from ..rules.catalogue import rules_markdown
     from ..templates.form_builder import load_form_sets
     from .form_identities import forms_identities_markdown

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..layout import header_cells, layout_columns
 from ..model import Disclosure, Table
 from ..money import fmt
+from ..percent import Percent
 from ..templates import TableSpec
 from ..text import cjk_width
 from .grid import code_label, grid_rows, table_unit
@@ -72,12 +73,20 @@ class Styles:
         self.by_key = {key: getattr(self, key) for key in ("amount", "amount_bold", "amount_unit", "text",
                                                            "text_center", "bold", "unit")}
         self.by_key.update({f"indent{n}": f for n, f in self.indent.items()})
+        # Percentages (增长%) as numbers shown with their decimals: -0.01 as “-1.0%”.
+        self.by_key.update({f"percent{n}": wb.add_format({**cell, "num_format": "0" + ("." + "0" * n if n else "") + "%"})
+                            for n in range(5)})
+        # Tables printed in whole 万元 (decimals: 0) show no cents.
+        self.whole = {"amount": wb.add_format({**cell, "num_format": "#,##0"}),
+                      "amount_bold": wb.add_format({**cell, "num_format": "#,##0", "bold": True})}
 
 
 def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
     ws = wb.add_worksheet(spec.code[:31])
     cols = layout_columns(spec)
-    first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table), d.template.department_label)
+    first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table), d.template.department_label,
+                               d.template.title_prefix)
+    by_key = {**st.by_key, **st.whole} if (table.decimals if table is not None else spec.decimals) == 0 else st.by_key
     widths = _Widths([max((cjk_width(p) for p in c.header), default=4) + 2 for c in cols],
                      [TEXT_CAPS.get(c.role, _Widths.MAX) for c in cols])
     # The widths first (a pass over the rows): a row whose name wraps is written with its height, and
@@ -86,10 +95,15 @@ def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | 
     for line in grid_rows(spec, table):
         widths.line(line)
     final = widths.final()
+    label = next((i for i, c in enumerate(cols) if c.role == "label"), 0)
+    # A title wider than a narrow table (16 pt over 10 pt text) widens its name column, not cut off.
+    title = d.template.title_prefix.format(年度=d.year or "", 部门=d.department or "") + spec.title
+    short = int(cjk_width(title) * 1.7) + 2 - sum(final)
+    if short > 0:
+        final[label] += short
     pager = None
     if table is not None and spec.rows.kind == "classified" and spec.rows.units:
         pager = Pager(heading_pt=60, header_pt=first_data_header_pt(first_data))
-    label = next((i for i, c in enumerate(cols) if c.role == "label"), 0)
     end = first_data
     has_amounts = False
     unit_line: list | None = None
@@ -101,14 +115,14 @@ def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | 
                 if unit_line is not None and line[label][1] != "unit":
                     again = _continued(unit_line, label)
                     pager.take(_tall_enough(ws, end, _lines(again, final)))
-                    _write_line(ws, st, end, again)
+                    _write_line(ws, by_key, end, again)
                     end += 1
             if line[label][1] == "unit":
                 unit_line = line
         height = _tall_enough(ws, end, lines)
         if pager is not None:
             pager.take(height)
-        has_amounts = _write_line(ws, st, end, line) or has_amounts
+        has_amounts = _write_line(ws, by_key, end, line) or has_amounts
         end += 1
     notes = [] if has_amounts else [d.template.empty_note]
     for i, note in enumerate(notes):
@@ -120,12 +134,14 @@ def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | 
         ws.set_h_pagebreaks(pager.breaks)
 
 
-def _write_line(ws, st: Styles, r: int, line) -> bool:
+def _write_line(ws, by_key: dict, r: int, line) -> bool:
     """One printed row; whether it has a non-zero amount."""
     has_amounts = False
     for c, (value, style_key) in enumerate(line):
-        style = st.by_key[style_key]
-        if value.__class__ is Decimal:
+        style = by_key[style_key]
+        if value.__class__ is Percent:
+            ws.write_number(r, c, float(value.value / 100), style)
+        elif value.__class__ is Decimal:
             ws.write_number(r, c, float(value), style)
             has_amounts = has_amounts or value != 0
         elif value is None or value == "":
@@ -181,6 +197,8 @@ class _Widths:
         for c, (value, style_key) in enumerate(line):
             if value.__class__ is Decimal:
                 self.amount(c, value)
+            elif value.__class__ is Percent:
+                continue   # “-12.3%”: narrower than any header
             elif value is not None and value != "":
                 self.text(c, str(value), _INDENT_WIDTH * int(style_key[-1]) if style_key.startswith("indent") else 0)
 
@@ -208,10 +226,15 @@ HEADING_TOP = 3  # rows above the header: code, title, department / year / unit
 
 
 def write_heading(ws, st: Styles, spec: TableSpec, department: str | None, year: int | None, unit: str,
-                  department_label: str = "部门（单位）") -> int:
+                  department_label: str = "部门（单位）", title_prefix: str = "") -> int:
     """Code at the right, title merged across, the 部门/年度/金额单位 line, then the merged header
-    from the template's header paths. Returns the first data row."""
-    write_title_block(ws, st, len(layout_columns(spec)), code_label(spec), spec.title, department,
+    from the template's header paths. Returns the first data row. A set whose titles carry the year and
+    the government (`title_prefix`, “2023年大连市西岗区一般公共预算收入表”) prints no department line."""
+    title = spec.title
+    if title_prefix:
+        title = title_prefix.format(年度=year or "", 部门=department or "") + title
+        department, year = None, None
+    write_title_block(ws, st, len(layout_columns(spec)), code_label(spec), title, department,
                       f"{year} 年度" if year else "", unit, department_label)
     return write_header(ws, st, *header_cells(spec))
 

@@ -155,8 +155,10 @@ def table_text(t: Table) -> list[str]:
     head = [f"{t.code} {t.title}（{unknown}金额单位：{t.unit}，工作表 {'、'.join(t.sheets)}）"]
     if not t.rows:
         return head + ["  （无数据行）" + ("　" + "本表注明：本年度未产生与该表相关的预决算数据" if t.empty_note else "")]
-    table = [["层级", "名称", *[c.label for c in cols]]]
+    percents = [c for c in t.spec.percent_columns if any(c.id in (r.percents or {}) for r in t.rows)]
+    table = [["层级", "名称", *[c.label for c in cols], *[c.label for c in percents]]]
     for r in t.rows:
         indent = {"款": "  ", "项": "    "}.get(r.level, "")
-        table.append([r.level, indent + r.label, *[fmt(r.amounts.get(c.id)) if c.id in r.cells else "" for c in cols]])
+        table.append([r.level, indent + r.label, *[fmt(r.amounts.get(c.id)) if c.id in r.cells else "" for c in cols],
+                      *[str((r.percents or {}).get(c.id) or "") for c in percents]])
     return head + aligned(table, left=2)

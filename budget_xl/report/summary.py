@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..batch import Outcome
+from ..batch import DistrictLine, Outcome
 from ..text import cjk_width
 from .output import atomic_output
 
 
-def write_summary(outcomes: list[Outcome], target: Path, root: Path, force: bool = False) -> None:
+def write_summary(outcomes: list[Outcome], target: Path, root: Path, force: bool = False,
+                  district: list[DistrictLine] | None = None) -> None:
     import xlsxwriter
 
     headers = ["工作簿", "部门", "年度", "类型", "错误", "警告", "尾数误差", "主要问题"]
@@ -47,4 +48,22 @@ def write_summary(outcomes: list[Outcome], target: Path, root: Path, force: bool
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0)
         ws.set_footer("&C第 &P 页，共 &N 页")
+        if district:
+            _district_sheet(wb, district, root, head, body, bad)
         wb.close()
+
+
+def _district_sheet(wb, lines: list[DistrictLine], root: Path, head, body, bad) -> None:
+    """全区对照: each figure of a 政府预算 against the sum of its departments' of the same year."""
+    ws = wb.add_worksheet("全区对照")
+    headers = ["年度", "政府预算工作簿", "项目", "政府预算（万元）", "各部门合计（万元）", "部门数", "差额（万元）", "结论"]
+    ws.write_row(0, 0, headers, head)
+    for r, line in enumerate(lines, start=1):
+        status = {"一致": "一致", "超出": "各部门之和大于全区", "少于": "其余部门不在文件夹中，或数字不一致"}[line.status]
+        values = [line.year or "", os.path.relpath(line.government, root), line.label, float(line.own),
+                  float(line.departments), line.count, float(line.departments - line.own), status]
+        for c, value in enumerate(values):
+            ws.write(r, c, value, bad if line.status == "超出" and c == 7 else body)
+    for c, width in enumerate([8, 36, 20, 16, 18, 8, 14, 36]):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(1, 0)

@@ -18,6 +18,7 @@ from .catalogue import message
 from .engine import Equation, equations, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
 from .hypotheses import foreign_tables, misplaced_columns
+from .percent import percent_findings
 from .rounding import odd_cells
 
 __all__ = ["check", "Finding", "Report"]
@@ -95,6 +96,7 @@ def check(d: Disclosure) -> Report:
         roundings = [eq for eq in roundings if eq.key not in slips]
     findings += [within_rounding(eq) for eq in roundings]
     findings += missing_rows.values()
+    findings += percent_findings(d, findings)
     findings += _codes(d)
     order = {level: i for i, level in enumerate(LEVELS)}
     table_order = {code: i for i, code in enumerate([*d.template.tables, *d.unknown])}
@@ -182,8 +184,8 @@ def _codes(d: Disclosure) -> list[Finding]:
     out = []
     for table in d.tables.values():
         cls = table.spec.rows.classification
-        if not cls:
-            continue
+        if not cls or table.spec.rows.outline:
+            continue  # rows printed by name: their 类 codes are the template's, not the workbook's
         cat = code_list(cls, d.year)
         parents: dict[str | None, dict[int, str]] = {}
         for row in table.rows:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..model import CellRef
 from ..money import fmt
 from ..references import Amount
-from .engine import TEN_THOUSAND, Equation
+from .engine import TEN_THOUSAND, Equation, rounded_terms
 from .findings import Finding
 
 
@@ -221,6 +221,30 @@ def missing_row(eq: Equation) -> Finding:
 
 
 def within_rounding(eq: Equation) -> Finding:
+    """A difference within 尾数误差: k + 1 rounded amounts may miss by up to (k + 1) half units of
+    their last printed digit. One far beyond what rounding gives in practice (more than four
+    standard deviations of the sum of the amounts' rounding) is still within the bound, but is
+    reported as a warning: most likely a wrong amount, not 尾数. Four standard deviations: rounding alone
+    goes that far less than once in ten thousand sums, and never in a sum of four or fewer parts."""
     left, right = eq.sides()
-    message = (f"{eq.text}：{eq.describe()}，在尾数误差允许范围（±{fmt(eq.tolerance)} 万元）内")
+    n, half = rounded_terms(eq)
+    unit = eq.unit
+    step = "整万元" if unit == "万元" and half == HALF else "整元" if half == HALF else f"{fmt_step(2 * half)} {unit}"
+    bound = (f"{n} 个金额各印到{step}，每个至多有 ±{fmt_step(half)} {unit} 的尾数，合计允许 ±{fmt_step(eq.tolerance)} {unit}"
+             if n else f"±{fmt_step(eq.tolerance)} {unit}")
+    usual = 4 * 2 * half * (Decimal(n) / 12).sqrt() if n >= 4 else None
+    if usual is not None and abs(eq.diff) > usual:
+        message = (f"{eq.text}：{eq.describe()}。差额在尾数误差上限之内（{bound}），但 {n} 个四舍五入的金额通常相差不超过 "
+                   f"±{fmt_step(usual.quantize(Decimal('0.01')))} {unit}（四倍标准差）：很可能不是尾数，请核对")
+        return Finding("warning", eq.rule, eq.text, message, eq.tables, _cells([eq], None), expected=right, actual=left)
+    message = f"{eq.text}：{eq.describe()}，在尾数误差允许范围内（{bound}）"
     return Finding("rounding", eq.rule, eq.text, message, eq.tables, _cells([eq], None), expected=right, actual=left)
+
+
+HALF = Decimal("0.5")
+
+
+def fmt_step(value: Decimal) -> str:
+    """0.5 → '0.5', 12.50 → '12.5', 0.015 → '0.015': a bound as short as it is exact."""
+    text = format(value.normalize(), "f")
+    return text

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Disclosure, Row, Table
-from ..money import fmt, rounding_envelope
+from ..money import fmt
 from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve
 from ..structure import row_sums
 from ..templates import Identity, TemplateSet
@@ -51,8 +51,9 @@ class Equation:
     def evaluate(self) -> str:
         wan_terms = _count_wan(self.left) + _count_wan(self.right)
         self.unit = "万元" if wan_terms else "元"
-        # 万元 tables carry 尾数误差: k rounded terms may miss their rounded total by (k + 1) × 0.005.
-        self.tolerance = rounding_envelope(wan_terms) if wan_terms else ZERO
+        # Rounded amounts carry 尾数误差: k rounded parts may miss their rounded total by (k + 1) half
+        # units of the last printed digit — (k + 1) × 0.005 in 万元 printed to 0.01, (k + 1) × 0.5 in whole 万元.
+        self.tolerance = _envelope(self.left, self.unit) + _envelope(self.right, self.unit)
         left, right = self.sides()
         self.diff = left - right
         self.status = self.status_of(self.diff)
@@ -86,6 +87,21 @@ def _settled(excess: Decimal, unit: str) -> bool:
     return excess <= ZERO if unit == "万元" else excess < HALF_CENT
 
 
+def _envelope(terms: list[Amount], unit: str) -> Decimal:
+    """The 尾数 the terms may carry together, in the equation's unit."""
+    total = ZERO
+    for t in terms:
+        if t.half:
+            total += t.half / TEN_THOUSAND if unit == "万元" and t.unit == "元" else t.half
+    return total
+
+
+def rounded_terms(eq: Equation) -> tuple[int, Decimal]:
+    """How many terms of an equation carry 尾数, and the largest half unit among them (for messages)."""
+    halves = [t.half for t in eq.terms if t.half]
+    return len(halves), max(halves, default=ZERO)
+
+
 def _count_wan(terms: list[Amount]) -> int:
     n = 0
     for t in terms:
@@ -117,24 +133,26 @@ def _side(terms: list[Amount]) -> str:
 def structural(table: Table, template: TemplateSet, skip_holding: bool = False) -> Iterator[Equation]:
     """The equations of a table's own structure. With `skip_holding`, those whose amounts already
     agree are left out without being made (see `equations`)."""
-    for rule, text, left, right in _structure_sides(table):
-        if skip_holding and _holds(table.unit, left, right):
+    for rule, text, left, right, op in _structure_sides(table):
+        if skip_holding and _holds(table.unit, left, right, op):
             continue
         site = f"{left[0][0].key}:{left[0][1]}" if left else ""
         yield Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
-                       [amount_of(table, r, c, s) for r, c, s in right], site=site)
+                       [amount_of(table, r, c, s) for r, c, s in right], op, site=site)
 
 
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
 
 
-def _structure_sides(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
-    """(rule, text, left, right) of every structural equation: column sums, row identities, rows
-    summing rows."""
-    yield from _column_sums(table)
+def _structure_sides(table: Table) -> Iterator[tuple[str, str, Side, Side, str]]:
+    """(rule, text, left, right, comparison) of every structural equation: column sums, row
+    identities (债务余额 <= 限额 as well as =), rows summing rows."""
+    for item in _column_sums(table):
+        yield (*item, "=")
     yield from _row_identities(table)
     for rs in row_sums(table):
-        yield from _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children)
+        for item in _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children):
+            yield (*item, "=")
 
 
 def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
@@ -151,14 +169,14 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
             yield NAMES["col-sum"], text, [(row, col.id, 1)], [(row, p, 1) for p in parts if has_column(row, p)]
 
 
-def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
+def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side, str]]:
     for ident in table.spec.row_identities:
-        if any(c in table.missing_columns for _, c in ident.left + ident.right):
-            continue  # as above: not evaluated against a column the sheet does not have
+        if any(c in table.missing_columns or c in table.absent_columns for _, c in ident.left + ident.right):
+            continue  # as above: not evaluated against a column the sheet does not have (or does not print)
         for row in table.rows:
             yield (f"{NAMES['row-formula']}:{ident.id}", f"{table.code} 每行：{ident.text}",
                    [(row, c, s) for s, c in ident.left if has_column(row, c)],
-                   [(row, c, s) for s, c in ident.right if has_column(row, c)])
+                   [(row, c, s) for s, c in ident.right if has_column(row, c)], ident.op)
 
 
 def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row]) -> Iterator[tuple[str, str, Side, Side]]:
@@ -170,10 +188,11 @@ def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Ro
         yield rule, text, [(parent, col.id, 1)], [(child, col.id, 1) for child in children if has_column(child, col.id)]
 
 
-def _holds(unit: str, left: Side, right: Side) -> bool:
+def _holds(unit: str, left: Side, right: Side, op: str = "=") -> bool:
     """Whether Equation.evaluate() would find this equation of one table's amounts "ok", worked out
     from the amounts without making its terms: the same sums, in the same order, and the same test."""
-    return _settled(abs(_raw_total(left) - _raw_total(right)), unit)
+    diff = _raw_total(left) - _raw_total(right)
+    return _settled({"=": abs(diff), "<=": diff, ">=": -diff}[op], unit)
 
 
 def _raw_total(side: Side) -> Decimal:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..text import chinese_number, norm
-from .checker import Checker
+from .comparisons import ComparisonBuilder
 from .concepts import vocabulary
 from .line_feeds import build_feeds
 from .spec import (
@@ -17,23 +17,18 @@ from .spec import (
     ROLES,
     ROW_KINDS,
     ColumnSpec,
-    DiffSpec,
     FixedRow,
     Identity,
     PanelSpec,
     RowIdentity,
     RowsSpec,
     RowSum,
-    SangongLine,
     TableSpec,
     TemplateSet,
-    VersusLine,
-    VersusSection,
-    VersusSide,
 )
 
 
-class TemplateBuilder(Checker):
+class TemplateBuilder(ComparisonBuilder):
     """Builds a TemplateSet from a template file's data, checking every item as it goes."""
 
     printed_codes = True   # the set's `printed_codes` (a table built on its own, by drafting, prints its code)
@@ -43,7 +38,7 @@ class TemplateBuilder(Checker):
             self.fail("文件顶层应为键值表")
         self.check_keys(data, {"id", "kind", "name", "unit", "source", "total_labels", "params", "empty_note",
                                "row_lists", "tables", "identities", "versus_final", "extends", "default",
-                               "printed_codes", "department_label"})
+                               "printed_codes", "department_label", "decimals", "title_prefix", "district"})
         self.printed_codes = data.get("printed_codes", True)
         set_id = self.need(data, "id")
         kind = self.need(data, "kind")
@@ -58,6 +53,7 @@ class TemplateBuilder(Checker):
         params = {k: self.strings(v, f"params.{k}") for k, v in params_raw.items()}
         self.params = params
         self.row_lists = self.build_row_lists(data.get("row_lists") or {})
+        self.decimals = self.decimal_places(data.get("decimals", 2), "decimals")
         tables_raw = self.need(data, "tables", list)
         tables: dict[str, TableSpec] = {}
         for i, raw in enumerate(tables_raw):
@@ -75,6 +71,7 @@ class TemplateBuilder(Checker):
             tables=tables, identities=(), path=path, extends=str(data.get("extends") or ""),
             default=bool(data.get("default")),
             department_label=str(data.get("department_label") or "部门（单位）"),
+            title_prefix=str(data.get("title_prefix") or ""),
             total_names=frozenset(norm(t) for t in total_labels),
         )
         identities = []
@@ -89,6 +86,8 @@ class TemplateBuilder(Checker):
         ts.identities = tuple(identities)
         self.where = "versus_final"
         ts.versus_final = self.build_versus(data.get("versus_final") or [], ts)
+        self.where = "district"
+        ts.district = self.build_district(data.get("district") or [], ts)
         return ts
 
     def build_row_lists(self, raw) -> dict[str, list[dict]]:
@@ -104,7 +103,7 @@ class TemplateBuilder(Checker):
         code = self.need(raw, "code")
         self.where = f"表 {code}"
         self.check_keys(raw, {"code", "title", "aliases", "code_aliases", "unit", "rows", "columns", "panels",
-                              "row_identities", "derived", "diff", "printed_code", "lines"})
+                              "row_identities", "derived", "diff", "printed_code", "lines", "decimals"})
         title = self.need(raw, "title")
         rows = self.build_rows(raw.get("rows") or {})
         if "panels" in raw and "columns" in raw:
@@ -122,6 +121,7 @@ class TemplateBuilder(Checker):
             unit=str(raw.get("unit") or set_unit), rows=rows, panels=panels, order=index,
             derived=bool(raw.get("derived")),
             printed_code=(str(raw["printed_code"] or "") if "printed_code" in raw else (None if self.printed_codes else "")),
+            decimals=self.decimal_places(raw.get("decimals", self.decimals), "decimals"),
         )
         self.validate_table(spec)
         row_ids = tuple(self.build_row_identity(r, spec) for r in raw.get("row_identities") or [])
@@ -129,85 +129,8 @@ class TemplateBuilder(Checker):
                              lines=build_feeds(self, raw.get("lines"), spec))
 
     # -- diff (year-over-year comparison)
-    def build_diff(self, raw, spec: TableSpec) -> DiffSpec:
-        if not isinstance(raw, dict):
-            self.fail("diff 应为键值表")
-        self.check_keys(raw, {"columns", "total", "match", "sangong"})
-        amount_ids = set(spec.column_ids)
-        columns = self.strings(raw.get("columns"), "diff.columns")
-        for cid in columns:
-            if cid not in amount_ids:
-                self.fail(f"diff.columns 中的 “{cid}” 不是本表的金额列")
-        total = raw.get("total") or {}
-        if not isinstance(total, dict):
-            self.fail("diff.total 应为 {row: 行, column: 列}")
-        self.check_keys(total, {"row", "column"})
-        # A fixed-row table has no 合计 row: its total line is named, or it has none.
-        total_row = str(total.get("row") or ("" if spec.rows.kind == "fixed" else "合计"))
-        if total_row == "合计" and spec.rows.kind == "fixed":
-            self.fail("固定行表没有合计行：diff.total 请写固定行 id")
-        if total_row not in ("", "合计") and spec.fixed_row(total_row) is None:
-            self.fail(f"diff.total 的行 “{total_row}” 不是本表的固定行（或 合计）")
-        total_column = str(total.get("column") or "")
-        if total_column and total_column not in (columns or amount_ids):
-            self.fail(f"diff.total 的列 “{total_column}” 不在对比的列中")
-        match = self.strings(raw.get("match") or ["label"], "diff.match")
-        text_ids = {c.id for p in spec.panels for c in p.columns if not c.is_amount}
-        for cid in match:
-            if cid != "label" and cid not in text_ids:
-                self.fail(f"diff.match 中的 “{cid}” 不是本表的文字列（或 label）")
-        sangong = []
-        for item in raw.get("sangong") or []:
-            self.check_keys(item, {"label", "column", "indent"})
-            line = SangongLine(self.need(item, "label"), self.need(item, "column"), int(item.get("indent") or 0))
-            if line.column not in amount_ids:
-                self.fail(f"diff.sangong 的列 “{line.column}” 不是本表的金额列")
-            sangong.append(line)
-        return DiffSpec(columns, total_row, total_column, match, tuple(sangong))
-
-    def build_versus(self, raw, ts: TemplateSet) -> tuple[VersusSection, ...]:
-        if not isinstance(raw, list):
-            self.fail("versus_final 应为列表")
-        if raw and ts.kind != "部门预算":
-            self.fail("versus_final 只写在部门预算模板中（它说明本套预算表与决算表的对应关系）")
-        sections = []
-        for i, item in enumerate(raw):
-            self.where = f"versus_final 第 {i + 1} 项"
-            self.check_keys(item, {"id", "title", "budget", "final", "lines"})
-            lines = []
-            for line in item.get("lines") or []:
-                self.check_keys(line, {"label", "budget", "final", "indent"})
-                lines.append(VersusLine(self.need(line, "label"), self.versus_side(self.need(line, "budget"), ts),
-                                        self.versus_side(self.need(line, "final")), int(line.get("indent") or 0)))
-            has_pair = "budget" in item or "final" in item
-            if has_pair == bool(lines):
-                self.fail("应写 budget 与 final（按科目编码逐行对比），或写 lines（逐条列出），二者取一")
-            budget = self.versus_side(self.need(item, "budget"), ts) if has_pair else None
-            final = self.versus_side(self.need(item, "final")) if has_pair else None
-            for side in (budget, final):
-                if side is not None and side.row != "*":
-                    self.fail("按科目编码对比时 budget、final 写成 表代码.列id（不带 [行]）")
-            sections.append(VersusSection(self.need(item, "id"), self.need(item, "title"), budget, final, tuple(lines)))
-        self.where = ""
-        return tuple(sections)
-
-    def versus_side(self, text: str, ts: TemplateSet | None = None) -> VersusSide:
-        """'附表7.total' or '附表9.abroad[合计]'; budget sides are checked against this template
-        (final sides name the 部门决算 template's tables: checked when a comparison runs)."""
-        m = re.fullmatch(r"\s*([^\s.\[\]]+)\.(\w+)(?:\[([^\]]+)\])?\s*", str(text))
-        if not m:
-            self.fail(f"“{text}” 应写成 表代码.列id 或 表代码.列id[行]")
-        side = VersusSide(m.group(1), m.group(2), (m.group(3) or "*").strip())
-        if ts is not None:
-            spec = ts.tables.get(side.table)
-            if spec is None:
-                self.fail(f"引用了模板中没有的表 “{side.table}”")
-            if side.column not in spec.column_ids:
-                self.fail(f"表 {side.table} 没有金额列 “{side.column}”")
-        return side
-
     def build_rows(self, raw) -> RowsSpec:
-        self.check_keys(raw, {"kind", "classification", "units", "fixed"})
+        self.check_keys(raw, {"kind", "classification", "units", "fixed", "outline", "names", "only_present"})
         kind = self.need(raw, "kind")
         if kind not in ROW_KINDS:
             self.fail(f"rows.kind 应为 {', '.join(sorted(ROW_KINDS))} 之一，实际是 “{kind}”")
@@ -215,7 +138,17 @@ class TemplateBuilder(Checker):
         if kind == "classified" and classification not in CLASSIFICATIONS:
             self.fail("classified 表必须写 classification: function 或 econ")
         fixed = tuple(r for item in raw.get("fixed") or [] for r in self.build_fixed_rows(item, ""))
-        return RowsSpec(kind=kind, classification=classification, units=bool(raw.get("units")), fixed=fixed)
+        outline = bool(raw.get("outline"))
+        names: tuple[FixedRow, ...] = ()
+        if "names" in raw:
+            if kind != "classified":
+                self.fail("rows.names 只用于按名称印出科目的 classified 表（指明各类名称与编码的行列表）")
+            names = tuple(self.build_fixed_rows({"list": raw["names"]}, ""))
+            outline = True
+        if outline and kind not in ("classified", "items"):
+            self.fail("rows.outline 只用于 classified 或 items 表")
+        return RowsSpec(kind=kind, classification=classification, units=bool(raw.get("units")), fixed=fixed,
+                        outline=outline, names=names, only_present=bool(raw.get("only_present")))
 
     def build_panel(self, raw, rows: RowsSpec) -> PanelSpec:
         pid = self.need(raw, "id")
@@ -227,7 +160,8 @@ class TemplateBuilder(Checker):
         return PanelSpec(id=pid, columns=cols, rows=fixed, classes=self.strings(raw.get("classes"), "classes"))
 
     def build_column(self, raw, panel: str) -> ColumnSpec:
-        self.check_keys(raw, {"id", "concept", "role", "header", "aliases", "sum_of", "col_no", "optional", "label"})
+        self.check_keys(raw, {"id", "concept", "role", "header", "aliases", "sum_of", "col_no", "optional", "label",
+                              "percent", "decimals"})
         concept = None
         if "concept" in raw:
             concepts = vocabulary().concepts
@@ -253,9 +187,10 @@ class TemplateBuilder(Checker):
         aliases = self.strings(raw.get("aliases"), "aliases")
         if concept is not None:
             aliases = tuple(dict.fromkeys((*aliases, concept.label, *concept.synonyms)))
+        of, over, decimals = self.percent_parts(raw, cid, role)
         return ColumnSpec(id=cid, role=role, header=header, aliases=aliases, sum_of=sum_of, col_no=col_no,
                           optional=bool(raw.get("optional")), label=str(raw.get("label") or header[-1]), panel=panel,
-                          concept=concept.id if concept else "")
+                          concept=concept.id if concept else "", percent_of=of, percent_over=over, decimals=decimals)
 
     def build_fixed_rows(self, raw, panel: str) -> list[FixedRow]:
         if not isinstance(raw, dict):
@@ -273,7 +208,8 @@ class TemplateBuilder(Checker):
                                          aliases=self.strings(r.get("aliases"), "aliases"),
                                          line=(first + i) if isinstance(first, int) else None, panel=panel,
                                          is_class=True, only_present=bool(raw.get("only_present")),
-                                         number=f"{chinese_number(i + 1)}、" if numbered else ""))
+                                         number=f"{chinese_number(i + 1)}、" if numbered else "",
+                                         numbered=raw.get("numbered", True) is not False))
                     for i, r in enumerate(self.row_lists[name])]
         self.check_keys(raw, {"id", "label", "aliases", "line", "sum_of", "footer", "number"})
         rid = self.need(raw, "id")
@@ -307,6 +243,9 @@ class TemplateBuilder(Checker):
                 for part in col.sum_of:
                     if part not in amount_ids:
                         self.fail(f"列 {col.id} 的 sum_of 引用了不存在的金额列 “{part}”")
+                for _, part in col.percent_of + col.percent_over:
+                    if part not in amount_ids:
+                        self.fail(f"百分比列 {col.id} 引用了不存在的金额列 “{part}”")
                 seen_roles.add(col.role)
             if spec.rows.kind != "single" and not (panel.role("label") or panel.role("code")):
                 self.fail(f"面板 {panel.id} 没有科目/项目名称列（role: label）")

@@ -10,8 +10,8 @@ What an overlay may say (templates/README.md, “模板族与变体”):
   a table     an entry whose code the base has changes that table: any key given replaces the base's
               (title, unit, rows, columns, panels, row_identities, diff …); add_aliases / add_code_aliases
               extend the lists; drop_columns: [ids]; add_columns: [{…column…, after: id | before: id}];
-              change_columns: {id: {key: value}}. An entry with a new code adds a table (at the end, or
-              `after: code`).
+              change_columns: {id: {key: value}} (on a table of columns, or of one panel of fixed rows).
+              An entry with a new code adds a table (at the end, or `after: code`).
 Identities and row formulas that name a dropped table or column are dropped with it; a dropped
 column leaves the sum_of lists of the others.
 """
@@ -95,16 +95,31 @@ def _apply_table(tables: list[dict[str, Any]], entry: dict[str, Any], check: Che
     drop = set(check.strings(entry.pop("drop_columns", None), "drop_columns"))
     add = entry.pop("add_columns", None) or []
     change = entry.pop("change_columns", None) or {}
+    relaid = {"columns", "panels"} & set(entry)
+    if relaid:
+        # A layout written whole (columns, or panels) replaces the base's, whichever form it had; the
+        # base's row formulas on columns it no longer has go with them.
+        current.pop("panels" if "columns" in relaid else "columns", None)
+        if "row_identities" not in entry:
+            ids = {_column_id(c) for c in _layout_columns(entry)}
+            current["row_identities"] = [r for r in current.get("row_identities") or []
+                                         if set(re.findall(r"[A-Za-z_]\w*", str(r.get("expr", "")))) <= ids]
     current.update(entry)
     if drop or add or change:
-        columns = current.get("columns")
+        columns, holder = current.get("columns"), current
+        panels = current.get("panels")
+        if not isinstance(columns, list) and isinstance(panels, list) and len(panels) == 1 \
+                and isinstance(panels[0], dict) and isinstance(panels[0].get("columns"), list):
+            # One panel of fixed rows (a 政府预算 收入表): its columns are edited like a table's.
+            holder = panels[0]
+            columns = holder["columns"]
         if not isinstance(columns, list):
             check.fail(f"表 {code} 按面板（panels）排列：请写出完整的 panels，而不是 drop/add/change_columns")
-        _edit_columns(current, columns, drop, add, change, check)
+        _edit_columns(current, columns, drop, add, change, check, holder)
 
 
 def _edit_columns(table: dict[str, Any], columns: list[dict[str, Any]], drop: set[str], add: list[Any],
-                  change: Any, check: Checker) -> None:
+                  change: Any, check: Checker, holder: dict[str, Any] | None = None) -> None:
     ids = [_column_id(c) for c in columns]
     missing = drop - set(ids)
     if missing:
@@ -132,7 +147,7 @@ def _edit_columns(table: dict[str, Any], columns: list[dict[str, Any]], drop: se
                 check.fail(f"add_columns 的 {anchor_key} 列 “{anchor}” 不在表 {table['code']} 中")
             at = index + 1 if anchor_key == "after" else index
         kept.insert(at, column)
-    table["columns"] = kept
+    (table if holder is None else holder)["columns"] = kept
     if drop:
         table["row_identities"] = [r for r in table.get("row_identities") or []
                                    if not drop & set(re.findall(r"[A-Za-z_]\w*", str(r.get("expr", ""))))]
@@ -161,6 +176,13 @@ def _feeds_without(feeds: Any, drop: set[str]) -> Any:
             feed = {**feed, "columns": {**columns, "as": {k: v for k, v in columns["as"].items() if v not in drop}}}
         out.append(feed)
     return out
+
+
+def _layout_columns(table: dict[str, Any]) -> list[Any]:
+    """Every column a table's data lists, in `columns` or in its `panels`."""
+    if isinstance(table.get("columns"), list):
+        return table["columns"]
+    return [c for p in table.get("panels") or [] if isinstance(p, dict) for c in p.get("columns") or []]
 
 
 def _column_id(column: Any) -> str:

@@ -10,15 +10,16 @@ from typing import NamedTuple
 
 from ..text import norm
 
-ROLES = {"amount", "label", "code", "code_class", "code_kuan", "code_xiang", "line", "seq", "unit", "text"}
+ROLES = {"amount", "percent", "label", "code", "code_class", "code_kuan", "code_xiang", "line", "seq", "unit", "text"}
 ROW_KINDS = {"fixed", "classified", "units", "items", "single"}
 FEED_ROWS = {"function", "econ", "unit", "project", "total"}   # what a 明细 line is a row of (LineFeed.rows)
 FIELD_KINDS = {"unit", "function", "econ", "choice", "amount", "text"}
-CLASSIFICATIONS = {"function", "econ"}
+CLASSIFICATIONS = {"function", "econ", "econ_gov"}   # econ_gov: 政府预算支出经济分类 (501–599)
 LEVELS = {"error", "warning"}
 EACH_MODES = {"rows", "units", "类"}
-KINDS = {"部门预算", "部门决算"}
-KIND_SYNONYMS = {"budget": "部门预算", "预算": "部门预算", "final": "部门决算", "决算": "部门决算"}
+KINDS = {"部门预算", "部门决算", "政府预算", "政府决算"}
+KIND_SYNONYMS = {"budget": "部门预算", "预算": "部门预算", "final": "部门决算", "决算": "部门决算",
+                 "gov-budget": "政府预算", "gov-final": "政府决算"}
 
 
 # --------------------------------------------------------------------------- data classes
@@ -33,6 +34,15 @@ class ColumnSpec(NamedTuple):
     label: str = ""
     panel: str = ""
     concept: str = ""      # the column concept (concepts.yaml) it holds, when the template names one
+    # role percent: the percentage is of / over × 100, each a signed list of amount columns
+    # (增长% = (本年 − 上年) / 上年: of ((1, current), (-1, prior)), over ((1, prior),)); decimals: as `fill` writes it
+    percent_of: tuple[tuple[int, str], ...] = ()
+    percent_over: tuple[tuple[int, str], ...] = ()
+    decimals: int | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.role == "percent"
 
     @property
     def is_amount(self) -> bool:
@@ -63,6 +73,8 @@ class FixedRow(NamedTuple):
     footer: bool = False    # printed from here on at the bottom, level with the other panels' totals
     only_present: bool = False  # a 类 row of a list printed only when it has an amount, numbered in order
     number: str = ""        # the official ordinal printed before the label ("一、", "1. ", "（一）")
+    numbered: bool = True   # a list printed only when present: its rows numbered 一、二、… as printed
+                            # (false: as printed under a 合计 line, 政府预算)
 
     @property
     def printed(self) -> str:
@@ -85,6 +97,13 @@ class RowsSpec(NamedTuple):
     classification: str | None = None
     units: bool = False
     fixed: tuple[FixedRow, ...] = ()  # extra fixed rows of a classified table (决算06 人员经费合计)
+    # Rows printed by name, without codes (政府预算 支出 detail, transfer items): each row's level comes
+    # from its print format (indentation, ordinal marks) or the name lists, its parent is the row above
+    # it of a higher level, its key the path of names (reader/outline.py). For a classified table the
+    # 类 are named in `names`, the row list of this template giving each 类's code (function_classes).
+    outline: bool = False
+    names: tuple[FixedRow, ...] = ()
+    only_present: bool = False   # a fixed table printed with the rows it has only (政府预算 收入 items)
 
 
 class RowIdentity(NamedTuple):
@@ -219,6 +238,17 @@ class TableSpec(NamedTuple):
     diff: DiffSpec = DiffSpec()
     printed_code: str | None = None   # the code printed above the table ("" none; None: from code/code_aliases)
     lines: tuple[LineFeed, ...] = ()  # how `fill` builds the table from a 明细 sheet (none: entered by table)
+    decimals: int = 2       # decimals its amounts are printed with (0: whole 万元): the unit of 尾数误差
+
+    @property
+    def percent_columns(self) -> tuple[ColumnSpec, ...]:
+        """Percentage columns (增长%, 增减率, 完成预算%), one per id, in layout order."""
+        seen: dict[str, ColumnSpec] = {}
+        for panel in self.panels:
+            for col in panel.columns:
+                if col.is_percent and col.id not in seen:
+                    seen[col.id] = col
+        return tuple(seen.values())
 
     @property
     def diff_columns(self) -> tuple[str, ...]:
@@ -286,6 +316,12 @@ class TemplateSet:
     extends: str = ""                              # the base template of a variant (templates/overlay.py)
     default: bool = False                          # stands for its kind when several sets share it
     department_label: str = "部门（单位）"           # how the line above each table names the department
+    # check FOLDER: the government's figures to compare with the sum of its departments' (政府预算): each a
+    # label of the departments' 三公 table (their template's diff.sangong) and the government's cell
+    district: tuple[tuple[str, VersusSide], ...] = ()
+    # Printed before each title instead of a department line ("{年度}年{部门}": “2023年大连市西岗区一般公共
+    # 预算收入表”, as a 政府预算 prints it); "" for a department line.
+    title_prefix: str = ""
 
     def table(self, code: str) -> TableSpec:
         return self.tables[code]
