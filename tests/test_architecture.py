@@ -9,6 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "budget_xl"
 # Lowest first. A unit (top-level module or subpackage) may import only from lower layers.
 LAYERS = [
     {"errors", "text", "money", "formats", "gcpause", "classification"},
+    {"files"},
     {"templates"},
     {"layout", "model", "codes"},
     {"structure", "references", "reader"},

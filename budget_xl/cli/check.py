@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..files import is_dir, printable
 from .app import CONTEXT, cli
 from .echo import echo_report
 from .options import XLSX_OUT, force_option, format_option, narrative_options, workbook_options
@@ -44,9 +45,14 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
       budget-xl check 各部门报表/ --jobs 2 --summary 汇总.xlsx
       budget-xl check 决算.xlsx --narrative 情况说明.docx --prior 上年决算.xlsx
     """
-    if Path(workbook).is_dir():
-        if annotate_to or narrative_file:
-            raise click.UsageError("检查文件夹时不能用 --annotate、--narrative：请对单个工作簿使用。")
+    if is_dir(Path(workbook)):
+        # Options that only mean something for one workbook are refused, never silently ignored.
+        single = {"--annotate": annotate_to, "--narrative": narrative_file, "--prior": prior_file,
+                  "--budget": budget_file, "--profile": profile, "--year": year, "--dept": dept}
+        given = [name for name, value in single.items() if value is not None]
+        if given:
+            raise InputError(f"{printable(workbook)} 是文件夹：检查文件夹时不能用 {'、'.join(given)}（它们只用于单个工作簿），"
+                             f"请去掉这些选项，或对单个工作簿使用。")
         _check_folder(Path(workbook), template, jobs, summary_to, fmt, force)
         return
     if summary_to:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..classification import LEVEL_NAMES, code_text, is_class, is_class_code, row_key, split_code
 from ..codes import catalogue
 from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Note, Row, Table
-from ..money import NotANumber, parse_amount
+from ..money import LIMIT_FLOAT, AmountOutOfRange, NotANumber, parse_amount
 from ..templates import FixedRow, PanelSpec, TableSpec, TemplateSet
 from ..text import display, norm, strip_ordinal
 from .locate import ColumnMap, header_hits, is_col_number_row
@@ -171,10 +171,14 @@ class TableBuilder:
                 # Not for zero: -0.0 equals 0.0 but reads as -0.00.
                 if value == last_float and value:
                     amount = last_amount
-                else:
+                elif -LIMIT_FLOAT < value < LIMIT_FLOAT:
                     text = f"{value:.2f}"  # parse_amount's fast path, inline
                     amount = Decimal(text) if float(text) == value else parse_amount(value)
                     last_float, last_amount = value, amount
+                else:  # an infinity, a NaN or an absurd magnitude
+                    amounts[cid] = None
+                    self.out_of_range(format(value, "g"), CellRef(sheet.name, r, c))
+                    continue
                 found += 1
             elif value == "" or value is None:
                 amount = None
@@ -184,13 +188,21 @@ class TableBuilder:
             else:
                 try:
                     amount = parse_amount(value)
+                except AmountOutOfRange as exc:
+                    amount = None
+                    self.out_of_range(exc.text, CellRef(sheet.name, r, c))
                 except NotANumber as exc:
                     amount = None
-                    self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
+                    self.note("error", f"金额单元格里是文字“{display(exc.text)[:60]}”，不是数字", CellRef(sheet.name, r, c))
                 found += amount is not None
             amounts[cid] = amount
         self.counted = found
         return amounts, found
+
+    def out_of_range(self, text: str, cell: CellRef) -> None:
+        shown = display(text)
+        shown = shown if len(shown) <= 24 else shown[:12] + "…" + shown[-6:]
+        self.note("error", f"金额超出范围（{shown}）：不是有效的金额（无穷大、非数字或绝对值达到 10^15），未读入", cell)
 
     def row_code(self, plan: _Plan, label: str, cell) -> tuple[str | None, str]:
         code_col, parts = plan.code_col, plan.code_parts

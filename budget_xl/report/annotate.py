@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import printable
 from ..money import fmt
 from ..rules.findings import LEVEL_WORDS, Report
 from ..text import cjk_width
@@ -26,8 +27,9 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
                          f"请先在 Excel/WPS 中另存为 .xlsx。")
     try:
         wb = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
-    except Exception as exc:  # openpyxl may refuse what calamine read
-        raise InputError(f"无法用 openpyxl 打开 {source.name} 来标注（{exc}）：请在 Excel/WPS 中另存为 .xlsx 再试。") from None
+    except Exception:  # openpyxl may refuse what calamine read (its message is English: not shown)
+        raise InputError(f"{printable(source.name)} 中有标注时无法复制的内容，未能写出标注后的工作簿："
+                         f"请在 Excel/WPS 中另存为 .xlsx 再试。") from None
     if "校验结果" in wb.sheetnames:
         del wb["校验结果"]
     # The cell a finding blames (its first cell) gets the strong colour and the comment; the other
@@ -46,30 +48,31 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
                 tints[key] = f.level
     for (sheet, row, col), level in tints.items():
         if sheet in wb.sheetnames and (sheet, row, col) not in marks:
-            wb[sheet].cell(row + 1, col + 1).fill = PatternFill("solid", fgColor=_TINTS[level])
+            _anchor(wb[sheet], row, col).fill = PatternFill("solid", fgColor=_TINTS[level])
     for (sheet, row, col), found in marks.items():
         if sheet not in wb.sheetnames:
             continue
-        target_cell = wb[sheet].cell(row + 1, col + 1)
+        target_cell = _anchor(wb[sheet], row, col)
         worst = min(found, key=lambda f: _RANK[f.level]).level
         target_cell.fill = PatternFill("solid", fgColor=_FILLS[worst])
         text = "\n\n".join(f"[{LEVEL_WORDS[f.level]}·{f.rule}] {f.message}" for f in found[:5])
-        target_cell.comment = Comment(text[:2000], "budget-xl", width=420, height=220)
+        target_cell.comment = Comment(printable(text[:2000]), "budget-xl", width=420, height=220)
     ws = wb.create_sheet("校验结果", 0)
-    ws.append([f"校验结果：{Path(report.file).name}", "", "", "", f"{report.errors} 处错误，{report.count('warning')} 处警告，"
-               f"{report.count('rounding')} 处尾数误差"])
-    ws.append(["级别", "规则", "表", "单元格", "说明", "应为", "实为", "差额"])
+    _text_row(ws, 1, [f"校验结果：{Path(report.file).name}", "", "", "", f"{report.errors} 处错误，"
+                      f"{report.count('warning')} 处警告，{report.count('rounding')} 处尾数误差"])
+    _text_row(ws, 2, ["级别", "规则", "表", "单元格", "说明", "应为", "实为", "差额"])
     header_font = Font(bold=True)
     for c in ws[2]:
         c.font = header_font
     for f in report.findings:
         first = f.cells[0] if f.cells else None
-        ws.append([LEVEL_WORDS[f.level], f.rule, "、".join(f.tables), str(first) if first else "", _safe(f.message),
-                   fmt(f.expected), fmt(f.actual), fmt(f.difference)])
+        _text_row(ws, ws.max_row + 1, [LEVEL_WORDS[f.level], f.rule, "、".join(f.tables), str(first) if first else "",
+                                       f.message, fmt(f.expected), fmt(f.actual), fmt(f.difference)])
         if first is not None and first.sheet in wb.sheetnames:
             link = ws.cell(ws.max_row, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{first.sheet}'!{first.a1}",
-                                       display=str(first))
+            quoted = first.sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{first.a1}",
+                                       display=printable(str(first)))
             link.font = Font(color="0563C1", underline="single")
         if f.level in _FILLS:
             ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[f.level])
@@ -88,10 +91,30 @@ def annotate(report: Report, source: Path, target: Path, force: bool = False) ->
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
     with atomic_output(target, source=source, force=force) as tmp:
-        wb.save(tmp)
+        try:
+            wb.save(tmp)
+        except (ValueError, TypeError, KeyError, AttributeError):   # what openpyxl kept of the source but cannot write
+            raise InputError(f"{printable(source.name)} 中有标注时无法复制的内容，未能写出标注后的工作簿："
+                             f"请在 Excel/WPS 中另存为 .xlsx 再试。") from None
     return target
 
 
-def _safe(text: str) -> str:
-    """Text that starts like a formula is written as text, never as a formula."""
-    return "'" + text if text[:1] in "=+-@" else text
+def _text_row(ws, row: int, values: list[str]) -> None:
+    """One row of the 校验结果 sheet. Every text goes through here: written as a string cell
+    (openpyxl would take “=1+1”, a sheet name or a label from the workbook, for a formula) and
+    without the control characters XML cannot hold."""
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row, col)
+        cell.value = printable(value)
+        cell.data_type = "s"
+
+
+def _anchor(ws, row: int, col: int):
+    """The cell to mark for (row, col), 0-based: the top-left cell of the merged range it lies in,
+    if any (the other cells of a merged range hold no value, comment or fill of their own)."""
+    cell = ws.cell(row + 1, col + 1)
+    if cell.__class__.__name__ == "MergedCell":
+        for rng in ws.merged_cells.ranges:
+            if rng.min_row <= row + 1 <= rng.max_row and rng.min_col <= col + 1 <= rng.max_col:
+                return ws.cell(rng.min_row, rng.min_col)
+    return cell
