@@ -29,9 +29,11 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--family", action="append", choices=sorted(FAMILIES), help="only these families (repeatable)")
     ap.add_argument("--work", type=Path, help="keep the cases and bombs here (default: a temporary folder, removed)")
+    ap.add_argument("--case", type=int, action="append", help="re-run only this case (its number), under every command")
     args = ap.parse_args()
     figures = run_campaign(args.seed, args.inputs, args.per_case, args.jobs,
-                           tuple(args.family) if args.family else None, args.work, progress=True)
+                           tuple(args.family) if args.family else None, args.work, progress=True,
+                           only=set(args.case) if args.case else None)
     print(figures.report())
     return 1 if figures.failures else 0
 

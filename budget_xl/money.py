@@ -21,6 +21,7 @@ _WIDE = Context(prec=80, rounding=ROUND_HALF_UP)   # rounding a ratio of extreme
 
 # Cell texts that mean "nothing here" in published tables.
 _BLANKS = {"", "-", "--", "---", "—", "——", "———", "－", "/", "／", "…", "——————", "无"}
+_NOT_FINITE = {"inf", "infinity", "nan", "snan", "1.#inf", "1.#qnan", "#num!"}
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -102,6 +103,8 @@ def parse_amount(value: object) -> Decimal | None:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     if not _NUMBER.fullmatch(text):
+        if text.lower().lstrip("+-") in _NOT_FINITE:   # what Python or a program would print for one
+            raise AmountOutOfRange(raw)
         raise NotANumber(raw)
     try:
         amount = Decimal(text)

@@ -10,11 +10,11 @@ from ..errors import InputError
 from ..files import is_dir, printable
 from .app import CONTEXT, cli
 from .echo import echo_report
-from .options import XLSX_OUT, force_option, format_option, narrative_options, workbook_options
+from .options import IN_PATH, XLSX_OUT, force_option, format_option, narrative_options, workbook_options
 
 
 @cli.command("check", context_settings=CONTEXT)
-@click.argument("workbook", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("workbook", type=IN_PATH)
 @format_option("text", "json")
 @workbook_options
 @click.option("--notes/--no-notes", default=True, show_default=True, help="文字输出中是否列出提示（如编码不在随附科目表中）。")
@@ -23,7 +23,7 @@ from .options import XLSX_OUT, force_option, format_option, narrative_options, w
 @click.option("--jobs", type=int, default=0, metavar="N", help="检查文件夹时同时处理的文件数（默认：CPU 核数）。")
 @click.option("--summary", "summary_to", type=XLSX_OUT, metavar="OUT.xlsx",
               help="检查文件夹时写出一张汇总工作簿（每个工作簿一行：部门、年度、错误数、主要问题）。")
-@click.option("--narrative", "narrative_file", type=click.Path(dir_okay=False, path_type=str), metavar="说明.docx",
+@click.option("--narrative", "narrative_file", type=IN_PATH, metavar="说明.docx",
               help="同时核对情况说明（.docx 或纯文本）：文中每个金额、百分比是否与表格一致、前后是否一致。")
 @narrative_options(checking=True)
 @force_option()

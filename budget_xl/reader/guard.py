@@ -52,6 +52,7 @@ class SheetScan:
     values: int = 0
     uncached: set[tuple[int, int]] = field(default_factory=set)   # (row, col) 0-based
     controls: bool = False
+    largest_merge: int = 0          # cells of its largest merged range (openpyxl spreads a range over its cells)
 
 
 @dataclass
@@ -83,6 +84,7 @@ _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[ >/]")
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>[^<]")
 _PREFIXED_ROOT = re.compile(rb"<[\w.-]+:worksheet\b")
+_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 def has_controls(data: bytes) -> bool:
@@ -252,6 +254,11 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, budget: 
             _uncached(chunk, scan.uncached)
         if not scan.controls and has_controls(chunk):
             scan.controls = True
+        if b"mergeCell " in chunk:
+            for m in _MERGE.finditer(chunk):
+                c1, r1 = _col_number(m.group(1)), int(m.group(2))
+                c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+                scan.largest_merge = max(scan.largest_merge, (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1))
     if regular and max_row * max_col <= budget.limits.max_cells - budget.cells:
         scan.rows, scan.cols = max_row, max_col
     else:

@@ -28,6 +28,10 @@ def probe(path: Path, limits: Limits) -> None:
     if pid == 0:  # the child: never returns, never runs the parent's exit handlers
         os.close(read_end)
         try:
+            # What a native library prints as it fails (a Rust panic, "memory allocation of … failed")
+            # is English and not for the user: the parent says what happened.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
             answer = _measure(path, limits)
         except BaseException:   # python-calamine's PanicException is a BaseException
             answer = b"error"
@@ -42,13 +46,13 @@ def probe(path: Path, limits: Limits) -> None:
     os.close(read_end)
     _, status = os.waitpid(pid, 0)
     answer = b"".join(chunks)
-    if os.WIFSIGNALED(status) or not answer:
+    if os.WIFSIGNALED(status) or not answer or answer == b"error":
         raise damaged(path, "在解析时出错（文件已损坏，或数据区域大得异常）")
     if answer.startswith(b"big "):
         sheet, rows, cols = answer[4:].decode("utf-8", "replace").rsplit(" ", 2)
         raise too_large(path, f"的工作表“{sheet}”数据区域到第 {int(rows):,} 行、第 {int(cols):,} 列"
                               f"（合计超过 {limits.max_cells:,} 个单元格）", "BUDGET_XL_MAX_CELLS")
-    # "ok", or "error": the real read then says what is wrong in its own words
+    # "ok": the real read follows
 
 
 def _measure(path: Path, limits: Limits) -> bytes:
@@ -56,11 +60,14 @@ def _measure(path: Path, limits: Limits) -> bytes:
 
     import python_calamine as pc
 
-    with open("/proc/self/statm") as fh:
-        size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    soft = size + CEILING if hard == resource.RLIM_INFINITY else min(size + CEILING, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    try:
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        soft = size + CEILING if hard == resource.RLIM_INFINITY else min(size + CEILING, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (OSError, ValueError):
+        pass   # no ceiling then: the used range is still measured before the real read
     wb = pc.CalamineWorkbook.from_path(str(path))
     cells = 0
     for meta in wb.sheets_metadata:

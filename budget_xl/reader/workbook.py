@@ -5,13 +5,16 @@ read-only and never written. Anything that cannot be read becomes one InputError
 """
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import CONTROL, input_file, os_reason, printable
+from ..files import CONTROL, input_file, is_dir, os_reason, printable
 from ..formats import DIFF_MARK
 from .guard import Limits, damaged, inspect_xlsx, too_large
 from .probe import probe
@@ -20,6 +23,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 SUPPORTED = ".xlsx、.xlsm、.xls 或 .ods"
+SPREAD_LIMIT = 10_000   # cells of a merged range looked up one by one (Sheet.merged_text)
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Sheet:
     cleaned: list[tuple[int, int]] = field(default_factory=list)  # cells control characters were removed from
     renamed_from: str | None = None                              # the name as written, when it held any
     _origins: dict | None = field(default=None, repr=False)
+    _large: list = field(default_factory=list, repr=False)
 
     @property
     def height(self) -> int:
@@ -39,15 +44,23 @@ class Sheet:
 
     def merged_text(self, row: int, col: int):
         """The text shown in a cell: the value of the merged range it lies in, if any. Only for
-        labels; spreading a merged amount over its cells would count it several times."""
+        labels; spreading a merged amount over its cells would count it several times. Small
+        ranges (all that real tables have) are looked up cell by cell; a huge one (A1:XFD1048576
+        in a hostile file) is tested as a rectangle, never spread over its cells."""
         if self._origins is None:
-            self._origins = {}
+            self._origins, self._large = {}, []
             for r1, c1, r2, c2 in self.merges:
+                if (r2 - r1 + 1) * (c2 - c1 + 1) > SPREAD_LIMIT:
+                    self._large.append((r1, c1, r2, c2))
+                    continue
                 for r in range(r1, r2 + 1):
                     for c in range(c1, c2 + 1):
                         if (r, c) != (r1, c1):
                             self._origins[(r, c)] = (r1, c1)
         origin = self._origins.get((row, col))
+        if origin is None and self._large:
+            origin = next(((r1, c1) for r1, c1, r2, c2 in self._large
+                           if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1)), None)
         return self.value(*origin) if origin else self.value(row, col)
 
     def value(self, row: int, col: int):
@@ -61,7 +74,7 @@ class Sheet:
 def sniff(path: Path) -> str:
     """'xlsx' | 'ods' | 'xls'; raises InputError for anything else (a FIFO, a folder or a file that
     cannot be read is refused before it is opened: files.input_file)."""
-    if path.is_dir():
+    if is_dir(path):
         raise InputError(f"{printable(str(path))} 是文件夹，不是工作簿文件：请给出一个 {SUPPORTED} 文件。")
     input_file(path)
     try:
@@ -133,12 +146,17 @@ def load_sheets(path: str | Path, limits: Limits | None = None) -> list[Sheet]:
     inspection = inspect_xlsx(path, limits) if kind == "xlsx" else None
     if inspection is None:
         probe(path, limits)
+    with quiet_stderr():
+        return _load(pc, path, limits, inspection)
+
+
+def _load(pc, path: Path, limits: Limits, inspection) -> list[Sheet]:
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise InputError(f"{_name(path)} 是加密（设有打开密码）的工作簿，无法读取：请取消密码后另存为 .xlsx 再试。") from None
     except BaseException as exc:  # calamine raises several error types for broken files (a panic is a BaseException)
-        _reraise_interrupt(exc)
+        _reraise_interrupt(exc, path)
         raise damaged(path) from None
     sheets: list[Sheet] = []
     budget = limits.max_cells
@@ -152,7 +170,7 @@ def load_sheets(path: str | Path, limits: Limits | None = None) -> list[Sheet]:
             if budget < 0:  # what the guard bounds, checked again before Python builds the grid
                 raise too_large(path, f"的工作表“{printable(meta.name)}”数据区域过大", "BUDGET_XL_MAX_CELLS")
             grid = sheet.to_python(skip_empty_area=False)
-            merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            merges = _within(grid, sheet.merged_cell_ranges or [])
             hidden = str(meta.visible).split(".")[-1] != "Visible"
             loaded = Sheet(meta.name, hidden, grid, merges)
             scan = inspection.sheets.get(meta.name) if inspection else None
@@ -164,16 +182,52 @@ def load_sheets(path: str | Path, limits: Limits | None = None) -> list[Sheet]:
     except InputError:
         raise
     except BaseException as exc:
-        _reraise_interrupt(exc)
+        _reraise_interrupt(exc, path)
         raise damaged(path) from None
     finally:
         wb.close()
     return sheets
 
 
-def _reraise_interrupt(exc: BaseException) -> None:
-    if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+def _within(grid: list[list], ranges: list) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the grid (a range written beyond the last cell, backwards, or over the
+    whole sheet covers nothing more than the cells the grid has)."""
+    height, width = len(grid), len(grid[0]) if grid else 0
+    out = []
+    for (a_r, a_c), (b_r, b_c) in ranges:
+        r1, r2, c1, c2 = min(a_r, b_r), max(a_r, b_r), min(a_c, b_c), max(a_c, b_c)
+        if r1 < height and c1 < width and r1 >= 0 and c1 >= 0:
+            out.append((r1, c1, min(r2, height - 1), min(c2, width - 1)))
+    return out
+
+
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """While calamine parses: what a native library prints as it fails (a Rust panic message) is
+    English and not for the user — the InputError that follows says what is wrong."""
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _reraise_interrupt(exc: BaseException, path: Path) -> None:
+    """Ctrl-C and exits go on; running out of memory is the workbook's size, said in one sentence."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
         raise exc
+    if isinstance(exc, MemoryError):
+        raise InputError(f"内存不足，无法读取 {_name(path)}：它大得异常，请删除多余的行列后另存再试。") from None
 
 
 def _remove_controls(sheet: Sheet) -> None:

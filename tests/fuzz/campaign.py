@@ -15,7 +15,7 @@ from pathlib import Path
 from .contract import COMMANDS, Run, judge
 from .families import Case, Sources, generate
 
-PROBLEMS = ("exit", "sentence", "english", "hang", "memory", "partial", "formula", "input")
+PROBLEMS = ("exit", "sentence", "english", "hang", "memory", "partial", "formula", "input", "harness")
 
 
 @dataclass
@@ -69,7 +69,7 @@ def child_env(pycache: Path) -> dict:
 
 
 def run_campaign(seed: int, inputs: int, per_case: int = 5, jobs: int = 2, families: tuple[str, ...] | None = None,
-                 work: Path | None = None, progress: bool = False) -> Figures:
+                 work: Path | None = None, progress: bool = False, only: set[int] | None = None) -> Figures:
     import time
 
     base = work or Path(tempfile.mkdtemp(prefix="budget-xl-fuzz-"))
@@ -79,6 +79,9 @@ def run_campaign(seed: int, inputs: int, per_case: int = 5, jobs: int = 2, famil
     env = child_env(base / "pycache")
     rng = random.Random(seed)
     plan = [(i, case, command) for i, case in enumerate(cases) for command in commands_for(case, rng, per_case)]
+    if only is not None:   # re-running some cases of a campaign (by number), each under every command
+        plan = [(i, case, command) for i, case in enumerate(cases) if i in only for command in (case.commands or COMMANDS)]
+        cases = [c for i, c in enumerate(cases) if i in only]
     figures = Figures(inputs=len(cases))
     figures.families.update(c.family for c in cases)
     lock = threading.Lock()
@@ -90,6 +93,9 @@ def run_campaign(seed: int, inputs: int, per_case: int = 5, jobs: int = 2, famil
         folder = base / "runs" / f"{i:05d}-{command}"
         try:
             run = judge(case, command, folder, env=env)
+        except Exception as exc:  # a bug of the harness: counted, never the end of the campaign
+            run = Run(case, command, [])
+            run.problems["harness"] = f"{type(exc).__name__}: {exc}"
         finally:
             _remove(folder)
         with lock:
