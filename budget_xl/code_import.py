@@ -13,6 +13,7 @@ from pathlib import Path
 from .classification import classify, code_text, split_code
 from .codes import save_user_list
 from .errors import InputError
+from .files import input_file
 from .text import norm
 
 _CODE_HEADERS = ("科目编码", "科目代码", "编码", "代码", "code")
@@ -21,8 +22,7 @@ LABELS = {"function": "支出功能分类科目", "econ": "部门预算支出经
 
 
 def read_rows(path: Path) -> list[list]:
-    if not path.exists():
-        raise InputError(f"找不到文件：{path}。")
+    input_file(path)
     if path.suffix.lower() in (".csv", ".txt"):
         raw = path.read_bytes()
         for enc in ("utf-8-sig", "gb18030"):

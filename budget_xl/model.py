@@ -85,6 +85,10 @@ class Row:
             return {}
         return {cid: CellRef(self.sheet, self.grid_row, c) for cid, c in self.colmap.items()}
 
+    def has_cell(self, column: str) -> bool:
+        """Whether the column was read on this row (without building `cells`)."""
+        return self.sheet is not None and bool(self.colmap) and column in self.colmap  # type: ignore[operator]
+
     def cell(self, column: str) -> CellRef | None:
         if self.sheet is None or not self.colmap or column not in self.colmap:
             return None

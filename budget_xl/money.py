@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal(10000)
+# No budget amount reaches 10^15 (a thousand trillion): anything beyond, an infinity or a NaN is a
+# damaged or hostile cell, refused where it is read rather than failing later in a sum or a format.
+LIMIT = Decimal(10) ** 15
+LIMIT_FLOAT = 1e15
+FINEST = Decimal("1e-10")   # finer than any workbook holds (15 significant digits): rounded to it
+_WIDE = Context(prec=80, rounding=ROUND_HALF_UP)   # rounding a ratio of extreme amounts never overflows
 
 # Cell texts that mean "nothing here" in published tables.
 _BLANKS = {"", "-", "--", "---", "—", "——", "———", "－", "/", "／", "…", "——————", "无"}
+_NOT_FINITE = {"inf", "infinity", "nan", "snan", "1.#inf", "1.#qnan", "#num!"}
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -26,9 +33,13 @@ class NotANumber(ValueError):
         self.text = text
 
 
+class AmountOutOfRange(NotANumber):
+    """A number no budget holds: infinite, not a number, or 10^15 and beyond (“金额超出范围”)."""
+
+
 def from_float(value: float) -> Decimal:
-    if value != value or value in (float("inf"), float("-inf")):
-        raise NotANumber(str(value))
+    if not -LIMIT_FLOAT < value < LIMIT_FLOAT:  # NaN compares false: refused too
+        raise AmountOutOfRange(str(value))
     if value == int(value) and abs(value) < 1e15:
         return Decimal(int(value))
     return Decimal(format(value, ".15g")).normalize() if abs(value) < 1e15 else Decimal(repr(value))
@@ -42,18 +53,27 @@ def exponent(amount: Decimal) -> int:
 
 
 def _cents(amount: Decimal) -> Decimal:
-    """Show at least two decimals (392242.8 -> 392242.80); never drop digits beyond them."""
-    return amount.quantize(CENT) if exponent(amount) > -2 else amount
+    """Show at least two decimals (392242.8 -> 392242.80); never drop digits beyond them (up to
+    ten). Raises AmountOutOfRange for what no budget holds."""
+    if not amount.is_finite() or not -LIMIT < amount < LIMIT:
+        raise AmountOutOfRange(str(amount))
+    exp = exponent(amount)
+    if exp > -2:
+        return amount.quantize(CENT)
+    return amount.quantize(FINEST, context=_WIDE) if exp < -10 else amount
 
 
 def parse_amount(value: object) -> Decimal | None:
     """The amount a cell holds, None for a blank or a placeholder ("———", "--").
 
     Accepts numbers, and text with full-width digits, thousands separators, a trailing 元/万元,
-    "(1,234.00)" or "-1,234.00" negatives. Raises NotANumber for any other text.
+    "(1,234.00)" or "-1,234.00" negatives. Raises NotANumber for any other text, AmountOutOfRange
+    (a NotANumber) for an infinity, a NaN or a magnitude of 10^15 and more, as text or as number.
     """
     cls = value.__class__
-    if cls is float:
+    if isinstance(value, float) and cls is float:
+        if not -LIMIT_FLOAT < value < LIMIT_FLOAT:
+            raise AmountOutOfRange(format(value, "g"))
         # Fast path: a value typed with cents reads back exactly from its 2-decimal form.
         text = f"{value:.2f}"
         if float(text) == value:
@@ -68,8 +88,6 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, float):
         return _cents(from_float(value))
     if isinstance(value, Decimal):
-        if not value.is_finite():  # as a float NaN or infinity is refused by from_float
-            raise NotANumber(str(value))
         return _cents(value)
     if not isinstance(value, str):
         raise NotANumber(str(value))
@@ -85,12 +103,17 @@ def parse_amount(value: object) -> Decimal | None:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     if not _NUMBER.fullmatch(text):
+        if text.lower().lstrip("+-") in _NOT_FINITE:   # what Python or a program would print for one
+            raise AmountOutOfRange(raw)
         raise NotANumber(raw)
     try:
         amount = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex already rules this out
         raise NotANumber(raw) from None
-    return _cents(-amount if negative else amount)
+    try:
+        return _cents(-amount if negative else amount)
+    except AmountOutOfRange:
+        raise AmountOutOfRange(raw) from None
 
 
 def half_unit(decimals: int = 2) -> Decimal:
@@ -107,7 +130,8 @@ def rounding_envelope(rounded_terms: int, decimals: int = 2) -> Decimal:
 
 
 def round_half_up(amount: Decimal, places: Decimal = CENT) -> Decimal:
-    return amount.quantize(places, rounding=ROUND_HALF_UP)
+    """Half up (not Python's banker's rounding), in a context wide enough for any ratio of amounts."""
+    return amount.quantize(places, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def yuan_to_wan(amount: Decimal) -> Decimal:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .derive import Change, complete_lines
 from .errors import InputError, NotPublished
+from .files import is_dir, os_reason, printable, safe_file_stem
 from .model import Disclosure
 from .reader import read, read_performance
 from .templates import TemplateSet
@@ -142,7 +143,7 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     from .derive import complete, convert_unit, derive_tables
     from .reader import OnlyForms
     from .report.check import write_check_text
-    from .report.output import atomic_output
+    from .report.output import atomic_output, staged
     from .report.performance import fill_forms, forms_report
     from .report.publish import write_publish_workbook
     from .rules import check as check_disclosure
@@ -177,23 +178,24 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     folder = _output_folder(Path(out_dir) if out_dir else source.parent)
     name = output_name(d)
     ctx = narrative_context(d, prior=prior, budget=budget, profile=profile, force=force)  # a bad --prior stops before writing
-    target = write_publish_workbook(d, folder / f"{name}.xlsx", force=force, source=source)
+    target, narrative, report_file = folder / f"{name}.xlsx", folder / f"{name}_情况说明.docx", folder / f"{name}_校验报告.txt"
+    document = folder / f"{name}_公开文件.docx" if full else None
+    forms_path = folder / f"{name.removesuffix('公开表')}绩效表.xlsx" if book is not None else None
     placeholders: dict[Path, int] = {}
-    narrative = folder / f"{name}_情况说明.docx"
-    placeholders[narrative] = write_narrative(ctx, d, narrative, force=force)
-    document = None
-    if full:
-        document = folder / f"{name}_公开文件.docx"
-        placeholders[document] = write_narrative(ctx, d, document, full=True, force=force)
-    forms_path = None
-    if book is not None:
-        from .report.form_publish import write_forms_workbook
+    # All or nothing: the set is written into a hidden folder and moved into place once complete.
+    outputs = [p for p in (target, narrative, document, forms_path, report_file) if p]
+    with staged(folder, outputs, sources=[source], force=force) as stage:
+        write_publish_workbook(d, stage.path(target), force=force, source=source)
+        placeholders[narrative] = write_narrative(ctx, d, stage.path(narrative), force=force)
+        if document is not None:
+            placeholders[document] = write_narrative(ctx, d, stage.path(document), full=True, force=force)
+        if book is not None and forms_path is not None:
+            from .report.form_publish import write_forms_workbook
 
-        forms_path = write_forms_workbook(book, folder / f"{name.removesuffix('公开表')}绩效表.xlsx", force=force, source=source)
-    report_file = folder / f"{name}_校验报告.txt"
-    with atomic_output(report_file, force=force, source=source) as tmp:
-        with tmp.open("w", encoding="utf-8") as fh:
-            write_check_text(report, fh)
+            write_forms_workbook(book, stage.path(forms_path), force=force, source=source)
+        with atomic_output(stage.path(report_file), force=force, source=source) as tmp:
+            with tmp.open("w", encoding="utf-8") as fh:
+                write_check_text(report, fh)
     kept = {id(c) for c in derived if c.conflict} if suspect else set()
     rewritten = [c for c in conflicts if id(c) not in kept]
     return FillResult(d, report, [c for c in changes if not c.conflict], rewritten, target, narrative, report_file,
@@ -249,19 +251,21 @@ def change_line(d: Disclosure, c: Change) -> str:
 
 
 def _output_folder(folder: Path) -> Path:
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"输出目录 {folder} 是一个文件，不是目录：请换一个输出目录。")
+    if os.path.lexists(folder) and not is_dir(folder):
+        raise InputError(f"输出目录 {printable(str(folder))} 是一个文件，不是目录：请换一个输出目录。")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"无法创建输出目录 {folder}（{exc.strerror}）：请检查路径和权限。") from None
+    except (OSError, ValueError) as exc:
+        why = os_reason(exc) if isinstance(exc, OSError) else "名称无效"
+        raise InputError(f"无法创建输出目录 {printable(str(folder))}（{why}）：请检查路径和权限。") from None
     return folder
 
 
 def output_name(d: Disclosure) -> str:
-    """“2024年大连市西岗区住房和城乡建设局部门预算公开表”: year, department and kind, as a file name."""
+    """“2024年大连市西岗区住房和城乡建设局部门预算公开表”: year, department and kind, as a file name
+    (a department's name as written in the workbook made safe for any file system: files.safe_file_stem)."""
     dept = (d.department or "部门").split("-", 1)[-1]
-    return f"{d.year or ''}年{dept}{d.kind}公开表".replace("/", "／")
+    return safe_file_stem(f"{d.year or ''}年{dept}{d.kind}公开表")
 
 
 # --------------------------------------------------------------------------- narrate

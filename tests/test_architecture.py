@@ -9,6 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "budget_xl"
 # Lowest first. A unit (top-level module or subpackage) may import only from lower layers.
 LAYERS = [
     {"errors", "text", "money", "formats", "gcpause", "classification"},
+    {"files"},
     {"templates", "percent"},
     {"layout", "model", "codes"},
     {"performance"},          # the model of 绩效 forms: above model (CellRef), below the reader that makes it

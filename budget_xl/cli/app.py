@@ -36,9 +36,9 @@ class BudgetXlGroup(click.Group):
         except BudgetXlError as exc:
             click.echo(f"错误：{exc}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("已中断。", err=True)
-            ctx.exit(130)
+            ctx.exit(getattr(exc, "exit_code", 130))
         except BrokenPipeError:
             ctx.exit(0)
         except Exception as exc:  # a bug of ours: still one sentence, never a traceback
@@ -64,8 +64,31 @@ def cli() -> None:
     """
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP): unwinds like Ctrl-C, so that every temporary output is removed on the way
+    out (the default action would kill the process and leave them behind)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main() -> None:
     """The installed `budget-xl` command."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
+    # A file name that is not valid UTF-8 reaches us with surrogates: printed escaped, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         code = cli.main(standalone_mode=False)
     except SystemExit as exc:  # a command's own exit status (check: 0 / 1)
@@ -74,11 +97,30 @@ def main() -> None:
         click.echo("已取消。", err=True)
         sys.exit(130)
     except click.exceptions.ClickException as exc:
-        exc.show()
+        dashed = _dash_path(sys.argv[1:]) if isinstance(exc, click.exceptions.UsageError) else None
+        if dashed is not None:
+            click.echo(f"错误：“{dashed}”以 - 开头，被当成了选项：文件名以 - 开头时，请写成 ./{dashed}，"
+                       f"或在它前面加 --（如 budget-xl check -- {dashed}）。", err=True)
+        else:
+            exc.show()
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo("已中断。", err=True)
-        sys.exit(130)
+        sys.exit(getattr(exc, "exit_code", 130))
     except BrokenPipeError:
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _dash_path(args: list[str]) -> str | None:
+    """An argument that names a file but starts with '-' (click took it for an option)."""
+    import os
+    from pathlib import Path
+
+    for arg in args:
+        if arg == "--":
+            return None
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 2 and (
+                os.path.lexists(arg) or Path(arg).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".txt")):
+            return arg
+    return None

@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..files import is_dir, printable
 from .app import CONTEXT, cli
 from .echo import echo_report
-from .options import XLSX_OUT, force_option, format_option, narrative_options, workbook_options
+from .options import IN_PATH, XLSX_OUT, force_option, format_option, narrative_options, workbook_options
 
 
 @cli.command("check", context_settings=CONTEXT)
-@click.argument("workbook", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("workbook", type=IN_PATH)
 @format_option("text", "json")
 @workbook_options
 @click.option("--notes/--no-notes", default=True, show_default=True, help="文字输出中是否列出提示（如编码不在随附科目表中）。")
@@ -22,10 +23,10 @@ from .options import XLSX_OUT, force_option, format_option, narrative_options, w
 @click.option("--jobs", type=int, default=0, metavar="N", help="检查文件夹时同时处理的文件数（默认：CPU 核数）。")
 @click.option("--summary", "summary_to", type=XLSX_OUT, metavar="OUT.xlsx",
               help="检查文件夹时写出一张汇总工作簿（每个工作簿一行：部门、年度、错误数、主要问题）。")
-@click.option("--narrative", "narrative_file", type=click.Path(dir_okay=False, path_type=str), metavar="说明.docx",
+@click.option("--narrative", "narrative_file", type=IN_PATH, metavar="说明.docx",
               help="同时核对情况说明（.docx 或纯文本）：文中每个金额、百分比是否与表格一致、前后是否一致。")
 @narrative_options(checking=True)
-@click.option("--performance", "performance_file", type=click.Path(dir_okay=False, path_type=str), metavar="绩效.xlsx",
+@click.option("--performance", "performance_file", type=IN_PATH, metavar="绩效.xlsx",
               help="同时核对这个工作簿里的绩效表（年度绩效目标表、绩效自评表等）：表内公式，以及与本公开表的项目支出、部门整体数是否一致。")
 @force_option()
 def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, dept: str | None, notes: bool,
@@ -51,9 +52,14 @@ def check_cmd(workbook: str, fmt: str, template: str | None, year: int | None, d
       budget-xl check 附表.xlsx --performance 绩效目标表.xlsx
       budget-xl check sample_workbooks/政府办/2024_绩效自评表.xlsx
     """
-    if Path(workbook).is_dir():
-        if annotate_to or narrative_file or performance_file:
-            raise click.UsageError("检查文件夹时不能用 --annotate、--narrative、--performance：请对单个工作簿使用。")
+    if is_dir(Path(workbook)):
+        # Options that only mean something for one workbook are refused, never silently ignored.
+        single = {"--annotate": annotate_to, "--narrative": narrative_file, "--performance": performance_file,
+                  "--prior": prior_file, "--budget": budget_file, "--profile": profile, "--year": year, "--dept": dept}
+        given = [name for name, value in single.items() if value is not None]
+        if given:
+            raise InputError(f"{printable(workbook)} 是文件夹：检查文件夹时不能用 {'、'.join(given)}（它们只用于单个工作簿），"
+                             f"请去掉这些选项，或对单个工作簿使用。")
         _check_folder(Path(workbook), template, jobs, summary_to, fmt, force)
         return
     if summary_to:

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from .app import CONTEXT, cli
-from .options import OutFile, force_option, format_option, workbook_options
+from .options import IN_PATH, OutFile, force_option, format_option, workbook_options
 
 
 @cli.command("show", context_settings=CONTEXT)
-@click.argument("workbook", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("workbook", type=IN_PATH)
 @click.option("--table", "tables", multiple=True, metavar="表代码",
               help="只显示这些表，如 --table 附表4 或 --table 财决公开05（可重复）。")
 @format_option("text", "json", "csv")
@@ -79,7 +79,7 @@ def templates_cmd(ctx: click.Context, identities: bool) -> None:
 
 
 @templates_cmd.command("draft", context_settings=CONTEXT)
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("workbook", type=IN_PATH)
 @click.option("-o", "--out", "out_file", type=OutFile(".yaml", ".yml"), metavar="新模板.yaml",
               help="写出的模板文件（默认：工作簿旁、同名的 .yaml）；文件名就是模板的 id。")
 @click.option("--base", metavar="模板",
@@ -120,7 +120,7 @@ def codes_group() -> None:
 
 
 @codes_group.command("import", context_settings=CONTEXT)
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=IN_PATH)
 @click.option("--year", type=int, required=True, metavar="年度", help="科目表适用的年度，如 2025。")
 def codes_import_cmd(file: str, year: int) -> None:
     """导入一份科目表（CSV 或工作簿：“科目编码”“科目名称”两列，或“2080505-名称”一列）。

@@ -22,7 +22,7 @@ class OutFile(click.Path):
     (诊断.csv) would open nowhere, so the name is refused before any work is done."""
 
     def __init__(self, *suffixes: str):
-        super().__init__(dir_okay=False, path_type=str)
+        super().__init__(path_type=str, readable=False)   # an existing folder there: refused by report/output.py
         self.suffixes = suffixes
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
@@ -34,6 +34,9 @@ class OutFile(click.Path):
 
 
 XLSX_OUT = OutFile(".xlsx")
+# An input path: click only passes it on. What is wrong with it (missing, a folder, unreadable, a FIFO)
+# is said by the command in one sentence (files.input_file), not by click's usage message.
+IN_PATH = click.Path(path_type=str, readable=False)
 
 
 def _apply(f: F, *decorators: Callable[[F], F]) -> F:
@@ -65,13 +68,13 @@ def narrative_options(checking: bool = False) -> Callable[[F], F]:
     def decorate(f: F) -> F:
         return _apply(
             f,
-            click.option("--prior", "prior_file", type=click.Path(dir_okay=False, path_type=str), metavar="上年.xlsx",
+            click.option("--prior", "prior_file", type=IN_PATH, metavar="上年.xlsx",
                          help=f"上年同类工作簿：{verb}情况说明中的比上年增减额和增减率"
                               + ("。" if checking else "（不给则不写比较）。")),
-            click.option("--budget", "budget_file", type=click.Path(dir_okay=False, path_type=str),
+            click.option("--budget", "budget_file", type=IN_PATH,
                          metavar="年初预算.xlsx", help=f"（决算）本部门同一年度的部门预算工作簿：{verb}情况说明中的“完成年初预算的 %”"
                                                           "（别的部门的工作簿不予使用，除非加 --force）。"),
-            click.option("--profile", type=click.Path(dir_okay=False, path_type=str), metavar="补充信息.yaml",
+            click.option("--profile", type=IN_PATH, metavar="补充信息.yaml",
                          help="情况说明用的补充信息（部门职责、三公团组人次、车辆等），“项目: 内容”格式；"
                               "也可写在工作簿的“补充信息”表中。"),
         )

@@ -129,7 +129,10 @@ class _Reader:
         self.scanned: tuple[list[Disclosure], list[str]] | None = None
 
     def read(self, path: Path) -> Disclosure:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: the reader says so in its own words
+            key = path.absolute()
         if key not in self.cache:
             from ..derive import complete_lines
             from ..reader import read
@@ -171,8 +174,10 @@ class Workspace:
             return cls()
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path} 不是有效的 TOML 文件（{exc}）：格式见 README 的 diff 一节。") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            line = re.search(r"line (\d+)", str(exc)) if isinstance(exc, tomllib.TOMLDecodeError) else None
+            where = f"第 {line.group(1)} 行有误" if line else ("不是 UTF-8 编码" if isinstance(exc, UnicodeDecodeError) else "无法读取")
+            raise InputError(f"{path} 不是有效的 TOML 文件（{where}）：格式见 README 的 diff 一节。") from None
         years: dict[int, dict[str | None, Path]] = {}
         for year, value in (data.get("years") or {}).items():
             if not _YEAR.fullmatch(str(year)):

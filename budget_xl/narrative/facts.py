@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import input_file
 from ..model import Disclosure
 from ..text import norm
 
@@ -33,8 +34,7 @@ def profile_facts(path: Path) -> dict[str, str]:
     """Facts from a profile file: YAML mapping (multi-line values allowed)."""
     import yaml
 
-    if not path.is_file():
-        raise InputError(f"找不到补充信息文件：{path}")
+    input_file(path, "补充信息文件")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError):

@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import input_file, is_dir
 from ..formats import WORKBOOK_SUFFIXES
 from ..model import Disclosure
 from ..money import round_half_up, rounding_envelope
@@ -77,11 +78,11 @@ _NOT_NARRATIVE = {".et", ".csv", ".pptx", ".ppt", ".zip"}
 def read_narrative(path: Path, d: Disclosure | None = None) -> list[str]:
     """Paragraphs of a .docx or a plain-text narrative, or the text sheets of a workbook (编制说明,
     其他相关情况说明 … — the workbook checked, `d`, or another one); a clear error for anything else."""
-    if not path.exists():
-        raise InputError(f"找不到情况说明文件：{path}")
-    if path.is_dir():
+    if is_dir(path):
         raise InputError(f"{path} 是一个文件夹，不是情况说明文件（.docx 或 .txt）。")
-    head = path.read_bytes()[:8]
+    input_file(path, "情况说明文件")   # missing, unreadable, a FIFO …: refused before it is opened
+    with path.open("rb") as fh:
+        head = fh.read(8)
     if not head:
         raise InputError(f"{path.name} 是空文件（0 字节）：请提供 .docx 或纯文本格式的情况说明。")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -118,7 +119,7 @@ def _sheet_text(path: Path, d: Disclosure | None) -> list[str]:
         try:
             grids = [s.grid for s in load_sheets(path)]
         except InputError as exc:
-            raise InputError(f"{path.name} 既不是 .docx、纯文本，也不是可读的工作簿，不是情况说明：{exc}") from None
+            raise InputError(f"{path.name} 既不是 .docx、纯文本，也不是可读的工作簿，不是情况说明（{str(exc).rstrip('。')}）。") from None
     texts = [[v for row in grid for v in row if isinstance(v, str) and v.strip()] for grid in grids]
     # A sheet of the narrative states amounts in words (…万元, …%); a cover, a 目录 or a table does not.
     texts = [t for t in texts if any(("万元" in v or "%" in v) and len(v) > 20 for v in t)]

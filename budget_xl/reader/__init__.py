@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import printable
 from ..gcpause import without_cycle_collection
 from ..model import CellRef, Disclosure, Note, Table
 from ..templates import TableSpec, TemplateSet, get_template, load_all
@@ -198,12 +199,25 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
     if disclosure.department is None and "{部门}" in ts.title_prefix:
         # A set that prints its issuer in every title (“2023年大连市西岗区一般公共预算收入表”) names it there.
         disclosure.department = issuer_of_titles([(p.sheet, p.title_cell, p.template_spec) for p in pieces])
+    disclosure.notes.extend(_cleaned_notes(sheets))
     for table in tables.values():
         disclosure.notes.extend(table.notes)
         if not table.unknown and table.unit != ts.tables[table.code].unit:
             disclosure.notes.append(Note("info", f"{table.code} 的金额单位是{table.unit}（模板为{ts.tables[table.code].unit}）",
                                          table=table.code))
     return disclosure
+
+
+def _cleaned_notes(sheets: list[Sheet]) -> list[Note]:
+    """Where control characters were taken out of the text read (workbook.load_sheets)."""
+    notes = []
+    for s in sheets:
+        if s.renamed_from is not None:
+            notes.append(Note("warning", f"工作表名“{printable(s.renamed_from)}”含控制字符（不可见字符），已删除，按“{s.name}”读取"))
+        if s.cleaned:
+            notes.append(Note("warning", f"工作表“{s.name}”有 {len(s.cleaned)} 个单元格的文字含控制字符（不可见字符），"
+                                         f"读取时已删除：请在原表中删去它们", CellRef(s.name, *s.cleaned[0])))
+    return notes
 
 
 def _claimed(pieces: list[Piece], tables: dict[str, Table]) -> dict[str, list[tuple[int, int]]]:

@@ -7,15 +7,14 @@ one piece to the next, because a continuation page often starts in the middle of
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ..classification import LEVEL_NAMES, code_text, is_class, is_class_code, row_key, split_code
 from ..codes import catalogue
 from ..model import CLASS, DEPT, FIXED, ITEM, TOTAL, TOTAL_KEY, UNIT, CellRef, Note, Row, Table
-from ..money import NotANumber, parse_amount
-from ..percent import NotAPercent, Percent, parse_percent
+from ..percent import Percent
 from ..templates import FixedRow, PanelSpec, TableSpec, TemplateSet
 from ..text import display, norm, strip_ordinal
+from .cell_values import CellReader
 from .line_items import stray_quote
 from .locate import ColumnMap, header_hits, is_col_number_row
 from .outline import Outline
@@ -30,7 +29,7 @@ _INDENT = re.compile(r"^[\s\u3000]*")
 _NOTE_STARTS = set("注说备填单制本无情")
 
 
-class TableBuilder:
+class TableBuilder(CellReader):
     def __init__(self, spec: TableSpec, template: TemplateSet, unit: str):
         self.spec = spec
         self.template = template
@@ -60,7 +59,7 @@ class TableBuilder:
     def add_piece(self, sheet: Sheet, cmap: ColumnMap, first: int, stop: int, vocab: set[str]) -> None:
         if sheet.name not in self.table.sheets:
             self.table.sheets.append(sheet.name)
-        plans = [_Plan(panel, mapping, sheet.name) for panel, mapping in zip(self.spec.panels, cmap.panels)]
+        plans = [RowPlan(panel, mapping, sheet.name) for panel, mapping in zip(self.spec.panels, cmap.panels)]
         grid = sheet.grid
         empty_note = norm(self.template.empty_note)
         data_rows: list[int] = []
@@ -103,7 +102,7 @@ class TableBuilder:
                 self.parse_row(sheet, r, grid[r], plan)
 
     # ------------------------------------------------------------------ one grid row, one panel
-    def parse_row(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> None:
+    def parse_row(self, sheet: Sheet, r: int, line: list, plan: RowPlan) -> None:
         panel, mapping = plan.panel, plan.mapping
         width = len(line)
 
@@ -166,62 +165,7 @@ class TableBuilder:
         else:
             self.add_named_row(name, label_raw, amounts, r, plan)
 
-    def read_amounts(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> tuple[dict[str, Decimal | None], int]:
-        """Column id -> amount of one grid row and panel (None for a blank cell), and how many amounts
-        it has; a text that is no amount, or a formula without its value, is noted.
-
-        Runs for every amount cell: typed numbers and empty cells take the short paths, and a number
-        equal to the one before it in the row (合计 = 小计 = 一般公共预算 on most rows) reuses its
-        Decimal (immutable, so safe to share)."""
-        amounts: dict[str, Decimal | None] = {}
-        width = len(line)
-        last_float, last_amount = None, None
-        found = 0
-        for cid, c in plan.amounts:
-            value = line[c] if c < width else None
-            if value.__class__ is float:
-                # Not for zero: -0.0 equals 0.0 but reads as -0.00.
-                if value == last_float and value:
-                    amount = last_amount
-                else:
-                    text = f"{value:.2f}"  # parse_amount's fast path, inline
-                    amount = Decimal(text) if float(text) == value else parse_amount(value)
-                    last_float, last_amount = value, amount
-                found += 1
-            elif value == "" or value is None:
-                amount = None
-                if sheet.uncached and (r, c) in sheet.uncached:
-                    self.note("error", "公式没有保存计算结果，读不到金额：请在 Excel/WPS 中打开该文件、保存后再读",
-                              CellRef(sheet.name, r, c))
-            else:
-                try:
-                    amount = parse_amount(value)
-                except NotANumber as exc:
-                    amount = None
-                    self.note("error", f"金额单元格里是文字“{display(exc.text)}”，不是数字", CellRef(sheet.name, r, c))
-                found += amount is not None
-            amounts[cid] = amount
-        self.counted = found
-        return amounts, found
-
-    def read_percents(self, sheet: Sheet, r: int, line: list, plan: _Plan) -> dict[str, Percent]:
-        """The percentage cells of a grid row (增长%: "12.3%", "(3.2)", "—", or a number), as printed; a
-        text that is no percentage is noted at its cell. Read cells count with the amounts read."""
-        out: dict[str, Percent] = {}
-        width = len(line)
-        for cid, c in plan.percents:
-            value = line[c] if c < width else None
-            try:
-                pct = parse_percent(value)
-            except NotAPercent as exc:
-                self.note("error", f"百分比单元格里是文字“{display(exc.text)}”，不是百分比", CellRef(sheet.name, r, c))
-                continue
-            if pct is not None:
-                out[cid] = pct
-                self.counted += 1
-        return out
-
-    def row_code(self, plan: _Plan, label: str, cell) -> tuple[str | None, str]:
+    def row_code(self, plan: RowPlan, label: str, cell) -> tuple[str | None, str]:
         code_col, parts = plan.code_col, plan.code_parts
         if code_col or plan.has_code_parts:
             if code_col:
@@ -238,7 +182,7 @@ class TableBuilder:
             return split_code(label)
         return split_code(label)
 
-    def is_dept_ahead(self, sheet: Sheet, r: int, code: str, plan: _Plan) -> bool:
+    def is_dept_ahead(self, sheet: Sheet, r: int, code: str, plan: RowPlan) -> bool:
         """A 3-digit code right above unit rows that start with it is a department, not a 类."""
         if not self.spec.rows.units or len(code) != 3 or self.unit is not None:
             return False
@@ -304,7 +248,7 @@ class TableBuilder:
         self.add(Row(key, CLASS, level, display(label_raw), unit=self.unit, name=name),
                  amounts, r, plan)
 
-    def add_outline_row(self, label_raw: str, amounts, r: int, plan: _Plan) -> None:
+    def add_outline_row(self, label_raw: str, amounts, r: int, plan: RowPlan) -> None:
         """A row printed by name: its level, parent and key from reader/outline.py."""
         place = self.outline.place(label_raw)  # type: ignore[union-attr]  # only called with an outline
         if place.note:
@@ -379,7 +323,7 @@ class TableBuilder:
                  amounts, r, plan)
 
     # ------------------------------------------------------------------ storing
-    def add(self, row: Row, amounts, r: int, plan: _Plan) -> None:
+    def add(self, row: Row, amounts, r: int, plan: RowPlan) -> None:
         row.amounts = amounts
         if self.pending:
             row.percents = self.pending
@@ -401,7 +345,7 @@ class TableBuilder:
         self.table.rows.append(row)
         self.take(plan, r)
 
-    def take(self, plan: _Plan, r: int) -> None:
+    def take(self, plan: RowPlan, r: int) -> None:
         """Mark the row's amount cells read (reader/coverage.py reports the cells nothing took)."""
         rows = self.table.taken.setdefault(plan.sheet, {})
         seen = rows.get(r)
@@ -409,7 +353,7 @@ class TableBuilder:
         self.table.amounts_read += self.counted
 
 
-class _Plan:
+class RowPlan:
     """Where a panel's columns are in the grid, worked out once per table piece."""
 
     def __init__(self, panel: PanelSpec, mapping: dict[str, int], sheet: str):

@@ -8,12 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..files import CONTROL
+
 _CODE = re.compile(r"^\s*\d+\s*[-－—]\s*")
 
 
 def author_of(department: str | None) -> str:
     """“145-大连市西岗区住房和城乡建设局” → “大连市西岗区住房和城乡建设局” (the author a reader expects)."""
-    return _CODE.sub("", department or "").strip()
+    return _fit(_CODE.sub("", department or "").strip())
+
+
+def _fit(text: str) -> str:
+    """A property value both formats can hold: no control characters (XML), at most 255 characters
+    (the Office limit, enforced by python-docx); a longer one is cut with “…”."""
+    text = CONTROL.sub("", text)
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def now() -> dt.datetime:
@@ -24,7 +33,7 @@ def now() -> dt.datetime:
 def set_xlsx_properties(wb, title: str, department: str | None, **extra: str) -> None:
     """An xlsxwriter workbook's properties: title, author, created (= modified) now; `extra` only
     where a file needs a mark of its own (the diff workbook's keyword, formats.DIFF_MARK)."""
-    wb.set_properties({"title": title, "author": author_of(department), "created": now(), **extra})
+    wb.set_properties({"title": _fit(title), "author": author_of(department), "created": now(), **extra})
 
 
 def set_docx_properties(doc, title: str, department: str | None) -> None:
@@ -36,7 +45,7 @@ def set_docx_properties(doc, title: str, department: str | None) -> None:
     element = core._element
     for child in list(element):
         element.remove(child)
-    core.title = title
+    core.title = _fit(title)
     core.author = author_of(department)
     core.created = core.modified = now()
     package = doc.part.package

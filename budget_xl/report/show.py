@@ -81,7 +81,7 @@ def show_json(d: Disclosure, tables: list[Table]) -> dict:
                 "columns": [{"id": c.id, "label": c.label} for c in t.spec.columns],
                 "rows": [
                     {"key": r.key, "label": r.label, "level": r.level, "unit": r.unit, "code": r.code,
-                     "amounts": {c: json_amount(r.amounts.get(c)) for c in t.columns if c in r.cells},
+                     "amounts": {c: json_amount(r.amounts.get(c)) for c in t.columns if r.has_cell(c)},
                      "cells": {c: str(ref) for c, ref in r.cells.items()}}
                     for r in t.rows
                 ],
@@ -97,10 +97,11 @@ def show_csv(tables: list[Table]) -> str:
     w.writerow(["table", "key", "label", "level", "unit", "column", "amount", "cell"])
     for t in tables:
         for r in t.rows:
+            cells = r.cells
             for c in t.columns:
-                if c in r.cells:
+                if c in cells:
                     w.writerow([t.code, r.key, r.label, r.level, r.unit or "", c, json_amount(r.amounts.get(c)) or "",
-                                str(r.cells[c])])
+                                str(cells[c])])
     return out.getvalue()
 
 
@@ -150,7 +151,7 @@ def _cells(cells: list, limit: int = 20) -> str:
 
 
 def table_text(t: Table) -> list[str]:
-    cols = [c for c in t.spec.columns if any(c.id in r.cells for r in t.rows)] or list(t.spec.columns)
+    cols = [c for c in t.spec.columns if any(r.has_cell(c.id) for r in t.rows)] or list(t.spec.columns)
     unknown = "未知表，按表头推断；" if t.unknown else ""
     head = [f"{t.code} {t.title}（{unknown}金额单位：{t.unit}，工作表 {'、'.join(t.sheets)}）"]
     if not t.rows:
@@ -159,6 +160,6 @@ def table_text(t: Table) -> list[str]:
     table = [["层级", "名称", *[c.label for c in cols], *[c.label for c in percents]]]
     for r in t.rows:
         indent = {"款": "  ", "项": "    "}.get(r.level, "")
-        table.append([r.level, indent + r.label, *[fmt(r.amounts.get(c.id)) if c.id in r.cells else "" for c in cols],
+        table.append([r.level, indent + r.label, *[fmt(r.amounts.get(c.id)) if r.has_cell(c.id) else "" for c in cols],
                       *[str((r.percents or {}).get(c.id) or "") for c in percents]])
     return head + aligned(table, left=2)
