@@ -323,6 +323,8 @@ def test_diff_2023_2024_in_the_district_folder(cli, tmp_path):
     # transfer items meet by name, whatever their number: “15. 留抵退税…” is “11. 留抵退税…” in 2024
     transfers = {(line.key, line.column): line for line in by_table["政府预算07"].lines}
     assert transfers[("留抵退税政策专项资金", "current")].status == "变动"
+    # 2023's items with a 2022 执行数 but no 2023 预算数 are not “removed” in the 预算数 compared
+    assert by_table["政府预算07"].counts == {"变动": 17, "新增": 1}
 
 
 def test_fill_publishes_the_official_look_and_reads_back(tmp_path):

@@ -101,7 +101,7 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
 
 
 @cli.command("init", context_settings=CONTEXT)
-@click.argument("kind", metavar="{部门预算|部门决算|绩效目标|绩效自评}")
+@click.argument("kind", metavar="{部门预算|部门决算|政府预算|政府决算|绩效目标|绩效自评}")
 @click.option("--year", type=click.IntRange(1990, 2100), required=True, metavar="年度", help="预算或决算年度。")
 @click.option("--dept", required=True, metavar="代码-名称", help="部门，如 \"145-大连市西岗区住房和城乡建设局\"。")
 @click.option("--units", multiple=True, metavar="代码-名称", help="所属预算单位（可重复）；不写则只有部门本级。")

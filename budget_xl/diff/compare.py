@@ -217,6 +217,7 @@ def compare_table(old: Table, new: Table, spec: TableSpec, options: Options) -> 
     for pair in match_rows(old, new, spec.diff.match, signature):
         row = pair.row
         row_changed = False
+        lines_before = len(diff.lines)
         for column in columns:
             b = units.exact(pair.old.amounts.get(column), units.old) if pair.old else None
             a = units.exact(pair.new.amounts.get(column), units.new) if pair.new else None
@@ -227,7 +228,10 @@ def compare_table(old: Table, new: Table, spec: TableSpec, options: Options) -> 
             diff.lines.append(line)
             if row.key == total_key and column == total_column:
                 diff.total = line
-        diff.counts[_row_status(pair, row_changed)] += 1
+        # A row of one year only with nothing in the columns compared (政府预算07: items with a 上年执行数
+        # but no 本年预算数) was neither added nor removed in what is compared.
+        if len(diff.lines) > lines_before or (pair.old is not None and pair.new is not None):
+            diff.counts[_row_status(pair, row_changed)] += 1
         if row.key == TOTAL_KEY:
             totals[TOTAL_KEY] = pair
     if sangong and TOTAL_KEY in totals:
