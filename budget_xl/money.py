@@ -149,10 +149,13 @@ def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
     raise ValueError(f"unknown units {from_unit} -> {to_unit}")
 
 
-def fmt(amount: Decimal | None) -> str:
-    """'1,234.50'; '' for None. Exact: no float on the way."""
+def fmt(amount: Decimal | None, places: int = 2) -> str:
+    """'1,234.50' ('1,235' with places=0, half-up); '' for None. Exact: no float on the way."""
     if amount is None:
         return ""
+    if places != 2:
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return f"{amount:,.{places}f}"
     return f"{amount:,.2f}"
 
 

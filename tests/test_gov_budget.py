@@ -111,6 +111,8 @@ def test_seed_001_real_inconsistencies_each_at_their_cells(report2023):
         ("ZF04-01", ["10政府性基金收入!B5", "12政府性基金支出!B19"], D(134774), D(74040)),
         ("ZF04-02", ["11本级政府性基金收入!B5", "13本级政府性基金支出!B19"], D(134774), D(74040)),
     ]
+    # amounts said as printed: whole 万元
+    assert "= 134,774，应等于" in errors[0].message and "相差 60,734 万元" in errors[0].message
 
 
 def test_seed_001_warnings_are_its_real_oddities(report2023):

@@ -21,6 +21,7 @@ NAMES = {rule_id: r.name for rule_id, r in BY_ID.items()}  # what a report calls
 
 ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
+HALF = Decimal("0.5")   # half a whole 万元: the 尾数 of an amount printed without decimals
 TEN_THOUSAND = Decimal(10000)
 
 
@@ -78,8 +79,10 @@ class Equation:
     def describe(self) -> str:
         left, right = self.sides()
         op = {"=": "应等于", "<=": "应不大于", ">=": "应不小于"}[self.op]
-        return (f"{_side(self.left)} = {fmt(left)}，{op} {_side(self.right)} = {fmt(right)}，"
-                f"相差 {fmt(left - right)}{'' if self.unit == '元' else ' 万元'}")
+        # Amounts as printed: a sum of whole-万元 amounts (政府预算) in whole 万元, not “134,774.00”.
+        places = 0 if self.terms and all(t.half is not None and t.half >= HALF for t in self.terms) and left % 1 == right % 1 == 0 else 2
+        return (f"{_side(self.left)} = {fmt(left, places)}，{op} {_side(self.right)} = {fmt(right, places)}，"
+                f"相差 {fmt(left - right, places)}{'' if self.unit == '元' else ' 万元'}")
 
 
 def _settled(excess: Decimal, unit: str) -> bool:
