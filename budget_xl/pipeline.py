@@ -123,6 +123,7 @@ class FillResult:
     placeholders: dict[Path, int] = field(default_factory=dict)   # highlighted places left to fill
     forms: Path | None = None                                     # the 绩效 forms, published beside the tables
     forms_filled: list = field(default_factory=list)              # what was completed in them (FormChange)
+    overridden: list[str] = field(default_factory=list)           # --prior/--budget mismatches used with --force
 
 
 def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bool = False,
@@ -199,7 +200,7 @@ def fill(workbook: Workbook, out_dir: str | Path | None = None, *, recompute: bo
     kept = {id(c) for c in derived if c.conflict} if suspect else set()
     rewritten = [c for c in conflicts if id(c) not in kept]
     return FillResult(d, report, [c for c in changes if not c.conflict], rewritten, target, narrative, report_file,
-                      document, placeholders, forms_path, forms_filled)
+                      document, placeholders, forms_path, forms_filled, ctx.overridden)
 
 
 def _recompute_only_totals(d: Disclosure, force: bool) -> list[str]:
@@ -274,6 +275,7 @@ class NarrateResult:
     path: Path
     placeholders: int        # highlighted places left for the clerk to fill
     check_errors: int        # errors of the workbook: its figures, and so the draft's, are wrong
+    overridden: list[str] = field(default_factory=list)   # --prior/--budget mismatches used with --force
 
 
 def narrate(workbook: Workbook, out: str | Path | None = None, *, prior: Workbook | None = None,
@@ -295,7 +297,7 @@ def narrate(workbook: Workbook, out: str | Path | None = None, *, prior: Workboo
         raise InputError(f"情况说明应写成 {'、'.join(NARRATIVE_SUFFIXES)} 文件，而不是“{target.name}”。")
     errors = check_disclosure(d).errors
     left = write_narrative(ctx, d, target, full=full, force=force)
-    return NarrateResult(target, left, errors)
+    return NarrateResult(target, left, errors, ctx.overridden)
 
 
 def write_narrative(ctx: Context, d: Disclosure, target: Path, *, full: bool = False, force: bool = False) -> int:

@@ -165,7 +165,9 @@ def test_another_departments_budget_is_refused_unless_forced(cli, tmp_path):
         assert out.returncode == 2 and not out.stdout, out.stdout
         assert "住房和城乡建设局" in out.stderr and "不是本部门" in out.stderr and "--force" in out.stderr
         assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
-        assert cli(*command, "--budget", BUDGET, "--force").returncode == 0
+        forced = cli(*command, "--budget", BUDGET, "--force")
+        # used, and said so: the draft's 年初预算 figures are another department's
+        assert forced.returncode == 0 and "注意：--budget 给出的" in forced.stdout and "按 --force 照用" in forced.stdout
 
 
 # --------------------------------------------------------------------------- the narrative check

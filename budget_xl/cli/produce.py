@@ -54,6 +54,8 @@ def fill_cmd(workbook: str, out_dir: str | None, recompute: bool, unit: str | No
     click.echo(f"已补齐 {len(result.filled)} 个合计、小计或上级科目金额；校验：{report.errors} 处错误，"
                f"{report.count('warning')} 处警告，{report.count('rounding')} 处尾数误差。")
     click.echo(f"已生成：{result.workbook}")
+    for line in result.overridden:
+        click.echo(f"注意：{line}，情况说明中的对比数取自它。")
     click.echo(f"情况说明：{_with_placeholders(result.narrative, result.placeholders)}")
     if result.document:
         click.echo(f"整份公开文件：{_with_placeholders(result.document, result.placeholders)}")
@@ -95,6 +97,8 @@ def narrate_cmd(workbook: str, prior_file: str | None, budget_file: str | None, 
 
     result = narrate(workbook, out_file, prior=prior_file, budget=budget_file, profile=profile, full=full,
                      template=template, year=year, department=dept, force=force)
+    for line in result.overridden:
+        click.echo(f"注意：{line}，情况说明中的对比数取自它。")
     if result.check_errors:
         click.echo(f"注意：工作簿有 {result.check_errors} 处校验错误，情况说明中的数字随之有误；请先运行 budget-xl check 并改正。")
     click.echo(f"已生成：{_with_placeholders(result.path, {result.path: result.placeholders})}")

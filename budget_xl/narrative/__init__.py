@@ -27,19 +27,27 @@ def context_for(d: Disclosure, *, prior: Disclosure | None = None, budget: Discl
         raise InputError(f"上年工作簿 {prior.path.name} 是 {prior.year} 年度，不早于本年（{d.year} 年度）：请检查 --prior。")
     if budget is not None and budget.kind != "部门预算":
         raise InputError(f"--budget 应为同一年度的部门预算工作簿，{budget.path.name} 是{budget.kind}。")
-    if budget is not None and budget.year and d.year and budget.year != d.year and not force:
-        raise InputError(f"--budget 给出的 {budget.path.name} 是 {budget.year} 年度的预算，本年是 {d.year} 年度："
-                         f"请给出同一年度的部门预算（确认无误可加 --force）。")
+    # With --force a mismatch is used all the same, and said: the draft's 上年 / 年初预算 figures are another's.
+    overridden = []
+    if budget is not None and budget.year and d.year and budget.year != d.year:
+        if not force:
+            raise InputError(f"--budget 给出的 {budget.path.name} 是 {budget.year} 年度的预算，本年是 {d.year} 年度："
+                             f"请给出同一年度的部门预算（确认无误可加 --force）。")
+        overridden.append(f"--budget 给出的 {budget.path.name} 是 {budget.year} 年度的预算（本年是 {d.year} 年度），按 --force 照用")
     for other, option in ((prior, "--prior"), (budget, "--budget")):
-        if other is not None and same_department(other.department, d.department) is False and not force:
-            raise InputError(f"{option} 给出的 {other.path.name} 是“{other.department}”的工作簿，不是本部门"
-                             f"“{d.department}”的：请给出本部门的工作簿（确认要用它，加 --force）。")
+        if other is not None and same_department(other.department, d.department) is False:
+            if not force:
+                raise InputError(f"{option} 给出的 {other.path.name} 是“{other.department}”的工作簿，不是本部门"
+                                 f"“{d.department}”的：请给出本部门的工作簿（确认要用它，加 --force）。")
+            overridden.append(f"{option} 给出的 {other.path.name} 是“{other.department}”的工作簿（不是本部门），按 --force 照用")
     from .performance_facts import performance_facts
 
     facts = {**performance_facts(d.performance, spec.facts, d.year), **workbook_facts(d, spec.facts)}
     if profile is not None:
         facts.update(profile_facts(profile))
-    return build_context(spec, d, prior, budget, facts)
+    ctx = build_context(spec, d, prior, budget, facts)
+    ctx.overridden = overridden
+    return ctx
 
 
 def draft(ctx: Context) -> list[Block]:

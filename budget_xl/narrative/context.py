@@ -89,6 +89,7 @@ class Context:
     projects: list[Project] = field(default_factory=list)   # of the 项目支出表, for project statements
     project_counts: dict[str, int] = field(default_factory=dict)   # items table -> projects with an amount
     units: list[str] = field(default_factory=list)           # the units the tables list (or the department)
+    overridden: list[str] = field(default_factory=list)      # checks of --prior/--budget set aside by --force
 
     @property
     def has_prior(self) -> bool:
