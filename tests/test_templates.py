@@ -10,7 +10,7 @@ from budget_xl.templates import get_template, load_all, load_template, templates
 def test_bundled_sets_load():
     sets = {ts.id: ts for ts in load_all()}
     assert set(sets) == {"部门预算-辽宁", "部门决算-全国", "部门预算-全国", "单位预算-全国", "部门决算-上海",
-                         "部门决算-公开10表", "政府预算", "政府决算"}
+                         "部门决算-公开10表", "政府预算", "政府预算-对比", "政府决算"}
     national, unit = sets["部门预算-全国"], sets["单位预算-全国"]
     assert list(national.tables) == list(unit.tables) == [f"预算0{i}" for i in range(1, 10)]
     assert unit.extends == "部门预算-全国" and national.kind == unit.kind == "部门预算"

@@ -201,6 +201,58 @@ def _is_number(value) -> bool:
 def column_paths(sheet: Sheet, first: int, last: int, official: bool = True) -> dict[int, list[str]]:
     """Header texts above each grid column, merged cells spread over the columns they cover; in their
     official wording, or as printed (normalised) with `official=False`."""
+    texts, width = _band_texts(sheet, first, last)
+    paths: dict[int, list[str]] = {}
+    for c in range(width):
+        path: list[str] = []
+        for r in range(first, last + 1):
+            t = texts.get((r, c))
+            if t is not None:
+                name = _header_name(t, official)
+                if name and name != "栏次" and not name.isdigit() and (not path or path[-1] != name):
+                    path.append(name)
+        if path:
+            paths[c] = path
+    return paths
+
+
+# --------------------------------------------------------------------------- years in headers
+# Headers compare without their year (“2024年预算数” is 预算数), so two columns printed “2023年预算数” and
+# “2024年预算数” say the same words: the year tells 上年 from 本年, and a column printed for one
+# period is never taken for a template column of the other.
+_YEAR_AT = re.compile(r"^\s*((?:19|20)\d{2})\s*年")
+_ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def column_periods(sheet: Sheet, first: int, last: int, start: int) -> dict[int, str]:
+    """Grid column -> "prior" / "current" / "other" for the columns whose header starts with a year,
+    against the table's year: the first year printed between `start` and the header (its title), or,
+    without one, the latest of at least two years the headers print."""
+    texts, _ = _band_texts(sheet, first, last)
+    years: dict[int, int] = {}
+    for (_r, c), t in sorted(texts.items()):   # top to bottom: the lowest header's year counts
+        m = _YEAR_AT.match(t)
+        if m:
+            years[c] = int(m.group(1))
+    if not years:
+        return {}
+    year = next((int(m.group(1)) for r in range(start, first) for v in sheet.grid[r]
+                 if isinstance(v, str) and (m := _ANY_YEAR.search(v))), None)
+    if year is None:
+        if len(set(years.values())) < 2:
+            return {}
+        year = max(years.values())
+    return {c: "current" if y == year else "prior" if y == year - 1 else "other" for c, y in years.items()}
+
+
+def _period(col: ColumnSpec) -> str | None:
+    """The period a template column names in its own header: 上年… or 本年… (else any)."""
+    leaf = norm(col.header[-1]) if col.header else ""
+    return "prior" if leaf.startswith("上年") else "current" if leaf.startswith("本年") else None
+
+
+def _band_texts(sheet: Sheet, first: int, last: int) -> tuple[dict[tuple[int, int], str], int]:
+    """The header band's texts by cell, merged cells spread over the columns they cover, and its width."""
     width = max((len(sheet.grid[r]) for r in range(first, last + 1)), default=0)
     texts: dict[tuple[int, int], str] = {}
     for r in range(first, last + 1):
@@ -232,21 +284,10 @@ def column_paths(sheet: Sheet, first: int, last: int, official: bool = True) -> 
                     texts[(r, c)] = current
                 else:
                     current = None
-    paths: dict[int, list[str]] = {}
-    for c in range(width):
-        path: list[str] = []
-        for r in range(first, last + 1):
-            t = texts.get((r, c))
-            if t is not None:
-                name = _header_name(t, official)
-                if name and name != "栏次" and not name.isdigit() and (not path or path[-1] != name):
-                    path.append(name)
-        if path:
-            paths[c] = path
-    return paths
+    return texts, width
 
 
-def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
+def map_columns(spec: TableSpec, paths: dict[int, list[str]], periods: dict[int, str] | None = None) -> ColumnMap:
     """Assign grid columns to template columns, left to right, by header labels.
 
     A column matches when its header path holds the template column's label (or an alias); among
@@ -255,9 +296,12 @@ def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
     the three panels of 决算06) land in the right place. A label that several columns of a panel
     share (合计 under 年初结转和结余, 本年收入, 本年支出 …) only matches under its own group: a
     sheet that prints one 合计 without groups leaves the template's 合计 columns unread (and says so)
-    rather than guessing which of them it is.
+    rather than guessing which of them it is. Where headers print years (`periods`: “2023年预算数”
+    in a 2024 table is 上年), a column dated to another year is never taken for a 本年 column, and a
+    上年 column takes a column dated 上年 or one naming 上年 in its own words, never an undated “预算数”.
     """
     result = ColumnMap()
+    years = periods or {}
     last = -1
     ordered = sorted(paths)
     # Group labels the sheet does not print at all (a top band left out, 财政拨款“三公”经费 above the
@@ -276,11 +320,19 @@ def map_columns(spec: TableSpec, paths: dict[int, list[str]]) -> ColumnMap:
             parents = [p for p in all_parents if p in printed]
             shared = any(seen[leaf] > 1 for leaf in leaves)
             candidates = [c for c in ordered if c > last and leaves & set(paths[c])]
+            period = _period(col) if years else None
+            if period == "current":      # not a column the header dates to another year
+                candidates = [c for c in candidates if years.get(c, period) == period]
+            elif period == "prior":      # dated 上年, or named 上年 in its own words (not just “预算数”)
+                own = {leaf for leaf in leaves if leaf.startswith("上年")}
+                candidates = [c for c in candidates if years.get(c) == period or (c not in years and own & set(paths[c]))]
             # Prefer a column whose lowest label is this one (not a group label above it) …
             candidates = [c for c in candidates if paths[c][-1] in leaves] or candidates
             # … and whose group labels are this column's parents (required for a shared label: one
-            # whose groups the sheet prints none of cannot be told from its namesakes).
-            if shared and all_parents and not parents:
+            # whose groups the sheet prints none of cannot be told from its namesakes — unless the
+            # header's year does: “2023年预算数” and “2024年预算数”).
+            dated = period is not None and bool(candidates) and all(years.get(c) == period for c in candidates)
+            if shared and all_parents and not parents and not dated:
                 candidates = []
             elif parents:
                 grouped = [c for c in candidates if all(p in paths[c] for p in parents)]
