@@ -36,7 +36,7 @@ def complete_row_formulas(table: Table) -> list[tuple[Row, str, Decimal]]:
                     changes.append((row, column, value))
     for col in spec.percent_columns:
         parts = {c for _, c in col.percent_of + col.percent_over}
-        if parts & lacking:
+        if col.id in lacking or parts & lacking:   # a percentage the layout does not print is not added
             continue
         for row in table.rows:
             if row.percents and col.id in row.percents:

@@ -90,3 +90,15 @@ def test_a_single_period_table_with_years_still_reads_its_budget(tmp_path):
     assert d.template.id == "政府预算"
     total = d.tables["政府预算01"].row("grand")
     assert total is not None and total.amounts["amount"] == D(268)
+
+
+def test_fill_publishes_the_columns_the_department_prints(tmp_path):
+    """The variant's alternative columns (比上年预算数增长%, 预算数为上年执行数的%) are not added to a
+    table that prints only 增长%: the published header is the workbook's, its 增长% kept as read."""
+    result = budget_xl.fill(workbook(tmp_path / "县.xlsx"), tmp_path / "发布", force=True)
+    ws = openpyxl.load_workbook(result.workbook).worksheets[0]
+    header = next(row for row in ws.iter_rows(values_only=True) if row and row[0] == "项目")
+    assert header == ("项目", "上年执行数", "本年预算数", "增长%")
+    assert result.filled == []
+    back = budget_xl.read(result.workbook)
+    assert back.template.id == "政府预算-对比" and back.coverage.complete

@@ -171,7 +171,7 @@ def _build(path: Path, sheets: list[Sheet], ts: TemplateSet, pieces: list[Piece]
             builder.table.header_cells = {cid: CellRef(piece.sheet.name, header_row, col)
                                           for mapping in piece.cmap.panels for cid, col in mapping.items()}
             for col in piece.cmap.missing:
-                if col.optional and col.is_amount:
+                if col.optional and (col.is_amount or col.is_percent):   # not printed by this layout
                     builder.table.absent_columns.append(col.id)
                 # Code columns may be absent: the codes are then read from the name cells. A missing
                 # amount column is listed by `show` and reported by `check` with what it blocks.

@@ -45,7 +45,7 @@ def fit(spec: TableSpec, panels: list[dict[str, int]], missing: list[ColumnSpec]
     new_panels, mappings, absent = _class_panels(spec, new_panels, mappings, absent, paths)
     for i, panel in enumerate(new_panels):
         new_panels[i], mappings[i] = _code_columns(panel, mappings[i], paths, absent)
-    absent = [c for c in absent if c.role in ("amount", "label")]
+    absent = [c for c in absent if c.role in ("amount", "label", "percent")]
     used = {col for m in mappings for col in m.values()}
     extra: list[str] = []
     taken = {c.id for p in new_panels for c in p.columns}

@@ -32,7 +32,7 @@ from .docx_look import (
     text_pt,
     text_width_pt,
 )
-from .grid import code_label, prints_empty, table_grid, table_unit
+from .grid import code_label, printed_spec, prints_empty, table_grid, table_unit
 from .paging import CONTINUED
 
 UNIT_FILL = "EDEDED"   # the shading of department and unit rows (as the published workbook's)
@@ -49,8 +49,9 @@ class TableWriter:
     from the template (repeated on every page), the printed rows, and the empty-table note."""
 
     def __init__(self, w: Writer, d: Disclosure, spec: TableSpec, index: int):
-        self.w, self.d, self.spec, self.index = w, d, spec, index
         self.table = d.tables.get(spec.code)
+        spec = printed_spec(spec, self.table)
+        self.w, self.d, self.spec, self.index = w, d, spec, index
         self.grid = table_grid(spec, self.table)
         self.cols = layout_columns(spec)
         self.n_header, self.header = header_cells(spec)

@@ -58,6 +58,18 @@ def grid_rows(spec: TableSpec, table: Table | None) -> Iterable[list[tuple[objec
             for row in table.rows)
 
 
+def printed_spec(spec: TableSpec, table: Table | None) -> TableSpec:
+    """The layout a table is published in: the template's, without the alternative columns
+    (`only_present`) the workbook does not print — 比上年预算数增长% is not added where the department
+    prints only 增长% — while an official form's optional columns are printed, blank if need be."""
+    if table is None or not table.absent_columns:
+        return spec
+    drop = set(table.absent_columns)
+    panels = tuple(p._replace(columns=tuple(c for c in p.columns if not (c.only_present and c.id in drop)))
+                   for p in spec.panels)
+    return spec._replace(panels=panels)
+
+
 def _row_cells(panel: PanelSpec, row: Row | None, line: int | None = None) -> list[tuple[object, str]]:
     return _RowPrinter(panel).cells(row, line)
 

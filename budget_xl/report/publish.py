@@ -15,7 +15,7 @@ from ..money import fmt
 from ..percent import Percent
 from ..templates import TableSpec
 from ..text import cjk_width
-from .grid import code_label, grid_rows, table_unit
+from .grid import code_label, grid_rows, printed_spec, table_unit
 from .output import atomic_output
 from .paging import CONTINUED, HEADER_ROW_PT, Pager, row_height
 from .properties import set_xlsx_properties
@@ -83,6 +83,7 @@ class Styles:
 
 def _write_table(wb, st: Styles, d: Disclosure, spec: TableSpec, table: Table | None) -> None:
     ws = wb.add_worksheet(spec.code[:31])
+    spec = printed_spec(spec, table)
     cols = layout_columns(spec)
     first_data = write_heading(ws, st, spec, d.department, d.year, table_unit(d, spec, table), d.template.department_label,
                                d.template.title_prefix)

@@ -161,7 +161,7 @@ class TemplateBuilder(ComparisonBuilder):
 
     def build_column(self, raw, panel: str) -> ColumnSpec:
         self.check_keys(raw, {"id", "concept", "role", "header", "aliases", "sum_of", "col_no", "optional", "label",
-                              "percent", "decimals"})
+                              "percent", "decimals", "only_present"})
         concept = None
         if "concept" in raw:
             concepts = vocabulary().concepts
@@ -185,12 +185,15 @@ class TemplateBuilder(ComparisonBuilder):
         if sum_of and role != "amount":
             self.fail(f"列 {cid} 不是金额列，不能有 sum_of")
         aliases = self.strings(raw.get("aliases"), "aliases")
+        if raw.get("only_present") and not raw.get("optional"):
+            self.fail(f"列 {cid} 写了 only_present（只在工作簿印了时才印出），也应写 optional: true")
         if concept is not None:
             aliases = tuple(dict.fromkeys((*aliases, concept.label, *concept.synonyms)))
         of, over, decimals = self.percent_parts(raw, cid, role)
         return ColumnSpec(id=cid, role=role, header=header, aliases=aliases, sum_of=sum_of, col_no=col_no,
                           optional=bool(raw.get("optional")), label=str(raw.get("label") or header[-1]), panel=panel,
-                          concept=concept.id if concept else "", percent_of=of, percent_over=over, decimals=decimals)
+                          concept=concept.id if concept else "", percent_of=of, percent_over=over, decimals=decimals,
+                          only_present=bool(raw.get("only_present")))
 
     def build_fixed_rows(self, raw, panel: str) -> list[FixedRow]:
         if not isinstance(raw, dict):

@@ -39,6 +39,7 @@ class ColumnSpec(NamedTuple):
     percent_of: tuple[tuple[int, str], ...] = ()
     percent_over: tuple[tuple[int, str], ...] = ()
     decimals: int | None = None
+    only_present: bool = False   # an alternative of the layout: published only where the workbook prints it
 
     @property
     def is_percent(self) -> bool:
