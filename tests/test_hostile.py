@@ -414,3 +414,26 @@ def test_every_xlsx_written_holds_no_formula_from_workbook_text(cli, tmp_path):
         assert formula_cells(written) == set(), written
         with zipfile.ZipFile(written) as zf:
             assert not any(b"<f>" in zf.read(n) for n in zf.namelist() if n.endswith(".xml"))
+
+
+# --------------------------------------------------------------------------- the newer kinds (政府预算, 明细, 绩效)
+GOV_2024 = Path(__file__).resolve().parents[1] / "sample_workbooks" / "西岗区" / "2024_政府预算.xlsx"
+
+
+@pytest.mark.parametrize("cell_xml, shown", [
+    (lambda b, c: number_cell(c, b"1e308"), "1e+308"),                 # a number no percentage is
+    (lambda b, c: number_cell(c, b"NaN"), "nan"),
+    (lambda b, c: number_cell(c, b"123456789012345678901234567890"), "1.23457e+29"),
+    (lambda b, c: text_cell(b, c, b"9" * 400 + b"%"), "999999999999"),  # text beyond any rounding context
+    (lambda b, c: text_cell(b, c, b"0.1234567890123456789012345678901%"), "0.1234567890"),
+])
+def test_a_percentage_out_of_range_is_a_finding_at_its_cell(cli, tmp_path, cell_xml, shown):
+    """A 增减率 cell of the 政府预算 holding an infinite, NaN or absurd percentage: “百分比超出范围” at
+    its cell, never an exception (it was AmountOutOfRange / InvalidOperation, exit 3)."""
+    path = with_cell(tmp_path, "24“三公”经费预算", "E6", cell_xml, base=GOV_2024)
+    res = cli("check", path)
+    assert res.returncode == 1, res.stderr
+    assert "百分比超出范围（" + shown in res.stdout and "24“三公”经费预算!E6" in res.stdout
+    for args in (["show", path], ["fill", path, "-o", tmp_path / "发布", "--force"], ["narrate", path, "-o", tmp_path / "说明.docx"]):
+        res = cli(*args)
+        assert res.returncode in (0, 1) and "内部错误" not in res.stderr, (args, res.stderr)
