@@ -437,3 +437,18 @@ def test_a_percentage_out_of_range_is_a_finding_at_its_cell(cli, tmp_path, cell_
     for args in (["show", path], ["fill", path, "-o", tmp_path / "发布", "--force"], ["narrate", path, "-o", tmp_path / "说明.docx"]):
         res = cli(*args)
         assert res.returncode in (0, 1) and "内部错误" not in res.stderr, (args, res.stderr)
+
+
+PERF_SELF = Path(__file__).resolve().parents[1] / "sample_workbooks" / "政府办" / "2024_绩效自评表.xlsx"
+
+
+@pytest.mark.parametrize("text", ["9" * 300, "1" + "0" * 40 + "%", "0.000000000000000000000000000001"])
+def test_a_performance_value_out_of_range_is_not_read(cli, tmp_path, text):
+    """A 绩效自评表 实际完成值 (or 年度指标值) of 300 digits: read through the one amount parse path
+    (bounded), so the deviation against the target is never computed beyond Decimal's reach (it was
+    decimal.InvalidOperation, exit 3)."""
+    for ref in ("G11", "E11"):
+        path = with_cell(tmp_path, "项目支出绩效自评表", ref, lambda b, c: text_cell(b, c, text.encode()), base=PERF_SELF)
+        for args in (["check", path], ["fill", path, "-o", tmp_path / "发布", "--force"], ["show", path]):
+            res = cli(*args)
+            assert res.returncode in (0, 1) and "内部错误" not in res.stderr, (ref, args, res.stderr)

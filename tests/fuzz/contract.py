@@ -174,7 +174,8 @@ def formula_cells(path: Path) -> set[tuple[str, str]]:
                 if zf.getinfo(member).file_size > 200 << 20:
                     continue
                 xml = zf.read(member).decode("utf-8", "replace")
-                for m in re.finditer(r'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b', xml, re.S):
+                # (an empty cell closes itself, <c r="F46"/>: its search must not run into the next cell)
+                for m in re.finditer(r'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>(?:(?!</c>|<c[\s>/]).)*?<f\b', xml, re.S):
                     found.add((sheets.get(member, member), m.group(1)))
     except Exception:  # any damage: no formulas to speak of
         pass
