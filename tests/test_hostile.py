@@ -452,3 +452,15 @@ def test_a_performance_value_out_of_range_is_not_read(cli, tmp_path, text):
         for args in (["check", path], ["fill", path, "-o", tmp_path / "发布", "--force"], ["show", path]):
             res = cli(*args)
             assert res.returncode in (0, 1) and "内部错误" not in res.stderr, (ref, args, res.stderr)
+
+
+ITEMS = Path(__file__).resolve().parents[1] / "sample_workbooks" / "住建局" / "2024_部门预算_明细.xlsx"
+
+
+def test_a_line_item_sheet_without_a_column_the_tables_need(cli, tmp_path):
+    """The 明细 header “部门经济分类科目” renamed: the missing column is noted, the tables derive
+    without it (it was KeyError 'econ', exit 3)."""
+    path = with_cell(tmp_path, "明细", "C3", lambda b, c: text_cell(b, c, xml_text("未知列")), base=ITEMS)
+    res = cli("check", path)
+    assert res.returncode == 1 and "明细表没有“部门经济分类科目”一列" in res.stdout, res.stderr
+    assert cli("narrate", path, "-o", tmp_path / "说明.docx").returncode in (0, 1)

@@ -279,8 +279,10 @@ def english(text: str, paths: list[str]) -> str | None:
     m = EXCEPTION_TEXT.search(text)
     if m:
         return m.group(0)
-    m = ENGLISH_WORDS.search(ALLOWED_ENGLISH.sub("", text))
-    return m.group(0) if m else None
+    for m in ENGLISH_WORDS.finditer(ALLOWED_ENGLISH.sub("", text)):
+        if not re.fullmatch(r"(\w+)(?:\W+\1)+\W*", m.group(0)):   # a workbook's own text repeated ("-rf-rf-rf" as a name)
+            return m.group(0)
+    return None
 
 
 def judge(case: Case, command: str, workdir: Path, env: dict | None = None) -> Run:
