@@ -32,6 +32,22 @@ class NotAPercent(ValueError):
         self.text = text
 
 
+class PercentOutOfRange(NotAPercent):
+    """A percentage no table prints: infinite, not a number, 10^12 % and beyond, or more digits than
+    any cell shows (“百分比超出范围”); refused where it is read, never failing later in a rounding."""
+
+
+PERCENT_LIMIT = Decimal(10) ** 12
+MAX_DIGITS = 30     # significant digits a percentage may carry (a cell shows 15)
+
+
+def _bounded(amount: Decimal, raw: str) -> Decimal:
+    """The percentage itself, or PercentOutOfRange (the one bound of every way a cell holds one)."""
+    if not amount.is_finite() or not -PERCENT_LIMIT < amount < PERCENT_LIMIT or len(amount.as_tuple().digits) > MAX_DIGITS:
+        raise PercentOutOfRange(raw)
+    return amount
+
+
 class Percent(NamedTuple):
     value: Decimal        # in percent units (12.3 for 12.3 %), as printed
     decimals: int         # decimals printed
@@ -57,11 +73,14 @@ def parse_percent(value: object) -> Percent | None:
         return None
     if isinstance(value, bool):
         raise NotAPercent(str(value))
-    if isinstance(value, (int, float)):
-        amount = from_float(float(value)) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, float):
+        if not -float(PERCENT_LIMIT) < value < float(PERCENT_LIMIT):   # NaN compares false: refused too
+            raise PercentOutOfRange(format(value, "g"))
+        amount = from_float(value)
         return Percent(amount, min(_decimals(amount), MAX_DECIMALS), number=True)
-    if isinstance(value, Decimal):
-        return Percent(value, min(_decimals(value), MAX_DECIMALS), number=True)
+    if isinstance(value, (int, Decimal)):
+        amount = _bounded(Decimal(value), str(value))
+        return Percent(amount, min(_decimals(amount), MAX_DECIMALS), number=True)
     if not isinstance(value, str):
         raise NotAPercent(str(value))
     raw = value
@@ -86,6 +105,7 @@ def parse_percent(value: object) -> Percent | None:
         amount = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern rules this out
         raise NotAPercent(raw) from None
+    amount = _bounded(amount, raw)
     return Percent(sign * amount, _printed_decimals(amount))
 
 

@@ -414,3 +414,53 @@ def test_every_xlsx_written_holds_no_formula_from_workbook_text(cli, tmp_path):
         assert formula_cells(written) == set(), written
         with zipfile.ZipFile(written) as zf:
             assert not any(b"<f>" in zf.read(n) for n in zf.namelist() if n.endswith(".xml"))
+
+
+# --------------------------------------------------------------------------- the newer kinds (政府预算, 明细, 绩效)
+GOV_2024 = Path(__file__).resolve().parents[1] / "sample_workbooks" / "西岗区" / "2024_政府预算.xlsx"
+
+
+@pytest.mark.parametrize("cell_xml, shown", [
+    (lambda b, c: number_cell(c, b"1e308"), "1e+308"),                 # a number no percentage is
+    (lambda b, c: number_cell(c, b"NaN"), "nan"),
+    (lambda b, c: number_cell(c, b"123456789012345678901234567890"), "1.23457e+29"),
+    (lambda b, c: text_cell(b, c, b"9" * 400 + b"%"), "999999999999"),  # text beyond any rounding context
+    (lambda b, c: text_cell(b, c, b"0.1234567890123456789012345678901%"), "0.1234567890"),
+])
+def test_a_percentage_out_of_range_is_a_finding_at_its_cell(cli, tmp_path, cell_xml, shown):
+    """A 增减率 cell of the 政府预算 holding an infinite, NaN or absurd percentage: “百分比超出范围” at
+    its cell, never an exception (it was AmountOutOfRange / InvalidOperation, exit 3)."""
+    path = with_cell(tmp_path, "24“三公”经费预算", "E6", cell_xml, base=GOV_2024)
+    res = cli("check", path)
+    assert res.returncode == 1, res.stderr
+    assert "百分比超出范围（" + shown in res.stdout and "24“三公”经费预算!E6" in res.stdout
+    for args in (["show", path], ["fill", path, "-o", tmp_path / "发布", "--force"], ["narrate", path, "-o", tmp_path / "说明.docx"]):
+        res = cli(*args)
+        assert res.returncode in (0, 1) and "内部错误" not in res.stderr, (args, res.stderr)
+
+
+PERF_SELF = Path(__file__).resolve().parents[1] / "sample_workbooks" / "政府办" / "2024_绩效自评表.xlsx"
+
+
+@pytest.mark.parametrize("text", ["9" * 300, "1" + "0" * 40 + "%", "0.000000000000000000000000000001"])
+def test_a_performance_value_out_of_range_is_not_read(cli, tmp_path, text):
+    """A 绩效自评表 实际完成值 (or 年度指标值) of 300 digits: read through the one amount parse path
+    (bounded), so the deviation against the target is never computed beyond Decimal's reach (it was
+    decimal.InvalidOperation, exit 3)."""
+    for ref in ("G11", "E11"):
+        path = with_cell(tmp_path, "项目支出绩效自评表", ref, lambda b, c: text_cell(b, c, text.encode()), base=PERF_SELF)
+        for args in (["check", path], ["fill", path, "-o", tmp_path / "发布", "--force"], ["show", path]):
+            res = cli(*args)
+            assert res.returncode in (0, 1) and "内部错误" not in res.stderr, (ref, args, res.stderr)
+
+
+ITEMS = Path(__file__).resolve().parents[1] / "sample_workbooks" / "住建局" / "2024_部门预算_明细.xlsx"
+
+
+def test_a_line_item_sheet_without_a_column_the_tables_need(cli, tmp_path):
+    """The 明细 header “部门经济分类科目” renamed: the missing column is noted, the tables derive
+    without it (it was KeyError 'econ', exit 3)."""
+    path = with_cell(tmp_path, "明细", "C3", lambda b, c: text_cell(b, c, xml_text("未知列")), base=ITEMS)
+    res = cli("check", path)
+    assert res.returncode == 1 and "明细表没有“部门经济分类科目”一列" in res.stdout, res.stderr
+    assert cli("narrate", path, "-o", tmp_path / "说明.docx").returncode in (0, 1)

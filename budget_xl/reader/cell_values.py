@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..model import CellRef
 from ..money import LIMIT_FLOAT, AmountOutOfRange, NotANumber, parse_amount
-from ..percent import NotAPercent, Percent, parse_percent
+from ..percent import MAX_DIGITS, NotAPercent, Percent, PercentOutOfRange, parse_percent
 from ..text import display
 from .workbook import Sheet
 
@@ -77,6 +77,10 @@ class CellReader:
             value = line[c] if c < width else None
             try:
                 pct = parse_percent(value)
+            except PercentOutOfRange as exc:
+                self.note("error", f"百分比超出范围（{_short(exc.text)}）：不是有效的百分比（无穷大、非数字、绝对值达到 10^12 "
+                          f"或超过 {MAX_DIGITS} 位数字），未读入", CellRef(sheet.name, r, c))
+                continue
             except NotAPercent as exc:
                 self.note("error", f"百分比单元格里是文字“{display(exc.text)}”，不是百分比", CellRef(sheet.name, r, c))
                 continue
@@ -86,6 +90,9 @@ class CellReader:
         return out
 
     def out_of_range(self, text: str, cell: CellRef) -> None:
-        shown = display(text)
-        shown = shown if len(shown) <= 24 else shown[:12] + "…" + shown[-6:]
-        self.note("error", f"金额超出范围（{shown}）：不是有效的金额（无穷大、非数字或绝对值达到 10^15），未读入", cell)
+        self.note("error", f"金额超出范围（{_short(text)}）：不是有效的金额（无穷大、非数字或绝对值达到 10^15），未读入", cell)
+
+
+def _short(text: str) -> str:
+    shown = display(text)
+    return shown if len(shown) <= 24 else shown[:12] + "…" + shown[-6:]

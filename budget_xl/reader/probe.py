@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .guard import Limits, damaged, too_large
 
-CEILING = 1 << 30      # address space the child may add to what it already has
+CEILING = 640 << 20    # address space the child may add to what it already has (with the parent, well within 1 GB)
 
 
 def probe(path: Path, limits: Limits) -> None:

@@ -92,7 +92,9 @@ class _TableFromLines:
         self.units.setdefault(unit, line.texts.get("unit", unit))
         has_units = self.spec.rows.units or self.spec.rows.kind == "units"
         if feed.rows in ("function", "econ"):
-            code = line.values[feed.rows]
+            code = line.values.get(feed.rows)
+            if not code:   # the 明细 has no such column (its header renamed or missing): noted where read
+                return None
             key = row_key(unit if has_units else None, code)
             if key not in self.rows:
                 name = line.names.get(feed.rows) or catalogue(feed.rows, self.year).name(code) or ""

@@ -14,7 +14,7 @@ from decimal import Decimal
 from itertools import product
 
 from ..model import CellRef, Disclosure, Row, Table
-from ..money import fmt
+from ..money import fmt, round_half_up
 from ..percent import Percent, printed, ratio, tolerance
 from ..templates import ColumnSpec
 from .catalogue import rule
@@ -68,10 +68,10 @@ def _check(table: Table, row: Row, col: ColumnSpec, pct: Percent, blamed: dict[C
     expected = printed(exact, decimals)
     if status == "rounding":
         return finding("rounding", "percent", "rounding", (table.code,), cells, expected, value, **fields,
-                       exact=_pct(exact.quantize(Decimal("0.0001"))), expected=_pct(expected), half=fmt(table.half),
-                       unit=table.unit, low=_pct(low.quantize(Decimal("0.01"))), high=_pct(high.quantize(Decimal("0.01"))))
+                       exact=_shown(exact, "0.0001"), expected=_pct(expected), half=fmt(table.half),
+                       unit=table.unit, low=_shown(low, "0.01"), high=_shown(high, "0.01"))
     f = finding("error", "percent", "wrong", (table.code,), cells, expected, value, **fields,
-                exact=_pct(exact.quantize(Decimal("0.0001"))), expected=_pct(expected),
+                exact=_shown(exact, "0.0001"), expected=_pct(expected),
                 formula=f"（{_terms(table, col.percent_of)}）÷ {_terms(table, col.percent_over)} × 100")
     f.blamed = True
     return f
@@ -127,3 +127,11 @@ def _terms(table: Table, terms: tuple[tuple[int, str], ...]) -> str:
 
 def _pct(value: Decimal) -> str:
     return format(value, "f")
+
+
+def _shown(value: Decimal, places: str) -> str:
+    """A computed percentage rounded for the message: in the wide context (a ratio of extreme amounts
+    has more digits than Decimal's default 28), and an unbounded interval's end as ∞."""
+    if not value.is_finite():
+        return "∞" if value > 0 else "-∞"
+    return _pct(round_half_up(value, Decimal(places)))

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 
+from ..money import NotANumber, parse_amount, round_half_up
 from ..performance import Form, Indicator
 from ..templates.forms import FormSet
 from .findings import Finding, finding
@@ -45,9 +46,9 @@ def number_in(text: str) -> Decimal | None:
     m = _NUMBER.search(unicodedata.normalize("NFKC", text).replace(",", ""))
     if not m:
         return None
-    try:
-        return Decimal(m.group(0))
-    except InvalidOperation:   # pragma: no cover - the pattern is a number
+    try:   # the one amount parse path: bounded (10^15), so no later arithmetic overflows
+        return parse_amount(m.group(0))
+    except NotANumber:
         return None
 
 
@@ -90,7 +91,7 @@ def _indicator(form: Form, ind: Indicator, fs: FormSet | None) -> list[Finding]:
                 out.append(finding("warning", "perf-deviation", "blank", (form.label,),
                                    [c for c in (ind.cell("reason"), ind.cell("actual")) if c],
                                    form=form.label, indicator=ind.level3, target=target_text, actual=actual_text,
-                                   deviation=show(deviation.quantize(Decimal("0.1")), "%"), limit=show(limit, "%")))
+                                   deviation=show(round_half_up(deviation, Decimal("0.1")), "%"), limit=show(limit, "%")))
     elif actual is None and fs is not None and weight and score is not None:
         band = _band(actual_text, fs)
         if band is not None:
@@ -165,6 +166,6 @@ def _unit_slip(form: Form) -> list[Finding]:
             shown = ratio if ratio >= 1 else 1 / ratio
             out.append(finding("warning", "perf-unit-slip", "slip", (form.label,),
                                [c for c in (ind.cell("target"), form.where(amount_field)) if c],
-                               form=form.label, what=what, figure=show(figure.quantize(Decimal("0.01")), "万元"),
-                               amount=show(amount, "万元"), ratio=show(shown.quantize(Decimal(1)), "分")))
+                               form=form.label, what=what, figure=show(round_half_up(figure, Decimal("0.01")), "万元"),
+                               amount=show(amount, "万元"), ratio=show(round_half_up(shown, Decimal(1)), "分")))
     return out

@@ -41,11 +41,27 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "annotate": (["check", "{wb}", "--annotate", "{out}/标注.xlsx"], ("标注.xlsx",)),
     "fill": (["fill", "{wb}", "-o", "{out}"], ("*.xlsx", "*_情况说明.docx", "*_校验报告.txt")),
     "fill-force": (["fill", "{wb}", "-o", "{out}", "--force", "--recompute"], ("*.xlsx", "*_情况说明.docx", "*_校验报告.txt")),
+    "fill-full": (["fill", "{wb}", "-o", "{out}", "--full", "--prior", "{other}", "--force"],
+                  ("*.xlsx", "*_情况说明.docx", "*_公开文件.docx", "*_校验报告.txt")),
+    "fill-perf": (["fill", "{main}", "-o", "{out}", "--performance", "{perf}", "--force"],
+                  ("*.xlsx", "*.xlsx", "*_情况说明.docx", "*_校验报告.txt")),
     "narrate": (["narrate", "{wb}", "-o", "{out}/说明.docx"], ("说明.docx",)),
     "diff": (["diff", "{other}", "{wb}", "-o", "{out}/对比.xlsx"], ("对比.xlsx",)),
     "diff-json": (["diff", "{wb}", "{other}", "--format", "json"], ()),
 }
-SUCCESS = {"annotate": (0, 1), "fill": (0,), "fill-force": (0,), "narrate": (0,), "diff": (0,)}
+SUCCESS = {"annotate": (0, 1), "fill": (0,), "fill-force": (0,), "fill-full": (0,), "fill-perf": (0,), "narrate": (0,),
+           "diff": (0,)}
+# The workbook each kind is compared with (diff, --prior), and what fill writes of a 绩效 forms workbook
+# (its tables and the report: no narrative).
+OTHER = {"final": "final", "gov": "gov-2023", "forms": "budget", "items": "budget-2023", "budget": "budget-2023"}
+FORMS_WRITES = ("*.xlsx", "*_校验报告.txt")
+
+
+def expected_writes(command: str, case: Case) -> tuple[str, ...]:
+    writes = COMMANDS[command][1]
+    if case.kind == "forms" and command in ("fill", "fill-force", "fill-full"):
+        return FORMS_WRITES
+    return writes
 
 # Signs of an exception or a library's own words reaching the user.
 EXCEPTION_TEXT = re.compile(
@@ -158,7 +174,8 @@ def formula_cells(path: Path) -> set[tuple[str, str]]:
                 if zf.getinfo(member).file_size > 200 << 20:
                     continue
                 xml = zf.read(member).decode("utf-8", "replace")
-                for m in re.finditer(r'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(?:(?!</c>).)*?<f\b', xml, re.S):
+                # (an empty cell closes itself, <c r="F46"/>: its search must not run into the next cell)
+                for m in re.finditer(r'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>(?:(?!</c>|<c[\s>/]).)*?<f\b', xml, re.S):
                     found.add((sheets.get(member, member), m.group(1)))
     except Exception:  # any damage: no formulas to speak of
         pass
@@ -262,24 +279,31 @@ def english(text: str, paths: list[str]) -> str | None:
     m = EXCEPTION_TEXT.search(text)
     if m:
         return m.group(0)
-    m = ENGLISH_WORDS.search(ALLOWED_ENGLISH.sub("", text))
-    return m.group(0) if m else None
+    for m in ENGLISH_WORDS.finditer(ALLOWED_ENGLISH.sub("", text)):
+        if not re.fullmatch(r"(\w+)(?:\W+\1)+\W*", m.group(0)):   # a workbook's own text repeated ("-rf-rf-rf" as a name)
+            return m.group(0)
+    return None
 
 
 def judge(case: Case, command: str, workdir: Path, env: dict | None = None) -> Run:
     """Runs `command` on the case laid out in a fresh folder under `workdir` and judges it."""
-    args, writes = COMMANDS[command]
+    args, _ = COMMANDS[command]
     folder = workdir / "in"
     out = workdir / "out"
     out.mkdir(parents=True)
     cwd, wb = materialise(case, folder)
-    other = str(BASES["final" if "final" in case.name else "budget-2023"])
-    argv = [a.format(wb=wb, out=out, other=other) for a in args]
+    other = str(BASES[OTHER[case.kind]])
+    # fill --performance: a forms case is the 绩效 workbook given to the corrected budget; any other
+    # case is the main workbook, given the 绩效 sample of 住建局.
+    main, perf = (str(BASES["budget"]), wb) if case.kind == "forms" else (wb, str(BASES["perf-target"]))
+    fmt = {"wb": wb, "out": out, "other": other, "main": main, "perf": perf}
+    argv = [a.format(**fmt) for a in args]
     if case.layout == "dash-dir":
         # The documented way: '--' ends the options, the paths follow it. (With "dash" the path
         # starting with '-' is given as is: it must be refused in one sentence.)
-        positional = [a.format(wb=wb, other=other) for a in args if a in ("{wb}", "{other}")]
-        options = [a.format(out=out) for a in args[1:] if a not in ("{wb}", "{other}")]
+        places = [i for i in range(1, len(args)) if args[i].startswith("{") and not args[i - 1].startswith("-")]
+        positional = [args[i].format(**fmt) for i in places]
+        options = [args[i].format(**fmt) for i in range(1, len(args)) if i not in places]
         argv = [args[0], *options, "--", *positional]
     before = snapshot(folder)
     allowed_formulas = formula_cells(Path(wb)) if command == "annotate" and Path(wb).is_file() else set()
@@ -303,7 +327,7 @@ def judge(case: Case, command: str, workdir: Path, env: dict | None = None) -> R
     if run.exit == 2 and not (len(lines) == 1 and lines[0].startswith("错误：") and re.search(r"[\u4e00-\u9fff]", lines[0])):
         p["sentence"] = run.stderr.strip()[:300] or "(nothing on stderr)"
     shown = _json_text(run.stdout) if "--format" in argv and "json" in argv else run.stdout
-    word = english(shown + "\n" + run.stderr, [wb, str(out), other, str(folder), str(workdir)])
+    word = english(shown + "\n" + run.stderr, [wb, str(out), other, main, perf, str(folder), str(workdir)])
     if word:
         p["english"] = word
     if drop:
@@ -319,7 +343,7 @@ def judge(case: Case, command: str, workdir: Path, env: dict | None = None) -> R
     hidden = [w for w in written if Path(w).name.startswith(".")]
     if hidden:
         p["partial"] = f"left behind: {hidden}"
-    expected = writes if run.exit in SUCCESS.get(command, ()) else ()
+    expected = expected_writes(command, case) if run.exit in SUCCESS.get(command, ()) else ()
     if not _matches(written, expected):
         p["partial"] = f"wrote {written}, expected {list(expected)} on exit {run.exit}"
     for name in written:

@@ -24,7 +24,25 @@ BASES = {
     "budget-2023": SAMPLES / "住建局" / "2023_部门预算.xlsx",
     "final": SAMPLES / "政府办" / "2024_部门决算_更正版.xlsx",
     "final-public": SAMPLES / "政府办" / "2024_部门决算_公开版.xlsx",
+    "dept-budget": SAMPLES / "政府办" / "2024_部门预算.xlsx",
+    "items": SAMPLES / "住建局" / "2024_部门预算_明细.xlsx",             # the 明细 line-item sheet
+    "gov": SAMPLES / "西岗区" / "2024_政府预算.xlsx",                     # 政府预算: whole 万元, percent columns
+    "gov-2023": SAMPLES / "西岗区" / "2023_政府预算.xlsx",
+    "perf-target": SAMPLES / "住建局" / "2024_绩效目标表.xlsx",           # 绩效 forms
+    "perf-self": SAMPLES / "政府办" / "2024_绩效自评表.xlsx",
+    "perf-whole": SAMPLES / "城市更新中心" / "2024_部门整体绩效目标.xlsx",
 }
+# The kind of workbook each base is (the contract's expected outputs and the workbook `diff` compares
+# with depend on it).
+KINDS = {"final": "final", "final-public": "final", "final-shared": "final", "gov": "gov", "gov-2023": "gov",
+         "perf-target": "forms", "perf-self": "forms", "perf-whole": "forms", "items": "items"}
+# Every base, weighted: the department samples as before, and the newer kinds as often as they matter.
+ALL_BOOKS = ("budget", "budget-public", "final", "budget-shared", "final-shared", "budget-2023", "dept-budget",
+             "items", "items", "gov", "gov", "gov-2023", "perf-target", "perf-self", "perf-whole")
+
+
+def kind_of(base: str) -> str:
+    return KINDS.get(base, "budget") if base else "budget"
 DEPARTMENTS = ("大连市西岗区住房和城乡建设局", "大连市西岗区人民政府办公室")
 
 
@@ -38,6 +56,11 @@ class Case:
     commands: tuple[str, ...] | None = None   # only these commands (default: every one)
     expect: tuple[int, ...] = (0, 1, 2)       # the exits this case allows
     notes: dict = field(default_factory=dict)
+    base: str = ""                     # the sample it was built from (a key of BASES, or xls/ods)
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.base)
 
 
 class Sources:
@@ -59,10 +82,17 @@ class Sources:
             self.entries[f"{key}-shared"] = entries_of(shared)
             self.raw[f"{key}-shared"] = shared.read_bytes()
 
-    def book(self, rng: random.Random, keys: tuple[str, ...] = ("budget", "budget-public", "final", "budget-shared",
-                                                                "final-shared", "budget-2023")) -> tuple[str, Book]:
+        self.last: str = ""
+
+    def book(self, rng: random.Random, keys: tuple[str, ...] = ALL_BOOKS) -> tuple[str, Book]:
         key = rng.choice(keys)
+        self.last = key
         return key, Book(self.entries[key])
+
+    def raw_key(self, rng: random.Random) -> str:
+        key = rng.choice(list(self.raw))
+        self.last = key
+        return key
 
 
 Generator = Callable[[random.Random, Sources], Case]
@@ -405,7 +435,7 @@ def formulas(rng: random.Random, src: Sources) -> Case:
 # --------------------------------------------------------------------------- zip
 @family("zip", 3)
 def truncated(rng: random.Random, src: Sources) -> Case:
-    key = rng.choice(list(src.raw))
+    key = src.raw_key(rng)
     data = src.raw[key]
     cut = rng.randrange(1, len(data))
     return Case("zip", f"{key} cut at {cut} of {len(data)}", data[:cut], _name_for(key))
@@ -413,7 +443,7 @@ def truncated(rng: random.Random, src: Sources) -> Case:
 
 @family("zip", 3)
 def bit_flips(rng: random.Random, src: Sources) -> Case:
-    key = rng.choice(list(src.raw))
+    key = src.raw_key(rng)
     data = bytearray(src.raw[key])
     n = rng.choice([1, 1, 2, 5, 20])
     where = rng.choice(["anywhere", "tail", "head"])
@@ -648,7 +678,12 @@ def generate(seed: int, n: int, families: tuple[str, ...] | None = None, work: P
     cases = []
     for i in range(n):
         fn = rng.choices([g for g, _ in pool], [w for _, w in pool])[0]
+        src.last = ""
         case = fn(random.Random(rng.getrandbits(64)), src)
+        case.base = case.base or src.last
         case.name = f"{i:05d} {case.name}"
         cases.append(case)
     return cases
+
+
+from . import kinds  # noqa: E402,F401  (the generators of the newer kinds register themselves)
