@@ -161,9 +161,11 @@ def _small(zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, path: Path) -> byt
 
 
 def _unescape(raw: bytes) -> str:
-    from xml.sax.saxutils import unescape
-
-    text = unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+    # as xml.sax.saxutils.unescape with &quot; and &apos; (that module imports urllib.request)
+    text = raw.decode("utf-8", "replace")
+    if "&" in text:
+        text = (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+                .replace("&amp;", "&"))
     # OOXML writes characters XML cannot hold as _xHHHH_ (calamine decodes them the same way)
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
