@@ -77,7 +77,7 @@ def check(d: Disclosure) -> Report:
     near_rounding = {t.cell for eq in roundings for t in eq.terms if t.cell is not None}
     if suspects or near_rounding:
         nearby, around = [], []
-        for eq in equations(d):
+        for eq in equations(d, only=_tables_holding(d, suspects | near_rounding)):
             if any(t.absent for t in eq.terms) or eq.key in explained:
                 continue
             cells = [t.cell for t in eq.terms if t.cell is not None]
@@ -104,6 +104,19 @@ def check(d: Disclosure) -> Report:
     unknown = [{"code": c, "title": d.tables[c].title, "sheets": d.tables[c].sheets} for c in d.unknown]
     return Report(str(d.path), d.template.id, d.kind, d.department, d.year, findings, d.coverage,
                   [e.describe() for e in d.evidence], unknown)
+
+
+def _tables_holding(d: Disclosure, cells: set) -> set[str] | None:
+    """The tables with a row read from a sheet of these cells: every equation with a term at one of
+    them is among those tables' (None: all tables, when a cell's sheet is no table's)."""
+    sheets = {c.sheet for c in cells}
+    codes, seen = set(), set()
+    for table in d.tables.values():
+        own = {row.sheet for row in table.rows if row.sheet is not None}
+        if own & sheets:
+            codes.add(table.code)
+            seen |= own & sheets
+    return codes if seen == sheets else None
 
 
 def _read_notes(d: Disclosure) -> list[Finding]:

@@ -136,9 +136,13 @@ def structural(table: Table, template: TemplateSet, skip_holding: bool = False) 
     for rule, text, left, right, op in _structure_sides(table):
         if skip_holding and _holds(table.unit, left, right, op):
             continue
-        site = f"{left[0][0].key}:{left[0][1]}" if left else ""
-        yield Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
-                       [amount_of(table, r, c, s) for r, c, s in right], op, site=site)
+        yield structural_equation(table, rule, text, left, right, op)
+
+
+def structural_equation(table: Table, rule: str, text: str, left: Side, right: Side, op: str) -> Equation:
+    site = f"{left[0][0].key}:{left[0][1]}" if left else ""
+    return Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
+                   [amount_of(table, r, c, s) for r, c, s in right], op, site=site)
 
 
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
@@ -232,6 +236,54 @@ def equations(d: Disclosure, skip_holding: bool = False, only: set[str] | None =
     for table in d.tables.values():
         if only is None or table.code in only:
             yield from structural(table, d.template, skip_holding)
+    yield from _explicit_all(d, only)
+
+
+def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
+             memo: dict[int, list[tuple[tuple[str, str, str], str]]] | None = None) -> dict[tuple[str, str, str], str]:
+    """{key: status} of the equations `equations(d, only={code})` makes, each as its evaluate() finds
+    it (a later equation of the same key wins); one of the table's own structure that holds counts
+    "ok" without being made. For rules/hypotheses.py, which tries the table's columns under other
+    headers: the explicit identities' statuses are kept in `memo` when `moved` is None, and reused
+    for those that name neither of the `moved` columns of the table (nothing they read has moved)."""
+    out: dict[tuple[str, str, str], str] = {}
+    table = d.tables[code]
+    for rule, text, left, right, op in _structure_sides(table):
+        if _holds(table.unit, left, right, op):
+            out[(rule, text, f"{left[0][0].key}:{left[0][1]}" if left else "")] = "ok"
+            continue
+        eq = structural_equation(table, rule, text, left, right, op)
+        out[eq.key] = eq.evaluate()
+    scopes: dict[str, Scope] = {}
+    for i, ident in enumerate(d.template.identities):
+        tables = ident.tables
+        if code not in tables or any(t not in d.tables for t in tables):
+            continue
+        if memo is not None and moved is not None and i in memo and not _names_column(ident, code, moved):
+            found = memo[i]
+        else:
+            for t in tables:
+                if t not in scopes:
+                    scopes[t] = Scope.of(d.tables[t])
+            found = [(eq.key, eq.evaluate()) for eq in explicit(d, ident, scopes)]
+            if memo is not None and moved is None:
+                memo[i] = found
+        for key, status in found:
+            out[key] = status
+    return out
+
+
+def _names_column(ident: Identity, code: str, columns: tuple[str, ...]) -> bool:
+    for term in ident.left + ident.right:
+        if term.ref is None or term.ref.table != code:
+            continue
+        for col in ident.for_columns or (None,):
+            if (term.ref.column.replace("{col}", col) if col else term.ref.column) in columns:
+                return True
+    return False
+
+
+def _explicit_all(d: Disclosure, only: set[str] | None) -> Iterator[Equation]:
     scopes: dict[str, Scope] = {}
     for ident in d.template.identities:
         if any(t not in d.tables for t in ident.tables) or (only is not None and not only & set(ident.tables)):
