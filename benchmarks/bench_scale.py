@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_read import ENV, ROOT, generate  # noqa: E402
+from bench_read import ENV, ROOT, generate
 
 SAMPLES = ROOT / "sample_workbooks"
 DEPT = SAMPLES / "住建局" / "2024_部门预算_更正版.xlsx"
@@ -95,7 +95,7 @@ def make_folder(folder: Path, n: int) -> None:
 
     folder.mkdir()
     variants = []
-    for i, src in enumerate(FOLDER_SOURCES):
+    for src in FOLDER_SOURCES:
         wb = openpyxl.load_workbook(src)
         variants.append((wb, src.stem))
     for i in range(n):
