@@ -133,7 +133,7 @@ def _side(terms: list[Amount]) -> str:
 def structural(table: Table, template: TemplateSet, skip_holding: bool = False) -> Iterator[Equation]:
     """The equations of a table's own structure. With `skip_holding`, those whose amounts already
     agree are left out without being made (see `equations`)."""
-    for rule, text, left, right, op in _structure_sides(table):
+    for rule, text, left, right, op in _structure_sides(table, keep_holding=not skip_holding):
         if skip_holding and _holds(table.unit, left, right, op):
             continue
         yield structural_equation(table, rule, text, left, right, op)
@@ -148,18 +148,35 @@ def structural_equation(table: Table, rule: str, text: str, left: Side, right: S
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
 
 
-def _structure_sides(table: Table) -> Iterator[tuple[str, str, Side, Side, str]]:
+def _structure_sides(table: Table, keep_holding: bool = True) -> Iterator[tuple[str, str, Side, Side, str]]:
     """(rule, text, left, right, comparison) of every structural equation: column sums, row
-    identities (债务余额 <= 限额 as well as =), rows summing rows."""
-    for item in _column_sums(table):
+    identities (债务余额 <= 限额 as well as =), rows summing rows. Without `keep_holding`, the
+    column sums and rows summing rows that hold (as _holds would find) are left out before their
+    sides are made: in a sound workbook, nearly all of them."""
+    for item in _column_sums(table, keep_holding):
         yield (*item, "=")
     yield from _row_identities(table)
     for rs in row_sums(table):
-        for item in _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children):
+        for item in _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children, keep_holding):
             yield (*item, "=")
 
 
-def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
+def _sum_holds(unit: str, total: Row, column: str, rows: list[Row], columns: list[str]) -> bool:
+    """_holds of `total = Σ parts`: a row's `columns` (one row given), or one column of `rows`; signs
+    1, only the parts the table has, the same sums in the same order."""
+    value = total.amounts.get(column)
+    left = ZERO + 1 * (ZERO if value is None else value)
+    right = ZERO
+    for row in rows:
+        amounts = row.amounts
+        for col in columns:
+            if has_column(row, col):
+                value = amounts.get(col)
+                right += 1 * (ZERO if value is None else value)
+    return _settled(abs(left - right), unit)
+
+
+def _column_sums(table: Table, keep_holding: bool = True) -> Iterator[tuple[str, str, Side, Side]]:
     for col in table.spec.columns:
         if not col.sum_of:
             continue
@@ -169,6 +186,8 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
         text = f"{table.code} 每行：{_col_label(table, col.id)} = " + " + ".join(_col_label(table, p) for p in parts)
         for row in table.rows:
             if not has_column(row, col.id):
+                continue
+            if not keep_holding and _sum_holds(table.unit, row, col.id, [row], parts):
                 continue
             yield NAMES["col-sum"], text, [(row, col.id, 1)], [(row, p, 1) for p in parts if has_column(row, p)]
 
@@ -183,11 +202,14 @@ def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side, str]]:
                    [(row, c, s) for s, c in ident.right if has_column(row, c)], ident.op)
 
 
-def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row]) -> Iterator[tuple[str, str, Side, Side]]:
+def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row],
+              keep_holding: bool = True) -> Iterator[tuple[str, str, Side, Side]]:
     if not children:
         return
     for col in table.spec.columns:
         if not has_column(parent, col.id):
+            continue
+        if not keep_holding and _sum_holds(table.unit, parent, col.id, children, [col.id]):
             continue
         yield rule, text, [(parent, col.id, 1)], [(child, col.id, 1) for child in children if has_column(child, col.id)]
 
