@@ -15,7 +15,7 @@ from ..references import Scope
 from ..text import norm
 from .blame import explain, missing_row, plain, within_rounding
 from .catalogue import message
-from .engine import Equation, equations, skipped_identities
+from .engine import Equation, equations, equations_near, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
 from .hypotheses import foreign_tables, misplaced_columns
 from .percent import percent_findings
@@ -77,7 +77,8 @@ def check(d: Disclosure) -> Report:
     near_rounding = {t.cell for eq in roundings for t in eq.terms if t.cell is not None}
     if suspects or near_rounding:
         nearby, around = [], []
-        for eq in equations(d, only=_tables_holding(d, suspects | near_rounding)):
+        near = suspects | near_rounding
+        for eq in equations_near(d, near, only=_tables_holding(d, near)):
             if any(t.absent for t in eq.terms) or eq.key in explained:
                 continue
             cells = [t.cell for t in eq.terms if t.cell is not None]

@@ -261,6 +261,25 @@ def equations(d: Disclosure, skip_holding: bool = False, only: set[str] | None =
     yield from _explicit_all(d, only)
 
 
+def equations_near(d: Disclosure, cells: set, only: set[str] | None = None) -> Iterator[Equation]:
+    """The equations of `equations(d, only=only)`, in its order, less structural ones with no term at
+    one of `cells` (CellRefs), which are left out without being made (check's second pass)."""
+    rows = {(c.sheet, c.row) for c in cells}
+
+    def near(side: Side) -> bool:
+        for row, column, _ in side:
+            if (row.sheet, row.grid_row) in rows and row.cell(column) in cells:
+                return True
+        return False
+
+    for table in d.tables.values():
+        if only is None or table.code in only:
+            for rule, text, left, right, op in _structure_sides(table):
+                if near(left) or near(right):
+                    yield structural_equation(table, rule, text, left, right, op)
+    yield from _explicit_all(d, only)
+
+
 def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
              memo: dict[int, list[tuple[tuple[str, str, str], str]]] | None = None) -> dict[tuple[str, str, str], str]:
     """{key: status} of the equations `equations(d, only={code})` makes, each as its evaluate() finds
