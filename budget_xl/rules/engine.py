@@ -6,7 +6,7 @@ explicit `identities:` list. One mechanism evaluates them all; nothing here name
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -148,16 +148,17 @@ def structural_equation(table: Table, rule: str, text: str, left: Side, right: S
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
 
 
-def _structure_sides(table: Table, keep_holding: bool = True) -> Iterator[tuple[str, str, Side, Side, str]]:
+def _structure_sides(table: Table, keep_holding: bool = True,
+                     holding: Callable[[tuple[str, str, str]], None] | None = None) -> Iterator[tuple[str, str, Side, Side, str]]:
     """(rule, text, left, right, comparison) of every structural equation: column sums, row
     identities (债务余额 <= 限额 as well as =), rows summing rows. Without `keep_holding`, the
     column sums and rows summing rows that hold (as _holds would find) are left out before their
-    sides are made: in a sound workbook, nearly all of them."""
-    for item in _column_sums(table, keep_holding):
+    sides are made: in a sound workbook, nearly all of them (`holding` is told each one's key)."""
+    for item in _column_sums(table, keep_holding, holding):
         yield (*item, "=")
     yield from _row_identities(table)
     for rs in row_sums(table):
-        for item in _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children, keep_holding):
+        for item in _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children, keep_holding, holding):
             yield (*item, "=")
 
 
@@ -176,7 +177,8 @@ def _sum_holds(unit: str, total: Row, column: str, rows: list[Row], columns: lis
     return _settled(abs(left - right), unit)
 
 
-def _column_sums(table: Table, keep_holding: bool = True) -> Iterator[tuple[str, str, Side, Side]]:
+def _column_sums(table: Table, keep_holding: bool = True,
+                 holding: Callable[[tuple[str, str, str]], None] | None = None) -> Iterator[tuple[str, str, Side, Side]]:
     for col in table.spec.columns:
         if not col.sum_of:
             continue
@@ -188,6 +190,8 @@ def _column_sums(table: Table, keep_holding: bool = True) -> Iterator[tuple[str,
             if not has_column(row, col.id):
                 continue
             if not keep_holding and _sum_holds(table.unit, row, col.id, [row], parts):
+                if holding is not None:
+                    holding((NAMES["col-sum"], text, f"{row.key}:{col.id}"))
                 continue
             yield NAMES["col-sum"], text, [(row, col.id, 1)], [(row, p, 1) for p in parts if has_column(row, p)]
 
@@ -202,14 +206,16 @@ def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side, str]]:
                    [(row, c, s) for s, c in ident.right if has_column(row, c)], ident.op)
 
 
-def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row],
-              keep_holding: bool = True) -> Iterator[tuple[str, str, Side, Side]]:
+def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row], keep_holding: bool = True,
+              holding: Callable[[tuple[str, str, str]], None] | None = None) -> Iterator[tuple[str, str, Side, Side]]:
     if not children:
         return
     for col in table.spec.columns:
         if not has_column(parent, col.id):
             continue
         if not keep_holding and _sum_holds(table.unit, parent, col.id, children, [col.id]):
+            if holding is not None:
+                holding((rule, text, f"{parent.key}:{col.id}"))
             continue
         yield rule, text, [(parent, col.id, 1)], [(child, col.id, 1) for child in children if has_column(child, col.id)]
 
@@ -289,7 +295,11 @@ def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
     for those that name neither of the `moved` columns of the table (nothing they read has moved)."""
     out: dict[tuple[str, str, str], str] = {}
     table = d.tables[code]
-    for rule, text, left, right, op in _structure_sides(table):
+
+    def ok(key: tuple[str, str, str]) -> None:
+        out[key] = "ok"
+
+    for rule, text, left, right, op in _structure_sides(table, keep_holding=False, holding=ok):
         if _holds(table.unit, left, right, op):
             out[(rule, text, f"{left[0][0].key}:{left[0][1]}" if left else "")] = "ok"
             continue
