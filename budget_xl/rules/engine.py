@@ -286,25 +286,39 @@ def equations_near(d: Disclosure, cells: set, only: set[str] | None = None) -> I
     yield from _explicit_all(d, only)
 
 
+Key = tuple[str, str, str]
+
+
 def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
-             memo: dict[int, list[tuple[tuple[str, str, str], str]]] | None = None) -> dict[tuple[str, str, str], str]:
+             memo: dict[int, list[tuple[Key, str]]] | None = None,
+             depends: dict[Key, set[str] | None] | None = None) -> dict[Key, str]:
     """{key: status} of the equations `equations(d, only={code})` makes, each as its evaluate() finds
     it (a later equation of the same key wins); one of the table's own structure that holds counts
     "ok" without being made. For rules/hypotheses.py, which tries the table's columns under other
     headers: the explicit identities' statuses are kept in `memo` when `moved` is None, and reused
-    for those that name neither of the `moved` columns of the table (nothing they read has moved)."""
-    out: dict[tuple[str, str, str], str] = {}
+    for those that name neither of the `moved` columns of the table (nothing they read has moved);
+    `depends` is given, for each failing equation, the table's columns whose move could change it
+    (None: any)."""
+    out: dict[Key, str] = {}
     table = d.tables[code]
 
-    def ok(key: tuple[str, str, str]) -> None:
+    def ok(key: Key) -> None:
         out[key] = "ok"
 
+    row_formula = NAMES["row-formula"] + ":"
+    sums = {c.id: c.sum_of for c in table.spec.columns}
     for rule, text, left, right, op in _structure_sides(table, keep_holding=False, holding=ok):
         if _holds(table.unit, left, right, op):
             out[(rule, text, f"{left[0][0].key}:{left[0][1]}" if left else "")] = "ok"
             continue
         eq = structural_equation(table, rule, text, left, right, op)
+        again = eq.key in out
         out[eq.key] = eq.evaluate()
+        if depends is not None and eq.status == "fail":
+            # a row identity reads only the columns a row has: any move may add one (so may a key made twice)
+            cols = {c for _, c, _ in left + right}
+            cols.update(p for c in list(cols) for p in sums.get(c, ()))
+            depends[eq.key] = None if rule.startswith(row_formula) or again else cols
     scopes: dict[str, Scope] = {}
     for i, ident in enumerate(d.template.identities):
         tables = ident.tables
@@ -320,18 +334,20 @@ def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
             if memo is not None and moved is None:
                 memo[i] = found
         for key, status in found:
+            if depends is not None and status == "fail":
+                depends[key] = None if key in out else _named_columns(ident, code)
             out[key] = status
     return out
 
 
+def _named_columns(ident: Identity, code: str) -> set[str]:
+    return {term.ref.column.replace("{col}", col) if col else term.ref.column
+            for term in ident.left + ident.right if term.ref is not None and term.ref.table == code
+            for col in ident.for_columns or (None,)}
+
+
 def _names_column(ident: Identity, code: str, columns: tuple[str, ...]) -> bool:
-    for term in ident.left + ident.right:
-        if term.ref is None or term.ref.table != code:
-            continue
-        for col in ident.for_columns or (None,):
-            if (term.ref.column.replace("{col}", col) if col else term.ref.column) in columns:
-                return True
-    return False
+    return not _named_columns(ident, code).isdisjoint(columns)
 
 
 def _explicit_all(d: Disclosure, only: set[str] | None) -> Iterator[Equation]:

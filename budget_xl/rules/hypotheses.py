@@ -39,12 +39,16 @@ def misplaced_columns(d: Disclosure, failed: list[Equation]) -> list[Explained]:
         if table is None or len(table.rows) > MAX_ROWS or table.spec.rows.kind == "fixed":
             continue
         memo: dict = {}
-        before = statuses(d, code, memo=memo)
+        depends: dict[Key, set[str] | None] = {}
+        before = statuses(d, code, memo=memo, depends=depends)
         failing = {k for k, s in before.items() if s == "fail"}
         if len(failing) < 2:
             continue
         best: tuple[int, str, str, str, set[Key]] | None = None
         for a, b, how in _pairs(table):
+            # a failure that reads neither column stays a failure: fewer than two that do, nothing to mend
+            if sum(1 for k in failing if (cols := depends.get(k)) is None or a in cols or b in cols) < 2:
+                continue
             with _moved(table, a, b, swap=how == "swap"):
                 after = statuses(d, code, (a, b), memo)
             mended = {k for k in failing if after.get(k, "ok") != "fail"}
