@@ -187,5 +187,32 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
     return out
 
 
+def resolve_values(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, col: str | None,
+                   each: str | None) -> list[tuple[Decimal, int, str]] | None:
+    """(value, sign, unit) of each amount `resolve` would make, without making them; None wherever
+    resolve does more than read amounts (a column missing or not printed, a row lacking): then
+    only resolve itself says what the side is."""
+    out: list[tuple[Decimal, int, str]] = []
+    for t in side:
+        if t.ref is None:
+            value = Decimal(t.number or 0)
+            if value:
+                out.append((value, t.sign, "元"))
+            continue
+        scope = scopes[t.ref.table]
+        table = scope.table
+        column = t.ref.column.replace("{col}", col) if col else t.ref.column
+        if column in table.absent_columns or scope.unresolvable(t.ref.row, column):
+            return None
+        rows = scope.rows_for(t.ref.row, key, each)
+        if not rows and t.ref.row == "*" and key is not None and table.rows and not table.empty_note:
+            return None
+        for row in rows:
+            raw = row.amounts.get(column)
+            if raw is not None or has_column(row, column):
+                out.append((ZERO if raw is None else raw, t.sign, table.unit))
+    return out
+
+
 def ordered_union(keys: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(keys))

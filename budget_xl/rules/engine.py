@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..model import Disclosure, Row, Table
 from ..money import fmt
-from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve
+from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve, resolve_values
 from ..structure import row_sums
 from ..templates import Identity, TemplateSet
 from .catalogue import BY_ID
@@ -239,13 +239,18 @@ def _col_label(table: Table, column: str) -> str:
     return table.column_label(column)
 
 
-def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> Iterator[Equation]:
+def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope], skip_holding: bool = False) -> Iterator[Equation]:
+    """The equations of an identity between tables; with `skip_holding`, those that evaluate "ok"
+    left out without being made (worked out from the same values in the same order)."""
     columns = ident.for_columns or (None,)
     tables = ident.tables
     keys = each_keys(ident, scopes, d.template.params)
     for col in columns:
         text = ident.text + (f"（{col}）" if col else "")
         for key in keys:
+            if skip_holding and _values_hold(resolve_values(ident.left, scopes, key, col, ident.each),
+                                             resolve_values(ident.right, scopes, key, col, ident.each), ident.op):
+                continue
             left = resolve(ident.left, scopes, key, col, ident.each)
             right = resolve(ident.right, scopes, key, col, ident.each)
             if left is None or right is None:
@@ -253,18 +258,34 @@ def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> Iterat
             yield Equation(ident.id, text, ident.level, tables, left, right, ident.op, site=str(key))
 
 
+def _values_hold(left: list[tuple[Decimal, int, str]] | None, right: list[tuple[Decimal, int, str]] | None,
+                 op: str) -> bool:
+    """Whether Equation.evaluate() would find "ok" for terms of these (value, sign, unit): the
+    unit, sums and test of evaluate(), sides() and status_of()."""
+    if left is None or right is None:
+        return False
+    wan = any(unit == "万元" for _, _, unit in left) or any(unit == "万元" for _, _, unit in right)
+    totals = []
+    for side in (left, right):
+        total = ZERO
+        for value, sign, unit in side:
+            total += sign * (value / TEN_THOUSAND if wan and unit == "元" else value)
+        totals.append(total)
+    diff = totals[0] - totals[1]
+    return _settled({"=": abs(diff), "<=": diff, ">=": -diff}[op], "万元" if wan else "元")
+
+
 # --------------------------------------------------------------------------- all of them
 def equations(d: Disclosure, skip_holding: bool = False, only: set[str] | None = None) -> Iterator[Equation]:
     """Every equation of the disclosure, generated one at a time (a large workbook has millions).
 
-    With `skip_holding`, the structural equations (one table, no unit conversion) whose amounts
-    already agree are left out without being made: most of them, in a sound workbook. The explicit
-    identities between tables are always all made. With `only`, just the equations that involve
-    those tables."""
+    With `skip_holding`, the equations whose amounts already agree (evaluate() would say "ok") are
+    left out without being made: most of them, in a sound workbook. With `only`, just the equations
+    that involve those tables."""
     for table in d.tables.values():
         if only is None or table.code in only:
             yield from structural(table, d.template, skip_holding)
-    yield from _explicit_all(d, only)
+    yield from _explicit_all(d, only, skip_holding)
 
 
 def equations_near(d: Disclosure, cells: set, only: set[str] | None = None) -> Iterator[Equation]:
@@ -350,7 +371,7 @@ def _names_column(ident: Identity, code: str, columns: tuple[str, ...]) -> bool:
     return not _named_columns(ident, code).isdisjoint(columns)
 
 
-def _explicit_all(d: Disclosure, only: set[str] | None) -> Iterator[Equation]:
+def _explicit_all(d: Disclosure, only: set[str] | None, skip_holding: bool = False) -> Iterator[Equation]:
     scopes: dict[str, Scope] = {}
     for ident in d.template.identities:
         if any(t not in d.tables for t in ident.tables) or (only is not None and not only & set(ident.tables)):
@@ -358,7 +379,7 @@ def _explicit_all(d: Disclosure, only: set[str] | None) -> Iterator[Equation]:
         for t in ident.tables:
             if t not in scopes:
                 scopes[t] = Scope.of(d.tables[t])
-        yield from explicit(d, ident, scopes)
+        yield from explicit(d, ident, scopes, skip_holding)
 
 
 def skipped_identities(d: Disclosure) -> list[Identity]:
