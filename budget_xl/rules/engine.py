@@ -146,6 +146,7 @@ def structural_equation(table: Table, rule: str, text: str, left: Side, right: S
 
 
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
+Key = tuple[str, str, str]         # an equation's key (Equation.key)
 
 
 def _structure_sides(table: Table, keep_holding: bool = True,
@@ -239,9 +240,11 @@ def _col_label(table: Table, column: str) -> str:
     return table.column_label(column)
 
 
-def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope], skip_holding: bool = False) -> Iterator[Equation]:
+def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope], skip_holding: bool = False,
+             holding: Callable[[Key], None] | None = None) -> Iterator[Equation]:
     """The equations of an identity between tables; with `skip_holding`, those that evaluate "ok"
-    left out without being made (worked out from the same values in the same order)."""
+    left out without being made (worked out from the same values in the same order; `holding` is
+    told each one's key)."""
     columns = ident.for_columns or (None,)
     tables = ident.tables
     keys = each_keys(ident, scopes, d.template.params)
@@ -250,6 +253,8 @@ def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope], skip_hold
         for key in keys:
             if skip_holding and _values_hold(resolve_values(ident.left, scopes, key, col, ident.each),
                                              resolve_values(ident.right, scopes, key, col, ident.each), ident.op):
+                if holding is not None:
+                    holding((ident.id, text, str(key)))
                 continue
             left = resolve(ident.left, scopes, key, col, ident.each)
             right = resolve(ident.right, scopes, key, col, ident.each)
@@ -307,9 +312,6 @@ def equations_near(d: Disclosure, cells: set, only: set[str] | None = None) -> I
     yield from _explicit_all(d, only)
 
 
-Key = tuple[str, str, str]
-
-
 def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
              memo: dict[int, list[tuple[Key, str]]] | None = None,
              depends: dict[Key, set[str] | None] | None = None) -> dict[Key, str]:
@@ -351,7 +353,7 @@ def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
             for t in tables:
                 if t not in scopes:
                     scopes[t] = Scope.of(d.tables[t])
-            found = [(eq.key, eq.evaluate()) for eq in explicit(d, ident, scopes)]
+            found = _explicit_statuses(d, ident, scopes)
             if memo is not None and moved is None:
                 memo[i] = found
         for key, status in found:
@@ -359,6 +361,17 @@ def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
                 depends[key] = None if key in out else _named_columns(ident, code)
             out[key] = status
     return out
+
+
+def _explicit_statuses(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> list[tuple[Key, str]]:
+    found: list[tuple[Key, str]] = []
+
+    def ok(key: Key) -> None:
+        found.append((key, "ok"))
+
+    for eq in explicit(d, ident, scopes, True, ok):
+        found.append((eq.key, eq.evaluate()))
+    return found
 
 
 def _named_columns(ident: Identity, code: str) -> set[str]:
