@@ -18,6 +18,7 @@ from ..templates import Identity, TemplateSet
 from .catalogue import BY_ID
 
 NAMES = {rule_id: r.name for rule_id, r in BY_ID.items()}  # what a report calls each built-in rule
+_STRUCTURE_NAMES = set(NAMES.values())
 
 ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
@@ -314,14 +315,16 @@ def equations_near(d: Disclosure, cells: set, only: set[str] | None = None) -> I
 
 def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
              memo: dict[int, list[tuple[Key, str]]] | None = None,
-             depends: dict[Key, set[str] | None] | None = None) -> dict[Key, str]:
+             depends: dict[Key, set[str] | None] | None = None,
+             before: dict[Key, str] | None = None) -> dict[Key, str] | None:
     """{key: status} of the equations `equations(d, only={code})` makes, each as its evaluate() finds
     it (a later equation of the same key wins); one of the table's own structure that holds counts
     "ok" without being made. For rules/hypotheses.py, which tries the table's columns under other
     headers: the explicit identities' statuses are kept in `memo` when `moved` is None, and reused
     for those that name neither of the `moved` columns of the table (nothing they read has moved);
     `depends` is given, for each failing equation, the table's columns whose move could change it
-    (None: any)."""
+    (None: any). Given the statuses `before` a move, None as soon as the table's own structure has
+    an equation failing that did not fail before (such a move is never the explanation)."""
     out: dict[Key, str] = {}
     table = d.tables[code]
 
@@ -342,6 +345,9 @@ def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
             cols = {c for _, c, _ in left + right}
             cols.update(p for c in list(cols) for p in sums.get(c, ()))
             depends[eq.key] = None if rule.startswith(row_formula) or again else cols
+    if before is not None and any(s == "fail" and before.get(k, "ok") != "fail" for k, s in out.items()) and \
+            not any(i.id in _STRUCTURE_NAMES or i.id.startswith(row_formula) for i in d.template.identities):
+        return None   # (no identity's key can be a structural one's: these statuses are final)
     scopes: dict[str, Scope] = {}
     for i, ident in enumerate(d.template.identities):
         tables = ident.tables

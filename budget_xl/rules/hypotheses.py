@@ -41,6 +41,7 @@ def misplaced_columns(d: Disclosure, failed: list[Equation]) -> list[Explained]:
         memo: dict = {}
         depends: dict[Key, set[str] | None] = {}
         before = statuses(d, code, memo=memo, depends=depends)
+        assert before is not None   # (None only when given the statuses before)
         failing = {k for k, s in before.items() if s == "fail"}
         if len(failing) < 2:
             continue
@@ -50,7 +51,9 @@ def misplaced_columns(d: Disclosure, failed: list[Equation]) -> list[Explained]:
             if sum(1 for k in failing if (cols := depends.get(k)) is None or a in cols or b in cols) < 2:
                 continue
             with _moved(table, a, b, swap=how == "swap"):
-                after = statuses(d, code, (a, b), memo)
+                after = statuses(d, code, (a, b), memo, before=before)
+            if after is None:
+                continue   # it breaks an identity that held
             mended = {k for k in failing if after.get(k, "ok") != "fail"}
             broken = {k for k, s in after.items() if s == "fail" and before.get(k, "ok") != "fail"}
             if len(mended) >= 2 and not broken and (best is None or len(mended) > best[0]):
