@@ -6,7 +6,7 @@ explicit `identities:` list. One mechanism evaluates them all; nothing here name
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -345,9 +345,12 @@ def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
             cols = {c for _, c, _ in left + right}
             cols.update(p for c in list(cols) for p in sums.get(c, ()))
             depends[eq.key] = None if rule.startswith(row_formula) or again else cols
-    if before is not None and any(s == "fail" and before.get(k, "ok") != "fail" for k, s in out.items()) and \
-            not any(i.id in _STRUCTURE_NAMES or i.id.startswith(row_formula) for i in d.template.identities):
-        return None   # (no identity's key can be a structural one's: these statuses are final)
+    # Keys are final (no later equation can share one) when the identities' ids are their own.
+    final = before is not None and not any(i.id in _STRUCTURE_NAMES or i.id.startswith(row_formula)
+                                           for i in d.template.identities) \
+        and len({i.id for i in d.template.identities}) == len(d.template.identities)
+    if final and _breaks(out.items(), before):
+        return None
     scopes: dict[str, Scope] = {}
     for i, ident in enumerate(d.template.identities):
         tables = ident.tables
@@ -362,11 +365,17 @@ def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
             found = _explicit_statuses(d, ident, scopes)
             if memo is not None and moved is None:
                 memo[i] = found
+            if final and _breaks(found, before):
+                return None
         for key, status in found:
             if depends is not None and status == "fail":
                 depends[key] = None if key in out else _named_columns(ident, code)
             out[key] = status
     return out
+
+
+def _breaks(found: Iterable[tuple[Key, str]], before: dict[Key, str] | None) -> bool:
+    return before is not None and any(s == "fail" and before.get(k, "ok") != "fail" for k, s in found)
 
 
 def _explicit_statuses(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> list[tuple[Key, str]]:
