@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from ..classification import parent
 from ..codes import catalogue as code_list
@@ -145,11 +145,23 @@ def _structure(d: Disclosure) -> list[Finding]:
     for table in d.tables.values():
         for row in table.rows:
             for column, value in row.amounts.items():
-                if value is not None and exponent(value) < -2 and value != value.quantize(Decimal("0.01")):
+                if value is not None and _past_cents(value):
                     out.append(finding("warning", "decimals", "too_many", (table.code,),
                                        [c for c in [row.cell(column)] if c], table=table.code, label=row.label,
                                        value=value))
     return out
+
+
+_CENT = Decimal("0.01")
+
+
+def _past_cents(value: Decimal) -> bool:
+    """Digits beyond the cent (exponent(value) < -2 and value != value rounded to cents): the same
+    test, the rounding first (an amount with two decimals or fewer rounds to itself)."""
+    try:
+        return value != value.quantize(_CENT)
+    except InvalidOperation:   # too many digits to round: as the test in its own order
+        return exponent(value) < -2 and value != value.quantize(_CENT)
 
 
 def _missing_tables(d: Disclosure, skipped) -> list[Finding]:
