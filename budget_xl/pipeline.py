@@ -59,12 +59,13 @@ def check(workbook: Workbook, *, template: str | TemplateSet | None = None, year
     `performance` workbook) are checked too, and against the tables; a workbook of forms alone is
     checked as such."""
     from .reader import OnlyForms
-    from .report.performance import forms_report
     from .rules import check as check_disclosure
 
     try:
         d = _disclosure(workbook, template, year, department)
     except OnlyForms as only:
+        from .report.performance import forms_report
+
         if performance is not None:
             raise InputError(f"{only.book.path.name} 本身是绩效表，不是公开表：--performance 应与公开表工作簿一起用。") from None
         lines = None
@@ -85,6 +86,8 @@ def check(workbook: Workbook, *, template: str | TemplateSet | None = None, year
         report.findings.extend(verify(ctx, lines))
     book = read_performance(performance) if performance is not None else d.performance
     if book is not None:
+        from .report.performance import forms_report
+
         forms_report(book, d, lines, report)
     _annotate(report, d.path, annotate, force)
     return report

@@ -187,5 +187,37 @@ def resolve(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, c
     return out
 
 
+def resolve_values(side: tuple[Term, ...], scopes: dict[str, Scope], key: str | None, col: str | None,
+                   each: str | None) -> list[tuple[Decimal, int, str]] | None:
+    """(value, sign, unit) of each amount `resolve` would make, in its order, without making them
+    (kept beside it: the same steps); None where resolve gives None."""
+    out: list[tuple[Decimal, int, str]] = []
+    lacking: list[Table] = []
+    for t in side:
+        if t.ref is None:
+            value = Decimal(t.number or 0)
+            if value:
+                out.append((value, t.sign, "元"))
+            continue
+        scope = scopes[t.ref.table]
+        table = scope.table
+        column = t.ref.column.replace("{col}", col) if col else t.ref.column
+        if scope.unresolvable(t.ref.row, column):
+            return None
+        if column in table.absent_columns:
+            out.append((ZERO, t.sign, table.unit))
+            continue
+        rows = scope.rows_for(t.ref.row, key, each)
+        if not rows and t.ref.row == "*" and key is not None and table.rows and not table.empty_note:
+            lacking.append(table)
+        for row in rows:
+            raw = row.amounts.get(column)
+            if raw is not None or has_column(row, column):
+                out.append((ZERO if raw is None else raw, t.sign, table.unit))
+    if lacking and len(lacking) == sum(1 for u in side if u.ref is not None):
+        out.append((ZERO, 1, lacking[0].unit))
+    return out
+
+
 def ordered_union(keys: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(keys))

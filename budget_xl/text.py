@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
@@ -25,9 +26,20 @@ def norm(value: object) -> str:
     """Normalised form of a label for matching (NFKC, no spaces, no quotes, ASCII dashes)."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    if type(value) is str:
+        if len(value) <= 200:   # labels and headers recur across tables and workbooks: remembered
+            return _norm_cached(value)
+        return _norm(value)
+    return _norm(str(value))
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     text = _SPACES.sub("", text).translate(_QUOTES).translate(_DASHES)
     return text.rstrip(":")
+
+
+_norm_cached = lru_cache(maxsize=1 << 16)(_norm)
 
 
 def strip_ordinal(text: str) -> str:

@@ -11,6 +11,9 @@ from typing import Any, NamedTuple
 from ..errors import TemplateError
 from ..templates import TemplateSet, Term, load_yaml, templates_dir
 from ..templates.checker import Checker
+from ..templates.files import cached
+
+_STAMP = f"|{Path(__file__).stat().st_size}:{Path(__file__).stat().st_mtime_ns}"
 
 LEVELS = ("类", "款", "项")
 
@@ -84,7 +87,9 @@ def narrative_spec(ts: TemplateSet) -> NarrativeSpec:
 
 
 def load_narrative_spec(path: Path, ts: TemplateSet) -> NarrativeSpec:
-    data = narrative_data(path)
+    # The YAML's data kept in the user's cache as the templates are (no YAML parser per command);
+    # keyed by the narrative folder's files and this module's source as well.
+    data = cached(path, narrative_data, dict, stamp=_STAMP)
     b = Checker(path.name, "情况说明模板")
     if not isinstance(data, dict):
         b.fail("应为一个映射（table_set、wording、figures、lists、facts）")

@@ -6,10 +6,12 @@ The template decides every sentence; the filters here only print numbers the off
 """
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 from ..errors import TemplateError
 from ..money import round_half_up
+from ..templates.files import cache_dir
 from .context import Context, Figure
 from .document import Block, parse_blocks
 
@@ -73,7 +75,8 @@ def render_text(ctx: Context) -> str:
 
     spec = ctx.spec
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(spec.wording.parent)), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+                             bytecode_cache=_bytecode_cache())
     env.filters.update({
         "万元": lambda f: amount(f, "万元"),
         "额": amount,
@@ -96,6 +99,28 @@ def render_text(ctx: Context) -> str:
         raise TemplateError(f"情况说明措辞模板 {spec.wording.name} 第 {exc.lineno} 行有语法错误：{exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"情况说明措辞模板 {spec.wording.name} 用到了未定义的名字：{exc.message}") from None
+
+
+def _bytecode_cache():
+    """The wording compiled once, kept in the user's cache (jinja checks each against its source's
+    checksum); a cache that cannot be written is simply not used."""
+    import jinja2
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except OSError:
+                pass
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                os.makedirs(self.directory, exist_ok=True)
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Cache(str(cache_dir() / "wording"))
 
 
 def render_blocks(ctx: Context) -> list[Block]:

@@ -5,12 +5,14 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..batch import DistrictLine, Outcome
 from ..model import Coverage
 from ..money import json_amount, round_half_up
 from ..rules.findings import LEVEL_WORDS, Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..batch import DistrictLine, Outcome
 
 _COLOURS = {"error": "red", "warning": "yellow", "rounding": "cyan", "note": "bright_black"}
 

@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from ..classification import parent
 from ..codes import catalogue as code_list
@@ -15,7 +15,7 @@ from ..references import Scope
 from ..text import norm
 from .blame import explain, missing_row, plain, within_rounding
 from .catalogue import message
-from .engine import Equation, equations, skipped_identities
+from .engine import Equation, equations, equations_near, skipped_identities
 from .findings import LEVELS, Finding, Report, finding
 from .hypotheses import foreign_tables, misplaced_columns
 from .percent import percent_findings
@@ -77,7 +77,8 @@ def check(d: Disclosure) -> Report:
     near_rounding = {t.cell for eq in roundings for t in eq.terms if t.cell is not None}
     if suspects or near_rounding:
         nearby, around = [], []
-        for eq in equations(d):
+        near = suspects | near_rounding
+        for eq in equations_near(d, near, only=_tables_holding(d, near)):
             if any(t.absent for t in eq.terms) or eq.key in explained:
                 continue
             cells = [t.cell for t in eq.terms if t.cell is not None]
@@ -106,6 +107,19 @@ def check(d: Disclosure) -> Report:
                   [e.describe() for e in d.evidence], unknown)
 
 
+def _tables_holding(d: Disclosure, cells: set) -> set[str] | None:
+    """The tables with a row read from a sheet of these cells: every equation with a term at one of
+    them is among those tables' (None: all tables, when a cell's sheet is no table's)."""
+    sheets = {c.sheet for c in cells}
+    codes, seen = set(), set()
+    for table in d.tables.values():
+        own = {row.sheet for row in table.rows if row.sheet is not None}
+        if own & sheets:
+            codes.add(table.code)
+            seen |= own & sheets
+    return codes if seen == sheets else None
+
+
 def _read_notes(d: Disclosure) -> list[Finding]:
     return [finding(_NOTE_LEVELS.get(n.level, "note"), "read", "note", (n.table,) if n.table else (),
                     [n.cell] if n.cell else [], message=n.message)
@@ -131,11 +145,23 @@ def _structure(d: Disclosure) -> list[Finding]:
     for table in d.tables.values():
         for row in table.rows:
             for column, value in row.amounts.items():
-                if value is not None and exponent(value) < -2 and value != value.quantize(Decimal("0.01")):
+                if value is not None and _past_cents(value):
                     out.append(finding("warning", "decimals", "too_many", (table.code,),
                                        [c for c in [row.cell(column)] if c], table=table.code, label=row.label,
                                        value=value))
     return out
+
+
+_CENT = Decimal("0.01")
+
+
+def _past_cents(value: Decimal) -> bool:
+    """Digits beyond the cent (exponent(value) < -2 and value != value rounded to cents): the same
+    test, the rounding first (an amount with two decimals or fewer rounds to itself)."""
+    try:
+        return value != value.quantize(_CENT)
+    except InvalidOperation:   # too many digits to round: as the test in its own order
+        return exponent(value) < -2 and value != value.quantize(_CENT)
 
 
 def _missing_tables(d: Disclosure, skipped) -> list[Finding]:

@@ -6,18 +6,19 @@ explicit `identities:` list. One mechanism evaluates them all; nothing here name
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Disclosure, Row, Table
 from ..money import fmt
-from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve
+from ..references import Amount, Scope, amount_of, each_keys, has_column, resolve, resolve_values
 from ..structure import row_sums
 from ..templates import Identity, TemplateSet
 from .catalogue import BY_ID
 
 NAMES = {rule_id: r.name for rule_id, r in BY_ID.items()}  # what a report calls each built-in rule
+_STRUCTURE_NAMES = set(NAMES.values())
 
 ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
@@ -136,29 +137,53 @@ def _side(terms: list[Amount]) -> str:
 def structural(table: Table, template: TemplateSet, skip_holding: bool = False) -> Iterator[Equation]:
     """The equations of a table's own structure. With `skip_holding`, those whose amounts already
     agree are left out without being made (see `equations`)."""
-    for rule, text, left, right, op in _structure_sides(table):
+    for rule, text, left, right, op in _structure_sides(table, keep_holding=not skip_holding):
         if skip_holding and _holds(table.unit, left, right, op):
             continue
-        site = f"{left[0][0].key}:{left[0][1]}" if left else ""
-        yield Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
-                       [amount_of(table, r, c, s) for r, c, s in right], op, site=site)
+        yield structural_equation(table, rule, text, left, right, op)
+
+
+def structural_equation(table: Table, rule: str, text: str, left: Side, right: Side, op: str) -> Equation:
+    site = f"{left[0][0].key}:{left[0][1]}" if left else ""
+    return Equation(rule, text, "error", (table.code,), [amount_of(table, r, c, s) for r, c, s in left],
+                   [amount_of(table, r, c, s) for r, c, s in right], op, site=site)
 
 
 Side = list[tuple[Row, str, int]]  # the (row, column, sign) of each amount of one side
+Key = tuple[str, str, str]         # an equation's key (Equation.key)
 
 
-def _structure_sides(table: Table) -> Iterator[tuple[str, str, Side, Side, str]]:
+def _structure_sides(table: Table, keep_holding: bool = True,
+                     holding: Callable[[tuple[str, str, str]], None] | None = None) -> Iterator[tuple[str, str, Side, Side, str]]:
     """(rule, text, left, right, comparison) of every structural equation: column sums, row
-    identities (债务余额 <= 限额 as well as =), rows summing rows."""
-    for item in _column_sums(table):
+    identities (债务余额 <= 限额 as well as =), rows summing rows. Without `keep_holding`, the
+    column sums and rows summing rows that hold (as _holds would find) are left out before their
+    sides are made: in a sound workbook, nearly all of them (`holding` is told each one's key)."""
+    for item in _column_sums(table, keep_holding, holding):
         yield (*item, "=")
     yield from _row_identities(table)
     for rs in row_sums(table):
-        for item in _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children):
+        for item in _sum_rows(table, NAMES[rs.rule], rs.text, rs.parent, rs.children, keep_holding, holding):
             yield (*item, "=")
 
 
-def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
+def _sum_holds(unit: str, total: Row, column: str, rows: list[Row], columns: list[str]) -> bool:
+    """_holds of `total = Σ parts`: a row's `columns` (one row given), or one column of `rows`; signs
+    1, only the parts the table has, the same sums in the same order."""
+    value = total.amounts.get(column)
+    left = ZERO + 1 * (ZERO if value is None else value)
+    right = ZERO
+    for row in rows:
+        amounts = row.amounts
+        for col in columns:
+            if has_column(row, col):
+                value = amounts.get(col)
+                right += 1 * (ZERO if value is None else value)
+    return _settled(abs(left - right), unit)
+
+
+def _column_sums(table: Table, keep_holding: bool = True,
+                 holding: Callable[[tuple[str, str, str]], None] | None = None) -> Iterator[tuple[str, str, Side, Side]]:
     for col in table.spec.columns:
         if not col.sum_of:
             continue
@@ -168,6 +193,10 @@ def _column_sums(table: Table) -> Iterator[tuple[str, str, Side, Side]]:
         text = f"{table.code} 每行：{_col_label(table, col.id)} = " + " + ".join(_col_label(table, p) for p in parts)
         for row in table.rows:
             if not has_column(row, col.id):
+                continue
+            if not keep_holding and _sum_holds(table.unit, row, col.id, [row], parts):
+                if holding is not None:
+                    holding((NAMES["col-sum"], text, f"{row.key}:{col.id}"))
                 continue
             yield NAMES["col-sum"], text, [(row, col.id, 1)], [(row, p, 1) for p in parts if has_column(row, p)]
 
@@ -182,11 +211,16 @@ def _row_identities(table: Table) -> Iterator[tuple[str, str, Side, Side, str]]:
                    [(row, c, s) for s, c in ident.right if has_column(row, c)], ident.op)
 
 
-def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row]) -> Iterator[tuple[str, str, Side, Side]]:
+def _sum_rows(table: Table, rule: str, text: str, parent: Row, children: list[Row], keep_holding: bool = True,
+              holding: Callable[[tuple[str, str, str]], None] | None = None) -> Iterator[tuple[str, str, Side, Side]]:
     if not children:
         return
     for col in table.spec.columns:
         if not has_column(parent, col.id):
+            continue
+        if not keep_holding and _sum_holds(table.unit, parent, col.id, children, [col.id]):
+            if holding is not None:
+                holding((rule, text, f"{parent.key}:{col.id}"))
             continue
         yield rule, text, [(parent, col.id, 1)], [(child, col.id, 1) for child in children if has_column(child, col.id)]
 
@@ -210,13 +244,22 @@ def _col_label(table: Table, column: str) -> str:
     return table.column_label(column)
 
 
-def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> Iterator[Equation]:
+def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope], skip_holding: bool = False,
+             holding: Callable[[Key], None] | None = None) -> Iterator[Equation]:
+    """The equations of an identity between tables; with `skip_holding`, those that evaluate "ok"
+    left out without being made (worked out from the same values in the same order; `holding` is
+    told each one's key)."""
     columns = ident.for_columns or (None,)
     tables = ident.tables
     keys = each_keys(ident, scopes, d.template.params)
     for col in columns:
         text = ident.text + (f"（{col}）" if col else "")
         for key in keys:
+            if skip_holding and _values_hold(resolve_values(ident.left, scopes, key, col, ident.each),
+                                             resolve_values(ident.right, scopes, key, col, ident.each), ident.op):
+                if holding is not None:
+                    holding((ident.id, text, str(key)))
+                continue
             left = resolve(ident.left, scopes, key, col, ident.each)
             right = resolve(ident.right, scopes, key, col, ident.each)
             if left is None or right is None:
@@ -224,17 +267,142 @@ def explicit(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> Iterat
             yield Equation(ident.id, text, ident.level, tables, left, right, ident.op, site=str(key))
 
 
+def _values_hold(left: list[tuple[Decimal, int, str]] | None, right: list[tuple[Decimal, int, str]] | None,
+                 op: str) -> bool:
+    """Whether Equation.evaluate() would find "ok" for terms of these (value, sign, unit): the
+    unit, sums and test of evaluate(), sides() and status_of()."""
+    if left is None or right is None:
+        return False
+    wan = any(unit == "万元" for _, _, unit in left) or any(unit == "万元" for _, _, unit in right)
+    totals = []
+    for side in (left, right):
+        total = ZERO
+        for value, sign, unit in side:
+            total += sign * (value / TEN_THOUSAND if wan and unit == "元" else value)
+        totals.append(total)
+    diff = totals[0] - totals[1]
+    return _settled({"=": abs(diff), "<=": diff, ">=": -diff}[op], "万元" if wan else "元")
+
+
 # --------------------------------------------------------------------------- all of them
 def equations(d: Disclosure, skip_holding: bool = False, only: set[str] | None = None) -> Iterator[Equation]:
     """Every equation of the disclosure, generated one at a time (a large workbook has millions).
 
-    With `skip_holding`, the structural equations (one table, no unit conversion) whose amounts
-    already agree are left out without being made: most of them, in a sound workbook. The explicit
-    identities between tables are always all made. With `only`, just the equations that involve
-    those tables."""
+    With `skip_holding`, the equations whose amounts already agree (evaluate() would say "ok") are
+    left out without being made: most of them, in a sound workbook. With `only`, just the equations
+    that involve those tables."""
     for table in d.tables.values():
         if only is None or table.code in only:
             yield from structural(table, d.template, skip_holding)
+    yield from _explicit_all(d, only, skip_holding)
+
+
+def equations_near(d: Disclosure, cells: set, only: set[str] | None = None) -> Iterator[Equation]:
+    """The equations of `equations(d, only=only)`, in its order, less structural ones with no term at
+    one of `cells` (CellRefs), which are left out without being made (check's second pass)."""
+    rows = {(c.sheet, c.row) for c in cells}
+
+    def near(side: Side) -> bool:
+        for row, column, _ in side:
+            if (row.sheet, row.grid_row) in rows and row.cell(column) in cells:
+                return True
+        return False
+
+    for table in d.tables.values():
+        if only is None or table.code in only:
+            for rule, text, left, right, op in _structure_sides(table):
+                if near(left) or near(right):
+                    yield structural_equation(table, rule, text, left, right, op)
+    yield from _explicit_all(d, only)
+
+
+def statuses(d: Disclosure, code: str, moved: tuple[str, str] | None = None,
+             memo: dict[int, list[tuple[Key, str]]] | None = None,
+             depends: dict[Key, set[str] | None] | None = None,
+             before: dict[Key, str] | None = None) -> dict[Key, str] | None:
+    """{key: status} of the equations `equations(d, only={code})` makes, each as its evaluate() finds
+    it (a later equation of the same key wins); one of the table's own structure that holds counts
+    "ok" without being made. For rules/hypotheses.py, which tries the table's columns under other
+    headers: the explicit identities' statuses are kept in `memo` when `moved` is None, and reused
+    for those that name neither of the `moved` columns of the table (nothing they read has moved);
+    `depends` is given, for each failing equation, the table's columns whose move could change it
+    (None: any). Given the statuses `before` a move, None as soon as the table's own structure has
+    an equation failing that did not fail before (such a move is never the explanation)."""
+    out: dict[Key, str] = {}
+    table = d.tables[code]
+
+    def ok(key: Key) -> None:
+        out[key] = "ok"
+
+    row_formula = NAMES["row-formula"] + ":"
+    sums = {c.id: c.sum_of for c in table.spec.columns}
+    for rule, text, left, right, op in _structure_sides(table, keep_holding=False, holding=ok):
+        if _holds(table.unit, left, right, op):
+            out[(rule, text, f"{left[0][0].key}:{left[0][1]}" if left else "")] = "ok"
+            continue
+        eq = structural_equation(table, rule, text, left, right, op)
+        again = eq.key in out
+        out[eq.key] = eq.evaluate()
+        if depends is not None and eq.status == "fail":
+            # a row identity reads only the columns a row has: any move may add one (so may a key made twice)
+            cols = {c for _, c, _ in left + right}
+            cols.update(p for c in list(cols) for p in sums.get(c, ()))
+            depends[eq.key] = None if rule.startswith(row_formula) or again else cols
+    # Keys are final (no later equation can share one) when the identities' ids are their own.
+    final = before is not None and not any(i.id in _STRUCTURE_NAMES or i.id.startswith(row_formula)
+                                           for i in d.template.identities) \
+        and len({i.id for i in d.template.identities}) == len(d.template.identities)
+    if final and _breaks(out.items(), before):
+        return None
+    scopes: dict[str, Scope] = {}
+    for i, ident in enumerate(d.template.identities):
+        tables = ident.tables
+        if code not in tables or any(t not in d.tables for t in tables):
+            continue
+        if memo is not None and moved is not None and i in memo and not _names_column(ident, code, moved):
+            found = memo[i]
+        else:
+            for t in tables:
+                if t not in scopes:
+                    scopes[t] = Scope.of(d.tables[t])
+            found = _explicit_statuses(d, ident, scopes)
+            if memo is not None and moved is None:
+                memo[i] = found
+            if final and _breaks(found, before):
+                return None
+        for key, status in found:
+            if depends is not None and status == "fail":
+                depends[key] = None if key in out else _named_columns(ident, code)
+            out[key] = status
+    return out
+
+
+def _breaks(found: Iterable[tuple[Key, str]], before: dict[Key, str] | None) -> bool:
+    return before is not None and any(s == "fail" and before.get(k, "ok") != "fail" for k, s in found)
+
+
+def _explicit_statuses(d: Disclosure, ident: Identity, scopes: dict[str, Scope]) -> list[tuple[Key, str]]:
+    found: list[tuple[Key, str]] = []
+
+    def ok(key: Key) -> None:
+        found.append((key, "ok"))
+
+    for eq in explicit(d, ident, scopes, True, ok):
+        found.append((eq.key, eq.evaluate()))
+    return found
+
+
+def _named_columns(ident: Identity, code: str) -> set[str]:
+    return {term.ref.column.replace("{col}", col) if col else term.ref.column
+            for term in ident.left + ident.right if term.ref is not None and term.ref.table == code
+            for col in ident.for_columns or (None,)}
+
+
+def _names_column(ident: Identity, code: str, columns: tuple[str, ...]) -> bool:
+    return not _named_columns(ident, code).isdisjoint(columns)
+
+
+def _explicit_all(d: Disclosure, only: set[str] | None, skip_holding: bool = False) -> Iterator[Equation]:
     scopes: dict[str, Scope] = {}
     for ident in d.template.identities:
         if any(t not in d.tables for t in ident.tables) or (only is not None and not only & set(ident.tables)):
@@ -242,7 +410,7 @@ def equations(d: Disclosure, skip_holding: bool = False, only: set[str] | None =
         for t in ident.tables:
             if t not in scopes:
                 scopes[t] = Scope.of(d.tables[t])
-        yield from explicit(d, ident, scopes)
+        yield from explicit(d, ident, scopes, skip_holding)
 
 
 def skipped_identities(d: Disclosure) -> list[Identity]:

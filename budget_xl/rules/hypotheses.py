@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ..model import CellRef, Disclosure, Table
 from .catalogue import message, rule
-from .engine import Equation, equations
+from .engine import Equation, equations, statuses
 from .findings import Finding
 
 MAX_ROWS = 3000      # a column hypothesis re-evaluates a table's identities once per pair of columns
@@ -38,14 +38,22 @@ def misplaced_columns(d: Disclosure, failed: list[Equation]) -> list[Explained]:
         table = d.tables.get(code)
         if table is None or len(table.rows) > MAX_ROWS or table.spec.rows.kind == "fixed":
             continue
-        before = _statuses(d, code)
+        memo: dict = {}
+        depends: dict[Key, set[str] | None] = {}
+        before = statuses(d, code, memo=memo, depends=depends)
+        assert before is not None   # (None only when given the statuses before)
         failing = {k for k, s in before.items() if s == "fail"}
         if len(failing) < 2:
             continue
         best: tuple[int, str, str, str, set[Key]] | None = None
         for a, b, how in _pairs(table):
+            # a failure that reads neither column stays a failure: fewer than two that do, nothing to mend
+            if sum(1 for k in failing if (cols := depends.get(k)) is None or a in cols or b in cols) < 2:
+                continue
             with _moved(table, a, b, swap=how == "swap"):
-                after = _statuses(d, code)
+                after = statuses(d, code, (a, b), memo, before=before)
+            if after is None:
+                continue   # it breaks an identity that held
             mended = {k for k in failing if after.get(k, "ok") != "fail"}
             broken = {k for k, s in after.items() if s == "fail" and before.get(k, "ok") != "fail"}
             if len(mended) >= 2 and not broken and (best is None or len(mended) > best[0]):
@@ -53,10 +61,6 @@ def misplaced_columns(d: Disclosure, failed: list[Equation]) -> list[Explained]:
         if best is not None:
             out.append(Explained(_finding(table, best[1], best[2], best[3], best[4]), best[4]))
     return out
-
-
-def _statuses(d: Disclosure, code: str) -> dict[Key, str]:
-    return {eq.key: eq.evaluate() for eq in equations(d, only={code})}
 
 
 def _pairs(table: Table) -> Iterator[tuple[str, str, str]]:

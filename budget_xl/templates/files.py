@@ -41,15 +41,19 @@ def template_files(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in (folder or templates_dir()).glob("*.yaml") if p.name not in NOT_TABLE_SETS)
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """The user's cache of budget-xl (built templates, compiled wording)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "budget-xl"
+
+
+_cache_dir = cache_dir
 
 
 T = TypeVar("T")
 
 
-def cached(path: Path, build: Callable[[Path], T], kind: type) -> T:
+def cached(path: Path, build: Callable[[Path], T], kind: type, stamp: str = "") -> T:
     """What `build` makes of a file of templates/, kept in the user's cache: parsing YAML and
     validating a template takes ~50 ms, a command runs in well under a second. Keyed by every YAML
     file of the folder (a variant is built on its base, templates use the concept vocabulary) and
@@ -59,7 +63,7 @@ def cached(path: Path, build: Callable[[Path], T], kind: type) -> T:
     try:
         stat = path.stat()
         family = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.parent.glob("*.yaml")))
-        key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{family}|{_LOADER_STAMP}".encode()).hexdigest()
+        key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{family}|{_LOADER_STAMP}{stamp}".encode()).hexdigest()
         target: Path | None = _cache_dir() / f"{key[:32]}.pickle"
         assert target is not None
         if target.is_file():
