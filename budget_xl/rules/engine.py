@@ -82,7 +82,7 @@ class Equation:
         op = {"=": "应等于", "<=": "应不大于", ">=": "应不小于"}[self.op]
         # Amounts as printed: a sum of whole-万元 amounts (政府预算) in whole 万元, not “134,774.00”.
         places = 0 if self.terms and all(t.half is not None and t.half >= HALF for t in self.terms) and left % 1 == right % 1 == 0 else 2
-        return (f"{_side(self.left)} = {fmt(left, places)}，{op} {_side(self.right)} = {fmt(right, places)}，"
+        return (f"{side_text(self.left)} = {fmt(left, places)}，{op} {side_text(self.right)} = {fmt(right, places)}，"
                 f"相差 {fmt(left - right, places)}{'' if self.unit == '元' else ' 万元'}")
 
 
@@ -123,9 +123,11 @@ def _total(terms: list[Amount], wan: bool) -> Decimal:
     return total
 
 
-def _side(terms: list[Amount]) -> str:
+def side_text(terms, empty: str = "0（表中没有对应的行）") -> str:
+    """One side of an identity in words: its term, up to three joined by + (a subtracted one in
+    brackets), or the first and how many. Terms need `label` and `sign` (table amounts, form terms)."""
     if not terms:
-        return "0（表中没有对应的行）"
+        return empty
     if len(terms) == 1:
         return terms[0].label
     if len(terms) <= 3:

@@ -17,6 +17,7 @@ from ..money import fmt, round_half_up, rounding_envelope
 from ..performance import Form, Indicator, PerformanceBook
 from ..templates.forms import FormIdentity, FormTerm
 from .blame import plausibility, slip
+from .engine import side_text
 from .findings import Finding, Report, finding
 
 ZERO = Decimal(0)
@@ -318,7 +319,7 @@ def _blamed(checks: list[Check], cell: CellRef, term: Term, expected: Decimal) -
 def _plain(c: Check) -> Finding:
     left, right = c.sides()
     message = c.message(c) if c.message else (
-        f"{c.form}：{c.text}：{_side(c.left, c.unit)} = {show(left, c.unit)}，{OPS[c.op]} {_stated(c.right, right, c.unit)}，"
+        f"{c.form}：{c.text}：{side_text(c.left, '0')} = {show(left, c.unit)}，{OPS[c.op]} {_stated(c.right, right, c.unit)}，"
         f"相差 {show(left - right, c.unit)}{' 万元' if c.unit == '万元' else ''}")
     cells = list(dict.fromkeys(t.cell for t in c.terms if t.cell is not None))
     return Finding(c.level, c.rule, c.text, message, (c.form,), cells, right, left)
@@ -327,7 +328,7 @@ def _plain(c: Check) -> Finding:
 def _rounding(c: Check) -> Finding:
     left, right = c.sides()
     message = c.message(c) if c.message else (
-        f"{c.form}：{c.text}：{_side(c.left, c.unit)} = {show(left, c.unit)}，{_side(c.right, c.unit)} = "
+        f"{c.form}：{c.text}：{side_text(c.left, '0')} = {show(left, c.unit)}，{side_text(c.right, '0')} = "
         f"{show(right, c.unit)}，在尾数误差允许范围（±{show(c.tolerance, c.unit)} 万元）内")
     cells = list(dict.fromkeys(t.cell for t in c.terms if t.cell is not None))
     return Finding("rounding", c.rule, c.text, message, (c.form,), cells, right, left)
@@ -337,17 +338,9 @@ def _stated(terms: list[Term], total: Decimal, unit: str) -> str:
     """“100” for a number, else “the terms = their sum”."""
     if all(t.cell is None and not t.blamable for t in terms) and len(terms) == 1:
         return show(total, unit)
-    return f"{_side(terms, unit)} = {show(total, unit)}"
+    return f"{side_text(terms, '0')} = {show(total, unit)}"
 
 
-def _side(terms: list[Term], unit: str) -> str:
-    if not terms:
-        return "0"
-    if len(terms) == 1:
-        return terms[0].label
-    if len(terms) <= 3:
-        return " + ".join(t.label if t.sign > 0 else f"（−{t.label}）" for t in terms)
-    return f"{terms[0].label} 等 {len(terms)} 项之和"
 
 
 def published_decimals(text: str) -> int:
