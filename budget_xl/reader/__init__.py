@@ -20,7 +20,7 @@ from .draft import column_map, unknown_tables
 from .evidence import evidence_of
 from .forms import OnlyForms, forms_in, read_performance
 from .line_items import LineSheet, find_line_sheet
-from .locate import ColumnMap, TitleIndex, column_paths, column_periods, find_anchors, find_header, header_vocabulary, map_columns, title_hits
+from .locate import ColumnMap, TitleIndex, band_texts, column_paths, column_periods, find_anchors, find_header, header_vocabulary, map_columns, title_hits
 from .meta import find_department, find_unit, find_year, issuer_of_titles, printed_decimals
 from .rows import TableBuilder
 from .tabulate import lines_only, lines_template_name, with_lines
@@ -122,8 +122,9 @@ def _locate(sheets: list[Sheet], ts: TemplateSet, hits: dict[int, list]) -> list
         band = find_header(sheet, spec, start, stop, vocab(spec), ts.total_names)
         if band is None:
             return None
-        paths = column_paths(sheet, *band)
-        cmap = map_columns(spec, paths, column_periods(sheet, *band, start=title_row if title_row >= 0 else start))
+        texts = band_texts(sheet, *band)   # once, for the header words and their years
+        paths = column_paths(sheet, *band, band=texts)
+        cmap = map_columns(spec, paths, column_periods(sheet, *band, start=title_row if title_row >= 0 else start, band=texts))
         cmap.header_rows = band
         label_found = any(m for m in cmap.panels)
         if not label_found:

@@ -198,10 +198,11 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def column_paths(sheet: Sheet, first: int, last: int, official: bool = True) -> dict[int, list[str]]:
+def column_paths(sheet: Sheet, first: int, last: int, official: bool = True,
+                 band: tuple[dict[tuple[int, int], str], int] | None = None) -> dict[int, list[str]]:
     """Header texts above each grid column, merged cells spread over the columns they cover; in their
-    official wording, or as printed (normalised) with `official=False`."""
-    texts, width = _band_texts(sheet, first, last)
+    official wording, or as printed (normalised) with `official=False`. `band`: band_texts, if made."""
+    texts, width = band or band_texts(sheet, first, last)
     paths: dict[int, list[str]] = {}
     for c in range(width):
         path: list[str] = []
@@ -224,11 +225,12 @@ _YEAR_AT = re.compile(r"^\s*((?:19|20)\d{2})\s*年")
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
-def column_periods(sheet: Sheet, first: int, last: int, start: int) -> dict[int, str]:
+def column_periods(sheet: Sheet, first: int, last: int, start: int,
+                   band: tuple[dict[tuple[int, int], str], int] | None = None) -> dict[int, str]:
     """Grid column -> "prior" / "current" / "other" for the columns whose header starts with a year,
     against the table's year: the first year printed between `start` and the header (its title), or,
     without one, the latest of at least two years the headers print."""
-    texts, _ = _band_texts(sheet, first, last)
+    texts, _ = band or band_texts(sheet, first, last)
     years: dict[int, int] = {}
     for (_r, c), t in sorted(texts.items()):   # top to bottom: the lowest header's year counts
         m = _YEAR_AT.match(t)
@@ -251,7 +253,7 @@ def _period(col: ColumnSpec) -> str | None:
     return "prior" if leaf.startswith("上年") else "current" if leaf.startswith("本年") else None
 
 
-def _band_texts(sheet: Sheet, first: int, last: int) -> tuple[dict[tuple[int, int], str], int]:
+def band_texts(sheet: Sheet, first: int, last: int) -> tuple[dict[tuple[int, int], str], int]:
     """The header band's texts by cell, merged cells spread over the columns they cover, and its width."""
     width = max((len(sheet.grid[r]) for r in range(first, last + 1)), default=0)
     texts: dict[tuple[int, int], str] = {}
